@@ -1,0 +1,131 @@
+import { type KeyAction, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
+import { describe, expect, it } from 'vitest'
+import { createManualTimers } from './fake-timers.js'
+import { createKeypadController } from './keypad-controller.js'
+import type { KeyDef } from './layouts.js'
+import { DOUBLE_TAP_MS, modeOf } from './modifiers.js'
+
+const key = (code: KeyDef['code'], label: string = code): KeyDef => ({ code, label })
+const SHIFT = key('ShiftLeft', 'Shift')
+const CMD = key('MetaLeft', 'Cmd')
+
+function setup() {
+  const sent: KeyAction[] = []
+  const timers = createManualTimers()
+  let now = 0
+  const controller = createKeypadController({ send: (a) => sent.push(a), timers, now: () => now })
+  return {
+    sent,
+    timers,
+    controller,
+    at: (t: number) => {
+      now = t
+    },
+  }
+}
+
+describe('keypad controller', () => {
+  it('holds a plain key for as long as the finger is down', () => {
+    const { sent, timers, controller } = setup()
+    expect(controller.pointerDown(1, key('KeyQ'))).toBe('down')
+    expect(controller.getSnapshot().held).toEqual(['KeyQ'])
+    timers.advance(LEASE_RENEW_INTERVAL_MS)
+    controller.pointerUp(1)
+    expect(sent).toEqual([
+      { type: 'key', code: 'KeyQ', phase: 'down' },
+      { type: 'renew', codes: ['KeyQ'] },
+      { type: 'key', code: 'KeyQ', phase: 'up' },
+    ])
+    expect(controller.getSnapshot().held).toEqual([])
+  })
+
+  it('sends the next key after a latched modifier as one chord, then types plainly again', () => {
+    const { sent, controller } = setup()
+    expect(controller.pointerDown(1, SHIFT)).toBe('modifier')
+    controller.pointerUp(1)
+    expect(modeOf(controller.getSnapshot().modifiers, 'ShiftLeft')).toBe('latched')
+    expect(controller.pointerDown(2, key('KeyA'))).toBe('chord')
+    controller.pointerUp(2)
+    controller.pointerDown(3, key('KeyB'))
+    controller.pointerUp(3)
+    expect(sent).toEqual([
+      { type: 'chord', modifiers: ['ShiftLeft'], code: 'KeyA' },
+      { type: 'key', code: 'KeyB', phase: 'down' },
+      { type: 'key', code: 'KeyB', phase: 'up' },
+    ])
+  })
+
+  it('keeps a double-tapped modifier for every key until tapped again', () => {
+    const { sent, controller, at } = setup()
+    controller.pointerDown(1, CMD)
+    at(DOUBLE_TAP_MS - 1)
+    controller.pointerDown(1, CMD)
+    controller.pointerDown(2, key('KeyC'))
+    controller.pointerDown(3, key('KeyV'))
+    at(5000)
+    controller.pointerDown(1, CMD)
+    controller.pointerDown(4, key('KeyX'))
+    expect(sent).toEqual([
+      { type: 'chord', modifiers: ['MetaLeft'], code: 'KeyC' },
+      { type: 'chord', modifiers: ['MetaLeft'], code: 'KeyV' },
+      { type: 'key', code: 'KeyX', phase: 'down' },
+    ])
+  })
+
+  it('release all forgets held keys and modifiers and tells the receiver once', () => {
+    const { sent, timers, controller } = setup()
+    controller.pointerDown(1, key('KeyW'))
+    controller.pointerDown(2, SHIFT)
+    controller.releaseAll()
+    expect(sent.at(-1)).toEqual({ type: 'release-all' })
+    expect(controller.getSnapshot()).toEqual({ modifiers: { entries: [] }, held: [] })
+    const count = sent.length
+    timers.advance(LEASE_RENEW_INTERVAL_MS * 3)
+    controller.pointerUp(1)
+    expect(sent).toHaveLength(count)
+  })
+
+  it('lets go of held keys when the page is hidden', () => {
+    const { sent, controller } = setup()
+    controller.pointerDown(1, key('ArrowLeft'))
+    controller.pageHidden()
+    expect(sent.at(-1)).toEqual({ type: 'key', code: 'ArrowLeft', phase: 'up' })
+    expect(controller.getSnapshot().held).toEqual([])
+  })
+
+  it('types text and runs macros in order; a broken macro sends nothing', () => {
+    const { sent, controller } = setup()
+    expect(controller.typeText('hi there')).toBe(1)
+    const ran = controller.runMacro({
+      id: 'm',
+      label: 'M',
+      color: '#000000',
+      action: { kind: 'sequence', steps: ['Ctrl+KeyA', 'Delete'] },
+    })
+    expect(ran).toEqual({ ok: true, value: 2 })
+    const broken = controller.runMacro({
+      id: 'b',
+      label: 'B',
+      color: '#000000',
+      action: { kind: 'chord', chord: 'Ctrl+Nope' },
+    })
+    expect(broken.ok).toBe(false)
+    expect(sent).toEqual([
+      { type: 'text', text: 'hi there' },
+      { type: 'chord', modifiers: ['ControlLeft'], code: 'KeyA' },
+      { type: 'key', code: 'Delete', phase: 'tap' },
+    ])
+  })
+
+  it('notifies subscribers on every change and stops after unsubscribe', () => {
+    const { controller } = setup()
+    let calls = 0
+    const off = controller.subscribe(() => calls++)
+    controller.pointerDown(1, SHIFT)
+    controller.pointerDown(2, key('KeyA'))
+    expect(calls).toBe(2)
+    off()
+    controller.pointerDown(3, SHIFT)
+    expect(calls).toBe(2)
+  })
+})

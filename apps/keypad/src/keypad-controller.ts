@@ -1,0 +1,99 @@
+import type { KeyAction, KeyCode, Result } from '@keyroom/key-events'
+import { createHoldKeys, type Timers } from './hold-keys.js'
+import { type KeyDef, modifierOf } from './layouts.js'
+import { chunkText, type Macro, macroActions } from './macros.js'
+import { consumeModifiers, type ModifierState, NO_MODIFIERS, tapModifier } from './modifiers.js'
+
+export interface KeypadControllerOptions {
+  /** Sends one action to the room, synchronously (ordering matters). */
+  send(action: KeyAction): void
+  timers: Timers
+  now(): number
+}
+
+/** What the keys show: which modifiers are latched or locked, which keys are held. */
+export interface KeypadSnapshot {
+  modifiers: ModifierState
+  held: readonly KeyCode[]
+}
+
+export interface KeypadController {
+  /** A finger went down on a key. Returns what was sent, for feedback. */
+  pointerDown(pointerId: number, key: KeyDef): 'modifier' | 'chord' | 'down'
+  /** A finger lifted, left the key or was cancelled. */
+  pointerUp(pointerId: number): void
+  /** Types a string (split into several `text` actions when long). Returns how many went out. */
+  typeText(text: string): number
+  runMacro(macro: Macro): Result<number>
+  /** The "Release all" button: every held key and every modifier let go, and the receiver told so. */
+  releaseAll(): void
+  /** The page was hidden: held keys go up (a hidden page cannot see the finger lift). */
+  pageHidden(): void
+  subscribe(listener: () => void): () => void
+  getSnapshot(): KeypadSnapshot
+}
+
+/**
+ * Turns touches into key actions: modifiers latch (tap) or lock (double tap) and ride on the next key as a
+ * `chord`; other keys are held for as long as the finger stays on them (see hold-keys.ts).
+ */
+export function createKeypadController(options: KeypadControllerOptions): KeypadController {
+  const { send, now } = options
+  const listeners = new Set<() => void>()
+  let snapshot: KeypadSnapshot = { modifiers: NO_MODIFIERS, held: [] }
+  const update = (next: Partial<KeypadSnapshot>) => {
+    snapshot = { ...snapshot, ...next }
+    for (const listener of listeners) listener()
+  }
+  const hold = createHoldKeys({
+    timers: options.timers,
+    send(action) {
+      send(action)
+      if (action.type === 'key') update({ held: hold.held() })
+    },
+  })
+
+  return {
+    pointerDown(pointerId, key) {
+      const modifier = modifierOf(key)
+      if (modifier) {
+        update({ modifiers: tapModifier(snapshot.modifiers, modifier, now()) })
+        return 'modifier'
+      }
+      if (snapshot.modifiers.entries.length > 0) {
+        const { modifiers, next } = consumeModifiers(snapshot.modifiers)
+        send({ type: 'chord', modifiers: modifiers.slice(0, 4), code: key.code })
+        update({ modifiers: next })
+        return 'chord'
+      }
+      hold.down(pointerId, key.code)
+      return 'down'
+    },
+    pointerUp: (pointerId) => hold.up(pointerId),
+    typeText(text) {
+      const chunks = chunkText(text)
+      for (const chunk of chunks) send({ type: 'text', text: chunk })
+      return chunks.length
+    },
+    runMacro(macro) {
+      const actions = macroActions(macro.action)
+      if (!actions.ok) return actions
+      for (const action of actions.value) send(action)
+      return { ok: true, value: actions.value.length }
+    },
+    releaseAll() {
+      hold.forget()
+      send({ type: 'release-all' })
+      update({ modifiers: NO_MODIFIERS, held: [] })
+    },
+    pageHidden() {
+      hold.releaseHeld()
+      update({ held: [] })
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    getSnapshot: () => snapshot,
+  }
+}

@@ -1,0 +1,137 @@
+import type { KeyCode, ModifierCode } from '@keyroom/key-events'
+import { isModifier } from '@keyroom/key-events'
+
+/** One key on a layout: the code it sends, its label (also its accessible name) and its relative width. */
+export interface KeyDef {
+  code: KeyCode
+  label: string
+  /** Width in key units. @default 1 */
+  width?: number
+  /** What the key shows when that differs from its accessible name (an arrow for "Left"). */
+  glyph?: string
+}
+
+/** A grid of keys the user switches to with one tap. */
+export interface Layout {
+  id: LayoutId
+  /** Name on the layout switcher. */
+  name: string
+  rows: KeyDef[][]
+}
+
+export const LAYOUT_IDS = ['qwerty', 'numpad', 'navigation', 'function', 'media', 'macros'] as const
+export type LayoutId = (typeof LAYOUT_IDS)[number]
+
+const k = (code: KeyCode, label: string, width?: number, glyph?: string): KeyDef => ({
+  code,
+  label,
+  ...(width === undefined || width === 1 ? {} : { width }),
+  ...(glyph === undefined ? {} : { glyph }),
+})
+const letters = (row: string): KeyDef[] => [...row].map((c) => k(`Key${c}` as KeyCode, c))
+
+const qwerty: Layout = {
+  id: 'qwerty',
+  name: 'ABC',
+  rows: [
+    [
+      k('Escape', 'Esc'),
+      ...[...'1234567890'].map((d) => k(`Digit${d}` as KeyCode, d)),
+      k('Minus', '-'),
+      k('Equal', '='),
+      k('Backspace', 'Backspace', 1.5, '⌫'),
+    ],
+    [k('Tab', 'Tab', 1.5), ...letters('QWERTYUIOP'), k('BracketLeft', '['), k('BracketRight', ']')],
+    [
+      k('CapsLock', 'Caps Lock', 1.5, '⇪'),
+      ...letters('ASDFGHJKL'),
+      k('Semicolon', ';'),
+      k('Quote', "'"),
+      k('Enter', 'Enter', 1.5, '⏎'),
+    ],
+    [k('ShiftLeft', 'Shift', 2), ...letters('ZXCVBNM'), k('Comma', ','), k('Period', '.'), k('Slash', '/')],
+    [
+      k('ControlLeft', 'Ctrl', 1.25),
+      k('AltLeft', 'Alt', 1.25),
+      k('MetaLeft', 'Cmd', 1.25, '⌘'),
+      k('Space', 'Space', 4),
+      k('Backquote', '`'),
+      k('Backslash', '\\'),
+      k('ArrowLeft', 'Left', 1, '←'),
+      k('ArrowRight', 'Right', 1, '→'),
+    ],
+  ],
+}
+
+const numpad: Layout = {
+  id: 'numpad',
+  name: '123',
+  rows: [
+    [k('NumLock', 'Num'), k('NumpadDivide', '÷'), k('NumpadMultiply', '×'), k('NumpadSubtract', '−')],
+    [k('Numpad7', '7'), k('Numpad8', '8'), k('Numpad9', '9'), k('NumpadAdd', '+')],
+    [k('Numpad4', '4'), k('Numpad5', '5'), k('Numpad6', '6'), k('Backspace', 'Backspace')],
+    [k('Numpad1', '1'), k('Numpad2', '2'), k('Numpad3', '3'), k('NumpadEnter', 'Enter')],
+    [k('Numpad0', '0', 2), k('NumpadDecimal', '.'), k('Tab', 'Tab')],
+  ],
+}
+
+const navigation: Layout = {
+  id: 'navigation',
+  name: 'Nav',
+  rows: [
+    [k('Escape', 'Esc'), k('Tab', 'Tab'), k('Insert', 'Ins'), k('Delete', 'Del')],
+    [k('Home', 'Home'), k('ArrowUp', 'Up', 1, '↑'), k('End', 'End'), k('PageUp', 'PgUp')],
+    [
+      k('ArrowLeft', 'Left', 1, '←'),
+      k('ArrowDown', 'Down', 1, '↓'),
+      k('ArrowRight', 'Right', 1, '→'),
+      k('PageDown', 'PgDn'),
+    ],
+    [k('ShiftLeft', 'Shift'), k('ControlLeft', 'Ctrl'), k('AltLeft', 'Alt'), k('MetaLeft', 'Cmd')],
+    [k('Backspace', 'Backspace', 2), k('Enter', 'Enter', 2)],
+  ],
+}
+
+const fn: Layout = {
+  id: 'function',
+  name: 'F1-12',
+  rows: [
+    [k('F1', 'F1'), k('F2', 'F2'), k('F3', 'F3'), k('F4', 'F4')],
+    [k('F5', 'F5'), k('F6', 'F6'), k('F7', 'F7'), k('F8', 'F8')],
+    [k('F9', 'F9'), k('F10', 'F10'), k('F11', 'F11'), k('F12', 'F12')],
+    [k('ShiftLeft', 'Shift'), k('ControlLeft', 'Ctrl'), k('AltLeft', 'Alt'), k('MetaLeft', 'Cmd')],
+    [k('Escape', 'Esc'), k('PrintScreen', 'PrtSc'), k('ScrollLock', 'ScrLk'), k('Pause', 'Pause')],
+  ],
+}
+
+const media: Layout = {
+  id: 'media',
+  name: 'Media',
+  rows: [
+    [k('MediaTrackPrevious', 'Previous'), k('MediaPlayPause', 'Play/Pause'), k('MediaTrackNext', 'Next')],
+    [k('AudioVolumeDown', 'Volume down'), k('AudioVolumeMute', 'Mute'), k('AudioVolumeUp', 'Volume up')],
+    [k('MediaStop', 'Stop'), k('Space', 'Space', 2)],
+  ],
+}
+
+/** The macro pad has no fixed keys: its buttons are the user's macros (see macros.ts). */
+const macros: Layout = { id: 'macros', name: 'Macros', rows: [] }
+
+export const LAYOUTS: readonly Layout[] = [qwerty, numpad, navigation, fn, media, macros]
+
+export function getLayout(id: LayoutId): Layout {
+  const layout = LAYOUTS.find((l) => l.id === id)
+  if (!layout) throw new RangeError(`unknown layout ${id}`)
+  return layout
+}
+
+export const isLayoutId = (value: unknown): value is LayoutId =>
+  typeof value === 'string' && (LAYOUT_IDS as readonly string[]).includes(value)
+
+/** Modifier keys latch instead of holding (see modifiers.ts). */
+export const modifierOf = (key: KeyDef): ModifierCode | undefined =>
+  isModifier(key.code) ? key.code : undefined
+
+/** Width of a row in key units, for the grid. */
+export const rowUnits = (row: readonly KeyDef[]): number =>
+  row.reduce((sum, key) => sum + (key.width ?? 1), 0)

@@ -1,0 +1,110 @@
+import { MAX_TEXT_LENGTH, parseKeyAction } from '@keyroom/key-events'
+import { describe, expect, it } from 'vitest'
+import {
+  chunkText,
+  DEFAULT_MACROS,
+  loadMacros,
+  MACROS_STORAGE_KEY,
+  macroActions,
+  parseMacro,
+  parseSteps,
+  removeMacro,
+  saveMacros,
+  upsertMacro,
+} from './macros.js'
+import { memoryStore } from './storage.js'
+
+describe('macro actions', () => {
+  it('turns a chord into a chord action and a bare key into a tap', () => {
+    expect(macroActions({ kind: 'chord', chord: 'Cmd+Shift+Digit4' })).toEqual({
+      ok: true,
+      value: [{ type: 'chord', modifiers: ['MetaLeft', 'ShiftLeft'], code: 'Digit4' }],
+    })
+    expect(macroActions({ kind: 'chord', chord: 'Enter' })).toEqual({
+      ok: true,
+      value: [{ type: 'key', code: 'Enter', phase: 'tap' }],
+    })
+  })
+
+  it('turns a sequence into its steps in order', () => {
+    const result = macroActions({ kind: 'sequence', steps: parseSteps('Meta+KeyT, KeyH  Enter') })
+    expect(result).toEqual({
+      ok: true,
+      value: [
+        { type: 'chord', modifiers: ['MetaLeft'], code: 'KeyT' },
+        { type: 'key', code: 'KeyH', phase: 'tap' },
+        { type: 'key', code: 'Enter', phase: 'tap' },
+      ],
+    })
+  })
+
+  it('splits long text into valid text actions without cutting a surrogate pair', () => {
+    const text = `${'a'.repeat(MAX_TEXT_LENGTH - 1)}😀tail`
+    const chunks = chunkText(text)
+    expect(chunks.join('')).toBe(text)
+    expect(chunks[0]).toHaveLength(MAX_TEXT_LENGTH - 1)
+    const result = macroActions({ kind: 'text', text })
+    expect(result.ok && result.value.every((a) => parseKeyAction(a).ok)).toBe(true)
+  })
+
+  it('explains what is wrong with a bad macro', () => {
+    const bad = (action: Parameters<typeof macroActions>[0]) => {
+      const r = macroActions(action)
+      return r.ok ? 'ok' : r.error.message
+    }
+    expect(bad({ kind: 'chord', chord: 'Ctrl+Banana' })).toMatch(/"Banana" is not a key code/)
+    expect(bad({ kind: 'chord', chord: 'Hyper+KeyA' })).toMatch(/"Hyper" is not a modifier/)
+    expect(bad({ kind: 'sequence', steps: [] })).toMatch(/no steps/)
+    expect(bad({ kind: 'text', text: '' })).toMatch(/empty/)
+  })
+
+  it('every default macro is valid', () => {
+    for (const macro of DEFAULT_MACROS) expect(parseMacro(macro).ok, macro.label).toBe(true)
+  })
+})
+
+describe('macro storage', () => {
+  it('starts with the defaults and keeps edits across loads', () => {
+    const store = memoryStore()
+    expect(loadMacros(store)).toEqual(DEFAULT_MACROS)
+    const added = upsertMacro(loadMacros(store), {
+      id: 'x',
+      label: 'Lock',
+      color: '#000000',
+      action: { kind: 'chord', chord: 'Ctrl+Meta+KeyQ' },
+    })
+    saveMacros(store, removeMacro(added, 'copy'))
+    const loaded = loadMacros(store)
+    expect(loaded.map((m) => m.id)).toEqual(['paste', 'undo', 'screenshot', 'hello', 'new-tab', 'x'])
+    expect(upsertMacro(loaded, { ...loaded[0]!, label: 'Paste!' })[0]?.label).toBe('Paste!')
+  })
+
+  it('skips stored entries that are not valid macros (storage is untrusted)', () => {
+    const store = memoryStore()
+    store.setItem(
+      MACROS_STORAGE_KEY,
+      JSON.stringify([
+        { id: 'ok', label: 'Fine', color: '#112233', action: { kind: 'text', text: 'hi' } },
+        { id: 'c', label: 'Bad colour', color: 'red', action: { kind: 'text', text: 'hi' } },
+        { id: 'k', label: 'Bad key', color: '#112233', action: { kind: 'chord', chord: 'Ctrl+Nope' } },
+        { id: 'n', label: 'No action', color: '#112233' },
+        'junk',
+      ]),
+    )
+    expect(loadMacros(store).map((m) => m.id)).toEqual(['ok'])
+  })
+
+  it('names the field that is wrong', () => {
+    const base = { id: 'a', label: 'A', color: '#123456', action: { kind: 'text', text: 'x' } }
+    const path = (input: unknown) => {
+      const r = parseMacro(input)
+      return r.ok ? 'ok' : r.error.path
+    }
+    expect(path(base)).toBe('ok')
+    expect(path({ ...base, label: ' ' })).toBe('label')
+    expect(path({ ...base, label: 'x'.repeat(25) })).toBe('label')
+    expect(path({ ...base, color: '#12345' })).toBe('color')
+    expect(path({ ...base, action: { kind: 'shell', cmd: 'rm' } })).toBe('action')
+    expect(path(null)).toBe('')
+  })
+})

@@ -1,0 +1,156 @@
+import { type KeyAction, MAX_TEXT_LENGTH, parseChordText, type Result } from '@keyroom/key-events'
+import { type KeyValueStore, readJson, writeJson } from './storage.js'
+
+/** What a macro button does. Chords and steps are written as `Ctrl+KeyC`, `Meta+Shift+Digit4`, `Enter`. */
+export type MacroAction =
+  | { kind: 'chord'; chord: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'sequence'; steps: string[] }
+
+export type MacroKind = MacroAction['kind']
+
+/** A custom button on the macro pad. */
+export interface Macro {
+  id: string
+  label: string
+  /** CSS colour, `#rrggbb`. */
+  color: string
+  action: MacroAction
+}
+
+export const MACROS_STORAGE_KEY = 'keyroom.macros.v1'
+export const MAX_MACROS = 48
+export const MAX_LABEL_LENGTH = 24
+export const MAX_SEQUENCE_STEPS = 32
+const COLOR = /^#[0-9a-fA-F]{6}$/
+
+export const DEFAULT_MACROS: readonly Macro[] = [
+  { id: 'copy', label: 'Copy', color: '#2f6fde', action: { kind: 'chord', chord: 'Meta+KeyC' } },
+  { id: 'paste', label: 'Paste', color: '#2f6fde', action: { kind: 'chord', chord: 'Meta+KeyV' } },
+  { id: 'undo', label: 'Undo', color: '#8a5cd6', action: { kind: 'chord', chord: 'Meta+KeyZ' } },
+  {
+    id: 'screenshot',
+    label: 'Screenshot',
+    color: '#d6822f',
+    action: { kind: 'chord', chord: 'Meta+Shift+Digit4' },
+  },
+  {
+    id: 'hello',
+    label: 'Say hello',
+    color: '#2f9e5b',
+    action: { kind: 'text', text: 'Hello from keyroom!' },
+  },
+  {
+    id: 'new-tab',
+    label: 'New tab + search',
+    color: '#c2405a',
+    action: { kind: 'sequence', steps: ['Meta+KeyT', 'KeyK', 'KeyE', 'KeyY', 'Enter'] },
+  },
+]
+
+const fail = (message: string, path: string): Result<never> => ({
+  ok: false,
+  error: { code: 'invalid-macro', message, path },
+})
+
+/** The key actions one press of the macro sends, in order; a chord without modifiers is a tap. */
+export function macroActions(action: MacroAction): Result<KeyAction[]> {
+  switch (action.kind) {
+    case 'text':
+      if (action.text.length === 0) return fail('the text is empty', 'text')
+      return { ok: true, value: chunkText(action.text).map((text) => ({ type: 'text', text })) }
+    case 'chord':
+      return stepActions([action.chord], 'chord')
+    case 'sequence':
+      if (action.steps.length === 0) return fail('the sequence has no steps', 'steps')
+      if (action.steps.length > MAX_SEQUENCE_STEPS) {
+        return fail(`a sequence has at most ${MAX_SEQUENCE_STEPS} steps`, 'steps')
+      }
+      return stepActions(action.steps, 'steps')
+  }
+}
+
+function stepActions(steps: readonly string[], path: string): Result<KeyAction[]> {
+  const actions: KeyAction[] = []
+  for (const step of steps) {
+    const parsed = parseChordText(step)
+    if (!parsed.ok) return fail(parsed.error.message, path)
+    const { modifiers, code } = parsed.value
+    if (modifiers.length > 4) return fail(`"${step}" has more than 4 modifiers`, path)
+    actions.push(
+      modifiers.length === 0 ? { type: 'key', code, phase: 'tap' } : { type: 'chord', modifiers, code },
+    )
+  }
+  return { ok: true, value: actions }
+}
+
+/** Splits text into `text` actions that each fit MAX_TEXT_LENGTH, never inside a surrogate pair. */
+export function chunkText(text: string, max = MAX_TEXT_LENGTH): string[] {
+  const chunks: string[] = []
+  let rest = text
+  while (rest.length > max) {
+    let cut = max
+    const last = rest.charCodeAt(cut - 1)
+    if (last >= 0xd800 && last <= 0xdbff) cut -= 1
+    chunks.push(rest.slice(0, cut))
+    rest = rest.slice(cut)
+  }
+  if (rest.length > 0) chunks.push(rest)
+  return chunks
+}
+
+/** Sequence steps as the editor writes them: separated by spaces or commas. */
+export const parseSteps = (text: string): string[] => text.split(/[\s,]+/).filter((s) => s.length > 0)
+
+/** Checks one macro from storage or the editor; every problem has its own message. */
+export function parseMacro(input: unknown): Result<Macro> {
+  if (typeof input !== 'object' || input === null) return fail('a macro must be an object', '')
+  const m = input as Record<string, unknown>
+  if (typeof m.id !== 'string' || m.id.length === 0 || m.id.length > 64) return fail('id is missing', 'id')
+  if (typeof m.label !== 'string' || m.label.trim().length === 0) return fail('the label is empty', 'label')
+  if (m.label.length > MAX_LABEL_LENGTH) {
+    return fail(`the label is longer than ${MAX_LABEL_LENGTH} characters`, 'label')
+  }
+  if (typeof m.color !== 'string' || !COLOR.test(m.color)) return fail('colour must be #rrggbb', 'color')
+  const action = parseMacroAction(m.action)
+  if (!action.ok) return action
+  const checked = macroActions(action.value)
+  if (!checked.ok) return checked
+  return { ok: true, value: { id: m.id, label: m.label.trim(), color: m.color, action: action.value } }
+}
+
+function parseMacroAction(input: unknown): Result<MacroAction> {
+  if (typeof input !== 'object' || input === null) return fail('action is missing', 'action')
+  const a = input as Record<string, unknown>
+  if (a.kind === 'chord' && typeof a.chord === 'string')
+    return { ok: true, value: { kind: 'chord', chord: a.chord } }
+  if (a.kind === 'text' && typeof a.text === 'string')
+    return { ok: true, value: { kind: 'text', text: a.text } }
+  if (a.kind === 'sequence' && Array.isArray(a.steps) && a.steps.every((s) => typeof s === 'string')) {
+    return { ok: true, value: { kind: 'sequence', steps: a.steps as string[] } }
+  }
+  return fail('action must be a chord, a text or a sequence', 'action')
+}
+
+/** The saved macros; the defaults when nothing is saved; invalid entries are skipped (storage is untrusted). */
+export function loadMacros(store: KeyValueStore): Macro[] {
+  const saved = readJson(store, MACROS_STORAGE_KEY)
+  if (!Array.isArray(saved)) return [...DEFAULT_MACROS]
+  return saved
+    .slice(0, MAX_MACROS)
+    .map(parseMacro)
+    .flatMap((r) => (r.ok ? [r.value] : []))
+}
+
+export const saveMacros = (store: KeyValueStore, macros: readonly Macro[]): boolean =>
+  writeJson(store, MACROS_STORAGE_KEY, macros.slice(0, MAX_MACROS))
+
+/** Adds or replaces (by id) one macro. */
+export function upsertMacro(macros: readonly Macro[], macro: Macro): Macro[] {
+  const index = macros.findIndex((m) => m.id === macro.id)
+  if (index < 0) return [...macros, macro].slice(0, MAX_MACROS)
+  return macros.map((m, i) => (i === index ? macro : m))
+}
+
+export const removeMacro = (macros: readonly Macro[], id: string): Macro[] =>
+  macros.filter((m) => m.id !== id)

@@ -1,0 +1,68 @@
+import { connectRoom } from '@keyroom/room-client'
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './app.js'
+import { browserFeedbackHost, createFeedback } from './feedback.js'
+import { browserTimers } from './hold-keys.js'
+import { createKeypadController } from './keypad-controller.js'
+import { loadMacros } from './macros.js'
+import { linkFromHash, loadRooms, rememberRoom, saveRooms, toRoomLink } from './pairing.js'
+import { createSession } from './session.js'
+import { loadSettings } from './settings.js'
+import { type KeyValueStore, memoryStore } from './storage.js'
+import { keepScreenOn } from './wake-lock.js'
+import './styles.css'
+
+// Wiring only: every decision lives in the modules imported above.
+const store: KeyValueStore = (() => {
+  try {
+    return window.localStorage
+  } catch {
+    return memoryStore()
+  }
+})()
+const settings = loadSettings(store)
+let rooms = loadRooms(store)
+let problem: string | undefined
+const fromHash = linkFromHash(location.hash)
+if (fromHash?.ok) {
+  rooms = rememberRoom(rooms, fromHash.value, Date.now())
+  saveRooms(store, rooms)
+} else if (fromHash) {
+  problem = `This pairing link does not work: ${fromHash.error.message}`
+}
+// The key must not linger in the address bar or history; the room is stored now.
+if (fromHash) history.replaceState(null, '', location.pathname + location.search)
+
+const session = createSession({
+  connect: connectRoom,
+  name: settings.name,
+  setInterval: browserTimers.setInterval,
+  clearInterval: browserTimers.clearInterval,
+})
+const controller = createKeypadController({
+  send: session.send,
+  timers: browserTimers,
+  now: () => performance.now(),
+})
+const feedback = createFeedback(browserFeedbackHost(), settings.sound)
+const first = rooms[0] ? toRoomLink(rooms[0]) : undefined
+if (first) session.open(first)
+keepScreenOn()
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root')
+createRoot(root).render(
+  <StrictMode>
+    <App
+      session={session}
+      controller={controller}
+      feedback={feedback}
+      store={store}
+      initialRooms={rooms}
+      initialMacros={loadMacros(store)}
+      initialSettings={settings}
+      initialProblem={problem}
+    />
+  </StrictMode>,
+)

@@ -1,0 +1,157 @@
+import type { KeyAction } from '@keyroom/key-events'
+import {
+  type ConnectRoomOptions,
+  createRoom,
+  type Peer,
+  type RoomConnection,
+  type RoomEvents,
+  type SendResult,
+} from '@keyroom/room-client'
+import { describe, expect, it, vi } from 'vitest'
+import { createManualTimers } from './fake-timers.js'
+import { createSession, PING_EVERY_MS } from './session.js'
+
+/** A hand-written RoomConnection: records sends, lets the test emit events and answer pings. */
+function fakeConnection(options: ConnectRoomOptions) {
+  const listeners = new Map<string, Set<(value: never) => void>>()
+  const sent: unknown[] = []
+  let state: RoomConnection['state'] = 'connecting'
+  let result: SendResult = { ok: true }
+  const pingAnswers = new Map<string, number>()
+  const connection: RoomConnection = {
+    id: 'fake-id-0001',
+    link: typeof options.link === 'string' ? createRoom('http://x') : options.link,
+    get state() {
+      return state
+    },
+    send: async (body) => {
+      sent.push(body)
+      return result
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set()
+      set.add(listener as (value: never) => void)
+      listeners.set(event, set)
+      return () => set.delete(listener as (value: never) => void)
+    },
+    peers: () => [],
+    ping: async () => new Map(pingAnswers),
+    updateCapabilities: () => undefined,
+    close: vi.fn(async () => undefined),
+  }
+  const emit = <E extends keyof RoomEvents>(event: E, value: RoomEvents[E]) => {
+    if (event === 'state') state = value as RoomConnection['state']
+    for (const listener of listeners.get(event) ?? []) (listener as (v: RoomEvents[E]) => void)(value)
+  }
+  return {
+    connection,
+    sent,
+    emit,
+    options,
+    pingAnswers,
+    refuse: (r: SendResult) => {
+      result = r
+    },
+  }
+}
+
+function setup() {
+  const made: Array<ReturnType<typeof fakeConnection>> = []
+  const timers = createManualTimers()
+  const session = createSession({
+    name: 'Test phone',
+    connect: (options) => {
+      const fake = fakeConnection(options)
+      made.push(fake)
+      return fake.connection
+    },
+    setInterval: timers.setInterval,
+    clearInterval: timers.clearInterval,
+  })
+  return { session, made, timers }
+}
+
+const peer: Peer = {
+  id: 'mac-000001',
+  role: 'mac-receiver',
+  name: 'Mac',
+  caps: { inject: true },
+  lastSeen: 1,
+}
+
+describe('session', () => {
+  it('is unpaired until a room is opened, then joins as a keypad', () => {
+    const { session, made } = setup()
+    expect(session.getSnapshot().state).toBe('unpaired')
+    const link = createRoom('http://relay.test')
+    session.open(link)
+    expect(made[0]?.options).toMatchObject({ role: 'keypad', name: 'Test phone', link })
+    expect(session.getSnapshot()).toMatchObject({ state: 'connecting', link })
+  })
+
+  it('follows the connection state and the peers, and measures the round trip', async () => {
+    const { session, made } = setup()
+    session.open(createRoom('http://relay.test'))
+    const fake = made[0]!
+    fake.pingAnswers.set('mac-000001', 12).set('pi-00000001', 30)
+    fake.emit('state', 'connected')
+    fake.emit('peers', [peer])
+    expect(session.getSnapshot().state).toBe('connected')
+    expect(session.getSnapshot().peers).toEqual([peer])
+    await vi.waitFor(() => expect(session.getSnapshot().rttMs).toBe(12))
+    fake.emit('state', 'offline')
+    expect(session.getSnapshot().state).toBe('offline')
+  })
+
+  it('pings as soon as a device appears when no round trip is known yet', async () => {
+    const { session, made } = setup()
+    session.open(createRoom('http://relay.test'))
+    const fake = made[0]!
+    fake.emit('state', 'connected') // starts a ping nobody answers
+    fake.pingAnswers.set('mac-000001', 9)
+    fake.emit('peers', [peer]) // arrives while that ping is still out
+    await vi.waitFor(() => expect(session.getSnapshot().rttMs).toBe(9))
+  })
+
+  it('pings again every PING_EVERY_MS', async () => {
+    const { session, made, timers } = setup()
+    session.open(createRoom('http://relay.test'))
+    const fake = made[0]!
+    fake.emit('state', 'connected')
+    await vi.waitFor(() => expect(session.getSnapshot().rttMs).toBeUndefined())
+    fake.pingAnswers.set('mac-000001', 7)
+    timers.advance(PING_EVERY_MS)
+    await vi.waitFor(() => expect(session.getSnapshot().rttMs).toBe(7))
+  })
+
+  it('sends actions in order and shows a refused send as a problem', async () => {
+    const { session, made } = setup()
+    const actions: KeyAction[] = [
+      { type: 'key', code: 'KeyA', phase: 'down' },
+      { type: 'key', code: 'KeyA', phase: 'up' },
+    ]
+    session.send(actions[0]!)
+    expect(session.getSnapshot().problem).toMatch(/not paired/)
+    session.open(createRoom('http://relay.test'))
+    const fake = made[0]!
+    for (const action of actions) session.send(action)
+    expect(fake.sent).toEqual(actions)
+    fake.refuse({ ok: false, error: { code: 'offline', message: 'not connected to the relay' } })
+    session.send({ type: 'release-all' })
+    await vi.waitFor(() =>
+      expect(session.getSnapshot().problem).toBe('release-all not sent: not connected to the relay'),
+    )
+  })
+
+  it('closes the old connection when another room is opened', () => {
+    const { session, made, timers } = setup()
+    session.open(createRoom('http://relay.test'))
+    session.open(createRoom('http://relay.test'))
+    expect(made[0]?.connection.close).toHaveBeenCalledOnce()
+    expect(made).toHaveLength(2)
+    expect(timers.active()).toBe(1)
+    session.close()
+    expect(timers.active()).toBe(0)
+    expect(session.getSnapshot().state).toBe('unpaired')
+  })
+})

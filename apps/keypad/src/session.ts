@@ -1,0 +1,139 @@
+import type { KeyAction } from '@keyroom/key-events'
+import type {
+  ConnectionState,
+  ConnectRoomOptions,
+  Peer,
+  RoomConnection,
+  RoomLink,
+} from '@keyroom/room-client'
+
+/** How often the keypad pings the room to show the round-trip time. */
+export const PING_EVERY_MS = 5_000
+/** How long one ping waits for answers. */
+export const PING_TIMEOUT_MS = 1_500
+
+export interface SessionSnapshot {
+  state: ConnectionState | 'unpaired'
+  link: RoomLink | undefined
+  peers: readonly Peer[]
+  /** Fastest round trip to a receiver in the last ping, in ms. */
+  rttMs: number | undefined
+  /** The last thing that went wrong (a refused send, a relay error), for the status line. */
+  problem: string | undefined
+}
+
+export interface SessionOptions {
+  connect(options: ConnectRoomOptions): RoomConnection
+  /** What this phone calls itself in the room. */
+  name: string
+  setInterval(callback: () => void, ms: number): unknown
+  clearInterval(handle: unknown): void
+}
+
+export interface Session {
+  open(link: RoomLink): void
+  /** Seals and sends now; a refusal shows up as `problem`. */
+  send(action: KeyAction): void
+  close(): void
+  subscribe(listener: () => void): () => void
+  getSnapshot(): SessionSnapshot
+}
+
+const IDLE: SessionSnapshot = {
+  state: 'unpaired',
+  link: undefined,
+  peers: [],
+  rttMs: undefined,
+  problem: undefined,
+}
+
+/** The keypad's one room connection, as a store React can subscribe to. */
+export function createSession(options: SessionOptions): Session {
+  const listeners = new Set<() => void>()
+  let snapshot = IDLE
+  let room: RoomConnection | undefined
+  let unsubscribe: Array<() => void> = []
+  let pingTimer: unknown
+  const update = (next: Partial<SessionSnapshot>) => {
+    snapshot = { ...snapshot, ...next }
+    for (const listener of listeners) listener()
+  }
+
+  let pinging = false
+  /** A device appeared during a ping that it could not have answered: ping once more right after. */
+  let pingAgain = false
+  const ping = async (current: RoomConnection): Promise<void> => {
+    if (current.state !== 'connected') return
+    if (pinging) {
+      pingAgain = true
+      return
+    }
+    pinging = true
+    pingAgain = false
+    try {
+      const answers = await current.ping(PING_TIMEOUT_MS)
+      if (room !== current) return
+      const times = [...answers.values()]
+      update({ rttMs: times.length > 0 ? Math.min(...times) : undefined })
+    } finally {
+      pinging = false
+    }
+    if (pingAgain && room === current && snapshot.rttMs === undefined) return ping(current)
+  }
+
+  const close = () => {
+    for (const off of unsubscribe) off()
+    unsubscribe = []
+    if (pingTimer !== undefined) options.clearInterval(pingTimer)
+    pingTimer = undefined
+    const closing = room
+    room = undefined
+    pinging = false
+    pingAgain = false
+    void closing?.close()
+    update(IDLE)
+  }
+
+  return {
+    open(link) {
+      close()
+      const current = options.connect({
+        link,
+        role: 'keypad',
+        name: options.name,
+        caps: { inject: false, platform: 'browser' },
+      })
+      room = current
+      update({ state: current.state, link, peers: current.peers() })
+      unsubscribe = [
+        current.on('state', (state) => {
+          update({ state, ...(state === 'connected' ? { problem: undefined } : {}) })
+          if (state === 'connected') void ping(current)
+        }),
+        current.on('peers', (peers) => {
+          update({ peers })
+          // Show the round trip as soon as a device appears, not only at the next interval.
+          if (peers.length > 0 && snapshot.rttMs === undefined) void ping(current)
+        }),
+        current.on('error', (error) => update({ problem: error.message })),
+      ]
+      pingTimer = options.setInterval(() => void ping(current), PING_EVERY_MS)
+    },
+    send(action) {
+      const current = room
+      if (!current) {
+        update({ problem: 'not paired with a room yet' })
+        return
+      }
+      void current.send(action).then((result) => {
+        if (!result.ok) update({ problem: `${action.type} not sent: ${result.error.message}` })
+      })
+    },
+    close,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    getSnapshot: () => snapshot,
+  }
+}

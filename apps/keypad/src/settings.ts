@@ -1,0 +1,29 @@
+import { isLayoutId, type LayoutId } from './layouts.js'
+import { type KeyValueStore, readJson, writeJson } from './storage.js'
+
+/** Preferences kept on the phone. */
+export interface Settings {
+  /** What this phone calls itself in the room. */
+  name: string
+  sound: boolean
+  layout: LayoutId
+}
+
+export const SETTINGS_STORAGE_KEY = 'keyroom.settings.v1'
+export const DEFAULT_SETTINGS: Settings = { name: 'Phone keypad', sound: false, layout: 'qwerty' }
+
+/** Saved settings over the defaults; each field checked on its own (storage is untrusted). */
+export function loadSettings(store: KeyValueStore): Settings {
+  const saved = readJson(store, SETTINGS_STORAGE_KEY)
+  if (typeof saved !== 'object' || saved === null) return { ...DEFAULT_SETTINGS }
+  const s = saved as Record<string, unknown>
+  const name = typeof s.name === 'string' ? s.name.trim().slice(0, 64) : ''
+  return {
+    name: name.length > 0 ? name : DEFAULT_SETTINGS.name,
+    sound: typeof s.sound === 'boolean' ? s.sound : DEFAULT_SETTINGS.sound,
+    layout: isLayoutId(s.layout) ? s.layout : DEFAULT_SETTINGS.layout,
+  }
+}
+
+export const saveSettings = (store: KeyValueStore, settings: Settings): boolean =>
+  writeJson(store, SETTINGS_STORAGE_KEY, settings)

@@ -1,0 +1,49 @@
+import { isKeyAction, type KeyAction } from '@keyroom/key-events'
+import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
+import type { Locator, Page } from 'playwright-core'
+
+/** A real room-client in Node playing the Mac: records every key action it receives, in order. */
+export function startReceiver(
+  link: RoomLink,
+  name = 'Test Mac',
+): { room: RoomConnection; actions: KeyAction[] } {
+  const room = connectRoom({ link, role: 'mac-receiver', name, caps: { inject: true, platform: 'linux' } })
+  const actions: KeyAction[] = []
+  room.on('message', (message) => {
+    if (isKeyAction(message.body)) actions.push(message.body)
+  })
+  return { room, actions }
+}
+
+/** Holds a finger on a key (real touch events through the DevTools protocol) until `release()` is called. */
+export async function touchHold(
+  page: Page,
+  target: Locator,
+): Promise<{ moveTo(point: { x: number; y: number }): Promise<void>; release(): Promise<void> }> {
+  const box = await target.boundingBox()
+  if (!box) throw new Error('the key is not on screen')
+  const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] })
+  return {
+    async moveTo(to) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [to] })
+    },
+    async release() {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+      await cdp.detach()
+    },
+  }
+}
+
+/** Collapses runs of `renew` into one entry with a count, so an exact sequence can be asserted. */
+export function collapseRenewals(actions: readonly KeyAction[]): Array<KeyAction | { renewals: number }> {
+  const out: Array<KeyAction | { renewals: number }> = []
+  for (const action of actions) {
+    const last = out.at(-1)
+    if (action.type !== 'renew') out.push(action)
+    else if (last && 'renewals' in last) last.renewals += 1
+    else out.push({ renewals: 1 })
+  }
+  return out
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it, vi } from 'vitest'
+import { captureLogger } from '../test/capture-logger.js'
+import { createHeldKeys } from './held-keys.js'
+import { createRecordingKeyboard } from './recording-keyboard.js'
+
+const setup = (leaseMs = 60_000, failRelease: Parameters<typeof createRecordingKeyboard>[0] = {}) => {
+  const keyboard = createRecordingKeyboard(failRelease)
+  const { logger, lines } = captureLogger()
+  const held = createHeldKeys({ keyboard, logger, leaseMs })
+  return { keyboard, held, lines }
+}
+
+describe('held keys', () => {
+  it('holds until up; a second down only renews', async () => {
+    const { keyboard, held } = setup()
+    await held.down('phone-001', 'ShiftLeft')
+    await held.down('phone-001', 'ShiftLeft')
+    expect(keyboard.actions).toEqual([{ action: 'down', code: 'ShiftLeft' }])
+    expect(held.snapshot()).toEqual({ ShiftLeft: ['phone-001'] })
+    await held.up('phone-001', 'ShiftLeft')
+    expect(keyboard.actions).toEqual([
+      { action: 'down', code: 'ShiftLeft' },
+      { action: 'up', code: 'ShiftLeft' },
+    ])
+    expect(held.snapshot()).toEqual({})
+  })
+
+  it('releases a key whose lease runs out, unless it was renewed', async () => {
+    const { keyboard, held, lines } = setup(150)
+    await held.down('phone-001', 'ShiftLeft')
+    await held.down('phone-001', 'KeyA')
+    const renewals = setInterval(() => held.renew('phone-001', ['KeyA', 'KeyZ']), 50)
+    await vi.waitFor(() => expect(keyboard.down.has('ShiftLeft')).toBe(false), { timeout: 2000 })
+    expect(keyboard.down.has('KeyA')).toBe(true)
+    clearInterval(renewals)
+    await vi.waitFor(() => expect(keyboard.down.size).toBe(0), { timeout: 2000 })
+    expect(keyboard.actions.filter((a) => a.action === 'down')).toHaveLength(2)
+    expect(lines.filter((l) => l.reason === 'lease-expired').map((l) => l.code)).toEqual([
+      'ShiftLeft',
+      'KeyA',
+    ])
+  })
+
+  it('counts holders: the key goes up when the last sender lets go', async () => {
+    const { keyboard, held } = setup()
+    await held.down('phone-001', 'ShiftLeft')
+    await held.down('tablet-01', 'ShiftLeft')
+    await held.up('phone-001', 'ShiftLeft')
+    expect(keyboard.down.has('ShiftLeft')).toBe(true)
+    await held.releaseSender('tablet-01', 'peer-left')
+    expect(keyboard.down.has('ShiftLeft')).toBe(false)
+    expect(keyboard.actions).toEqual([
+      { action: 'down', code: 'ShiftLeft' },
+      { action: 'up', code: 'ShiftLeft' },
+    ])
+  })
+
+  it('releases one sender on peer-left and everyone on releaseAll', async () => {
+    const { keyboard, held } = setup()
+    await held.down('phone-001', 'ShiftLeft')
+    await held.down('phone-001', 'KeyQ')
+    await held.down('tablet-01', 'ControlLeft')
+    await held.releaseSender('phone-001', 'peer-left')
+    expect([...keyboard.down]).toEqual(['ControlLeft'])
+    await held.releaseAll('shutdown')
+    expect(keyboard.down.size).toBe(0)
+    expect(held.snapshot()).toEqual({})
+  })
+
+  it('keeps releasing the other keys when one release fails, and logs it', async () => {
+    const { keyboard, held, lines } = setup(60_000, { failRelease: ['KeyQ'] })
+    await held.down('phone-001', 'KeyQ')
+    await held.down('phone-001', 'ShiftLeft')
+    await held.releaseAll('socket-drop')
+    expect(keyboard.down.has('ShiftLeft')).toBe(false)
+    expect(held.snapshot()).toEqual({})
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'could not release key', code: 'KeyQ' }))
+  })
+
+  it('does not record a key the keyboard refused', async () => {
+    const keyboard = createRecordingKeyboard({ unsupported: ['F13'] })
+    const held = createHeldKeys({ keyboard, logger: captureLogger().logger })
+    await expect(held.down('phone-001', 'F13')).rejects.toMatchObject({ code: 'unsupported-key' })
+    expect(held.snapshot()).toEqual({})
+  })
+
+  it('an up for a key nobody holds still releases it (harmless), but not one another sender holds', async () => {
+    const { keyboard, held } = setup()
+    await held.up('phone-001', 'KeyB')
+    await held.down('tablet-01', 'KeyC')
+    await held.up('phone-001', 'KeyC')
+    expect(keyboard.actions).toEqual([
+      { action: 'up', code: 'KeyB' },
+      { action: 'down', code: 'KeyC' },
+    ])
+  })
+})

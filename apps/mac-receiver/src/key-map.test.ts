@@ -1,0 +1,44 @@
+import { KEY_CODES } from '@keyroom/key-events'
+import { Key } from '@nut-tree-fork/nut-js'
+import { describe, expect, it } from 'vitest'
+import { nutKeyFor, unsupportedCodes } from './key-map.js'
+
+describe('key map', () => {
+  it('maps every key-events code to a real nut.js key or gives a reason, on every platform', () => {
+    for (const platform of ['darwin', 'linux', 'win32']) {
+      for (const code of KEY_CODES) {
+        const mapping = nutKeyFor(code, platform)
+        if (mapping.ok) expect(Key[mapping.key], `${code} on ${platform}`).toBeTypeOf('number')
+        else expect(mapping.reason).toMatch(/\w/)
+      }
+    }
+  })
+
+  it('maps Meta to Cmd on macOS and to Super elsewhere', () => {
+    expect(nutKeyFor('MetaLeft', 'darwin')).toEqual({ ok: true, key: 'LeftCmd' })
+    expect(nutKeyFor('MetaRight', 'darwin')).toEqual({ ok: true, key: 'RightCmd' })
+    expect(nutKeyFor('MetaLeft', 'linux')).toEqual({ ok: true, key: 'LeftSuper' })
+    expect(nutKeyFor('MetaLeft', 'win32')).toEqual({ ok: true, key: 'LeftWin' })
+  })
+
+  it('maps the ordinary keys the same everywhere', () => {
+    expect(nutKeyFor('KeyA', 'linux')).toEqual({ ok: true, key: 'A' })
+    expect(nutKeyFor('Digit4', 'darwin')).toEqual({ ok: true, key: 'Num4' })
+    expect(nutKeyFor('Enter', 'darwin')).toEqual({ ok: true, key: 'Return' })
+    expect(nutKeyFor('NumpadEnter', 'darwin')).toEqual({ ok: true, key: 'Enter' })
+    expect(nutKeyFor('ArrowLeft', 'linux')).toEqual({ ok: true, key: 'Left' })
+  })
+
+  it('refuses what a platform cannot inject, with the reason', () => {
+    expect(nutKeyFor('ContextMenu', 'linux')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('Menu'),
+    })
+    expect(nutKeyFor('ContextMenu', 'darwin')).toEqual({ ok: true, key: 'Menu' })
+    expect(nutKeyFor('F13', 'linux').ok).toBe(false)
+    expect(nutKeyFor('F13', 'darwin').ok).toBe(true)
+    expect(nutKeyFor('F24', 'darwin').ok).toBe(false)
+    expect(unsupportedCodes('linux')).toEqual(expect.arrayContaining(['IntlBackslash', 'Pause', 'F24']))
+    expect(unsupportedCodes('darwin')).not.toContain('MetaLeft')
+  })
+})

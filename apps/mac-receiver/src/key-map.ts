@@ -1,0 +1,123 @@
+import { KEY_CODES, type KeyCode } from '@keyroom/key-events'
+import type { Key } from '@nut-tree-fork/nut-js'
+import { InjectError } from './keyboard.js'
+
+/** A nut.js `Key` member name; a type-only import so that this table loads without the native library. */
+export type NutKeyName = keyof typeof Key
+
+const common: Partial<Record<KeyCode, NutKeyName>> = {
+  Escape: 'Escape',
+  Enter: 'Return',
+  Backspace: 'Backspace',
+  Tab: 'Tab',
+  Space: 'Space',
+  Minus: 'Minus',
+  Equal: 'Equal',
+  BracketLeft: 'LeftBracket',
+  BracketRight: 'RightBracket',
+  Backslash: 'Backslash',
+  Semicolon: 'Semicolon',
+  Quote: 'Quote',
+  Backquote: 'Grave',
+  Comma: 'Comma',
+  Period: 'Period',
+  Slash: 'Slash',
+  CapsLock: 'CapsLock',
+  ArrowUp: 'Up',
+  ArrowDown: 'Down',
+  ArrowLeft: 'Left',
+  ArrowRight: 'Right',
+  Home: 'Home',
+  End: 'End',
+  PageUp: 'PageUp',
+  PageDown: 'PageDown',
+  Insert: 'Insert',
+  Delete: 'Delete',
+  PrintScreen: 'Print',
+  ScrollLock: 'ScrollLock',
+  NumLock: 'NumLock',
+  NumpadAdd: 'Add',
+  NumpadSubtract: 'Subtract',
+  NumpadMultiply: 'Multiply',
+  NumpadDivide: 'Divide',
+  NumpadDecimal: 'Decimal',
+  NumpadEnter: 'Enter',
+  NumpadEqual: 'NumPadEqual',
+  ShiftLeft: 'LeftShift',
+  ShiftRight: 'RightShift',
+  ControlLeft: 'LeftControl',
+  ControlRight: 'RightControl',
+  AltLeft: 'LeftAlt',
+  AltRight: 'RightAlt',
+  AudioVolumeUp: 'AudioVolUp',
+  AudioVolumeDown: 'AudioVolDown',
+  AudioVolumeMute: 'AudioMute',
+  MediaPlayPause: 'AudioPlay',
+  MediaStop: 'AudioStop',
+  MediaTrackNext: 'AudioNext',
+  MediaTrackPrevious: 'AudioPrev',
+}
+for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') common[`Key${letter}` as KeyCode] = letter as NutKeyName
+for (let d = 0; d <= 9; d++) {
+  common[`Digit${d}` as KeyCode] = `Num${d}` as NutKeyName
+  common[`Numpad${d}` as KeyCode] = `NumPad${d}` as NutKeyName
+}
+for (let f = 1; f <= 24; f++) common[`F${f}` as KeyCode] = `F${f}` as NutKeyName
+
+/**
+ * Codes that have no key on a platform, and why. nut.js has no IntlBackslash key, and maps Pause to nothing (it would
+ * silently do nothing). On Linux, Cmd/Fn/Menu throw "Invalid key code", and XTest kills the whole process with an
+ * X error for a key the server's keymap lacks (F13-F24 under a plain X server), so those are refused up front.
+ */
+const unsupported: Record<string, Partial<Record<KeyCode, string>>> = {
+  all: {
+    IntlBackslash: 'nut.js has no key for IntlBackslash',
+    Pause: 'nut.js cannot press Pause',
+  },
+  darwin: Object.fromEntries(
+    ['F21', 'F22', 'F23', 'F24'].map((f) => [f, `macOS keyboards stop at F20, there is no ${f}`]),
+  ),
+  linux: {
+    ContextMenu: 'nut.js has no Menu key on Linux',
+    ...Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [
+        `F${i + 13}`,
+        `F${i + 13} is not in a standard X keymap (XTest would abort the process)`,
+      ]),
+    ),
+  },
+}
+
+const platformKeys: Record<string, Partial<Record<KeyCode, NutKeyName>>> = {
+  darwin: { MetaLeft: 'LeftCmd', MetaRight: 'RightCmd', ContextMenu: 'Menu' },
+  linux: { MetaLeft: 'LeftSuper', MetaRight: 'RightSuper' },
+  win32: { MetaLeft: 'LeftWin', MetaRight: 'RightWin', ContextMenu: 'Menu' },
+}
+
+export type KeyMapping = { ok: true; key: NutKeyName } | { ok: false; reason: string }
+
+/** The nut.js key for a key-events code on `platform`, or why there is none. */
+export function nutKeyFor(code: KeyCode, platform: string = process.platform): KeyMapping {
+  const refused = unsupported.all?.[code] ?? unsupported[platform]?.[code]
+  if (refused) return { ok: false, reason: refused }
+  const specific = platformKeys[platform] ?? platformKeys.linux
+  const key = specific?.[code] ?? common[code]
+  if (!key) return { ok: false, reason: `${code} has no key on ${platform}` }
+  return { ok: true, key }
+}
+
+/** Codes that cannot be injected on `platform`. */
+export const unsupportedCodes = (platform: string = process.platform): KeyCode[] =>
+  KEY_CODES.filter((code) => !nutKeyFor(code, platform).ok)
+
+/** The nut.js key name for `code`, or an {@link InjectError} that names the key and says why. */
+export function requireNutKey(code: KeyCode, platform: string = process.platform): NutKeyName {
+  const mapping = nutKeyFor(code, platform)
+  if (!mapping.ok)
+    throw new InjectError(
+      'unsupported-key',
+      `${code} cannot be injected on ${platform}: ${mapping.reason}`,
+      code,
+    )
+  return mapping.key
+}

@@ -1,0 +1,30 @@
+import type { KeyCode } from '@keyroom/key-events'
+
+/**
+ * What the receiver needs from a keyboard: hold, release and type. Implementations: nut.js (real key presses),
+ * a JSON-lines log (no permissions needed) and a recording keyboard for tests.
+ */
+export interface Keyboard {
+  /** Presses and holds one key. Throws {@link InjectError} when the key cannot be injected here. */
+  pressKey(code: KeyCode): Promise<void>
+  /** Releases one key; releasing a key that is not down is harmless. */
+  releaseKey(code: KeyCode): Promise<void>
+  /** Types a string. Throws {@link InjectError} when it cannot be typed here. */
+  type(text: string): Promise<void>
+}
+
+export type InjectErrorCode = 'unsupported-key' | 'unsupported-text' | 'inject-failed'
+
+/** A key or text the keyboard refused; the receiver turns it into a log line and a notice, never a crash. */
+export class InjectError extends Error {
+  override readonly name = 'InjectError'
+  constructor(
+    readonly code: InjectErrorCode,
+    message: string,
+    readonly key?: KeyCode,
+  ) {
+    super(message)
+  }
+}
+
+export const isInjectError = (error: unknown): error is InjectError => error instanceof InjectError

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { isInjectError } from './keyboard.js'
+import { createLogKeyboard } from './log-keyboard.js'
+
+describe('log keyboard', () => {
+  it('prints one JSON object per line for each action', async () => {
+    const lines: string[] = []
+    const keyboard = createLogKeyboard({ write: (line) => lines.push(line), platform: 'darwin' })
+    await keyboard.pressKey('MetaLeft')
+    await keyboard.releaseKey('MetaLeft')
+    await keyboard.type('hé "x"\n')
+    expect(lines.every((line) => line.endsWith('\n') && !line.slice(0, -1).includes('\n'))).toBe(true)
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { action: 'down', code: 'MetaLeft' },
+      { action: 'up', code: 'MetaLeft' },
+      { action: 'type', text: 'hé "x"\n' },
+    ])
+  })
+
+  it('refuses a key the platform cannot inject, like the nut driver', async () => {
+    const lines: string[] = []
+    const keyboard = createLogKeyboard({ write: (line) => lines.push(line), platform: 'linux' })
+    const error = await keyboard.pressKey('ContextMenu').catch((e: unknown) => e)
+    expect(isInjectError(error) && error.code).toBe('unsupported-key')
+    expect(lines).toEqual([])
+  })
+})

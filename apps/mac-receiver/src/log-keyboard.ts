@@ -1,0 +1,34 @@
+import type { KeyCode } from '@keyroom/key-events'
+import { requireNutKey } from './key-map.js'
+import type { Keyboard } from './keyboard.js'
+
+/** One line of the log driver's output. */
+export type LogLine = { action: 'down' | 'up'; code: KeyCode } | { action: 'type'; text: string }
+
+export interface LogKeyboardOptions {
+  /** Where the JSON lines go. @default process.stdout.write */
+  write?: (line: string) => void
+  /** Refuses codes that this platform cannot inject, as the nut driver would. @default process.platform */
+  platform?: string
+}
+
+/** Prints one JSON object per line for every action instead of pressing keys: for trying without permissions. */
+export function createLogKeyboard(options: LogKeyboardOptions = {}): Keyboard {
+  const write = options.write ?? ((line: string) => void process.stdout.write(line))
+  const platform = options.platform ?? process.platform
+  const print = (line: LogLine) => write(`${JSON.stringify(line)}\n`)
+  const check = (code: KeyCode) => void requireNutKey(code, platform)
+  return {
+    async pressKey(code) {
+      check(code)
+      print({ action: 'down', code })
+    },
+    async releaseKey(code) {
+      check(code)
+      print({ action: 'up', code })
+    },
+    async type(text) {
+      print({ action: 'type', text })
+    },
+  }
+}

@@ -1,0 +1,86 @@
+import { hostname } from 'node:os'
+import type { Capabilities } from '@keyroom/key-events'
+import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
+import type { Logger } from 'pino'
+import type { Driver } from './cli-args.js'
+import type { ReleaseReason } from './held-keys.js'
+import type { Keyboard } from './keyboard.js'
+import { createLogKeyboard } from './log-keyboard.js'
+import { checkInjectionBlocked } from './mac-checks.js'
+import { createNutKeyboard } from './nut-keyboard.js'
+import { createReceiver, type Receiver } from './receiver.js'
+import type { CommandRunner } from './run-command.js'
+
+export interface ServiceOptions {
+  link: RoomLink
+  driver: Driver
+  name?: string
+  logger: Logger
+  platform: string
+  run: CommandRunner
+  /** How often to look at Accessibility and Secure Input again (macOS). @default 5000 */
+  blockedCheckMs?: number
+}
+
+export interface ReceiverService {
+  room: RoomConnection
+  receiver: Receiver
+  /** Releases every held key, leaves the room. */
+  stop(reason: ReleaseReason): Promise<void>
+}
+
+/** Connects to the room, announces this receiver, and injects what verified keypads send. */
+export async function startReceiverService(options: ServiceOptions): Promise<ReceiverService> {
+  const { logger, platform } = options
+  const keyboard: Keyboard =
+    options.driver === 'log'
+      ? createLogKeyboard({ platform })
+      : await createNutKeyboard({ platform, logger: logger.child({ module: 'nut-keyboard' }) })
+  const checkBlocked = () => checkInjectionBlocked({ platform, run: options.run })
+  // The log driver prints, it does not inject: nothing can block it.
+  let blocked = options.driver === 'nut' ? await checkBlocked() : undefined
+  if (blocked) logger.warn({ blocked }, 'key injection is blocked; the keypad will show why')
+  const caps = (): Capabilities => ({ inject: true, platform, ...(blocked ? { blocked } : {}) })
+
+  const name = options.name ?? hostname().replace(/\.local$/, '')
+  const room = connectRoom({
+    link: options.link,
+    role: 'mac-receiver',
+    name: name.slice(0, 64),
+    caps: caps(),
+  })
+  const roomLog = logger.child({ module: 'room' })
+  room.on('state', (state) => roomLog.info({ state }, `room ${state}`))
+  room.on('error', (error) => roomLog.warn(error, 'relay error'))
+  room.on('reject', (rejection) => roomLog.warn(rejection, 'dropped a message'))
+  room.on('peers', (peers) => roomLog.debug({ peers: peers.map((p) => `${p.role}:${p.name}`) }, 'peers'))
+
+  const receiver = createReceiver({
+    room,
+    keyboard,
+    logger: logger.child({ module: 'receiver' }),
+    blocked: () => blocked,
+  })
+
+  const watch =
+    platform === 'darwin' && options.driver === 'nut'
+      ? setInterval(async () => {
+          const next = await checkBlocked()
+          if (next === blocked) return
+          blocked = next
+          logger.info({ blocked: next ?? null }, next ? 'key injection blocked' : 'key injection unblocked')
+          room.updateCapabilities(caps())
+        }, options.blockedCheckMs ?? 5_000)
+      : undefined
+  watch?.unref()
+
+  return {
+    room,
+    receiver,
+    async stop(reason) {
+      if (watch) clearInterval(watch)
+      await receiver.close(reason)
+      await room.close()
+    },
+  }
+}

@@ -1,0 +1,158 @@
+import { isKeyAction, type KeyAction, type KeyCode } from '@keyroom/key-events'
+import type { RoomConnection, VerifiedMessage } from '@keyroom/room-client'
+import type { Logger } from 'pino'
+import { createHeldKeys, type HeldKeys, type ReleaseReason } from './held-keys.js'
+import { isInjectError, type Keyboard } from './keyboard.js'
+import { createSerial } from './serial.js'
+
+/** The part of a room connection the receiver uses; the real `connectRoom()` result fits. */
+export type ReceiverRoom = Pick<RoomConnection, 'on' | 'send'>
+
+export interface ReceiverOptions {
+  room: ReceiverRoom
+  keyboard: Keyboard
+  logger: Logger
+  /** @default HOLD_LEASE_MS */
+  leaseMs?: number
+  /** Why injection is blocked right now (no Accessibility permission, Secure Input), if it is. */
+  blocked?: () => string | undefined
+  /** Called after each key action was carried out (or refused), for measurements. */
+  onAction?: (info: { body: KeyAction; receivedAt: number; doneAt: number; ok: boolean }) => void
+}
+
+export interface Receiver {
+  readonly held: HeldKeys
+  /** Resolves when every action received so far has been carried out. */
+  idle(): Promise<void>
+  /** Releases every held key and stops acting on messages. */
+  close(reason?: ReleaseReason): Promise<void>
+}
+
+const BLOCKED_NOTICE_INTERVAL_MS = 5_000
+
+/**
+ * Turns verified key actions from the room into keyboard calls, one at a time and in order. Held keys are released
+ * when their lease runs out, when their sender leaves, when the connection drops and on close.
+ */
+export function createReceiver(options: ReceiverOptions): Receiver {
+  const { room, keyboard, logger } = options
+  const serial = createSerial()
+  const held = createHeldKeys({
+    keyboard,
+    logger,
+    serial,
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+  })
+  let closed = false
+  let lastBlockedNotice = Number.NEGATIVE_INFINITY
+
+  const notify = (message: VerifiedMessage, level: 'warn' | 'error', code: string, text: string) => {
+    void room
+      .send({
+        type: 'notice',
+        level,
+        code,
+        message: text.slice(0, 500),
+        ref: { from: message.from, seq: message.seq },
+      })
+      .then((result) => {
+        if (!result.ok) logger.warn({ code, error: result.error }, 'could not send notice')
+      })
+  }
+
+  const tap = async (code: KeyCode) => {
+    await keyboard.pressKey(code)
+    await keyboard.releaseKey(code)
+  }
+
+  const chord = async (modifiers: readonly KeyCode[], code: KeyCode) => {
+    const pressed: KeyCode[] = []
+    try {
+      for (const modifier of modifiers) {
+        // A modifier someone holds stays down: the chord must not release it.
+        if (held.isHeld(modifier)) continue
+        await keyboard.pressKey(modifier)
+        pressed.push(modifier)
+      }
+      await tap(code)
+    } finally {
+      for (const modifier of pressed.reverse()) {
+        try {
+          await keyboard.releaseKey(modifier)
+        } catch (error) {
+          logger.error({ code: modifier, err: error }, 'could not release chord modifier')
+        }
+      }
+    }
+  }
+
+  const act = async (body: KeyAction, from: string) => {
+    switch (body.type) {
+      case 'key':
+        if (body.phase === 'down') return held.down(from, body.code)
+        if (body.phase === 'up') return held.up(from, body.code)
+        return tap(body.code)
+      case 'chord':
+        return chord(body.modifiers, body.code)
+      case 'text':
+        return keyboard.type(body.text)
+      case 'renew':
+        return held.renew(from, body.codes)
+      case 'release-all':
+        return held.releaseSender(from, 'release-all')
+    }
+  }
+
+  const handle = async (message: VerifiedMessage, body: KeyAction, receivedAt: number) => {
+    if (closed) return
+    const blocked = options.blocked?.()
+    if (blocked && receivedAt - lastBlockedNotice > BLOCKED_NOTICE_INTERVAL_MS) {
+      lastBlockedNotice = receivedAt
+      logger.warn({ blocked }, 'key injection is blocked')
+      notify(message, 'error', 'blocked', blocked)
+    }
+    let ok = true
+    try {
+      await act(body, message.from)
+    } catch (error) {
+      ok = false
+      if (isInjectError(error)) {
+        logger.warn({ code: error.code, key: error.key, from: message.from, seq: message.seq }, error.message)
+        notify(message, 'warn', error.code, error.message)
+      } else {
+        logger.error({ err: error, action: body.type, from: message.from }, 'key action failed')
+        notify(message, 'error', 'inject-failed', error instanceof Error ? error.message : String(error))
+      }
+    }
+    options.onAction?.({ body, receivedAt, doneAt: performance.now(), ok })
+  }
+
+  const unsubscribe = [
+    room.on('message', (message) => {
+      const { body } = message
+      // Only key actions are acted on: presence, pings and notices are the room-client's business.
+      if (!isKeyAction(body)) return
+      const receivedAt = performance.now()
+      void serial.run(() => handle(message, body, receivedAt))
+    }),
+    room.on('peer-left', (peer) => {
+      void serial.run(() => held.releaseSender(peer.id, 'peer-left'))
+    }),
+    room.on('state', (state) => {
+      if (state !== 'connected') void serial.run(() => held.releaseAll('socket-drop'))
+    }),
+  ]
+
+  return {
+    held,
+    idle: () => serial.idle(),
+    async close(reason = 'shutdown') {
+      // Actions already queued still run (their keys are released right after); nothing new is taken.
+      for (const off of unsubscribe) off()
+      await serial.run(async () => {
+        closed = true
+        await held.releaseAll(reason)
+      })
+    },
+  }
+}

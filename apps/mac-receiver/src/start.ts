@@ -1,0 +1,40 @@
+import { parsePairingLink, type RoomLink } from '@keyroom/room-client'
+import type { Logger } from 'pino'
+import type { Command } from './cli-args.js'
+import type { CommandContext } from './commands.js'
+import { loadPairing } from './pairing-store.js'
+import { type ReceiverService, startReceiverService } from './receiver-service.js'
+
+/** `run`: the link from --link or the stored pairing, then the service; undefined (after saying why) if unusable. */
+export async function startReceiver(
+  command: Extract<Command, { kind: 'run' }>,
+  ctx: CommandContext,
+  logger: Logger,
+): Promise<ReceiverService | undefined> {
+  let link: RoomLink
+  if (command.link) {
+    const parsed = parsePairingLink(command.link)
+    if (!parsed.ok) {
+      logger.error({ error: parsed.error }, `--link: ${parsed.error.message}`)
+      return undefined
+    }
+    link = parsed.value
+  } else {
+    const stored = await loadPairing(ctx.configDir)
+    if (!stored.ok) {
+      logger.error({ error: stored.error }, stored.error.message)
+      return undefined
+    }
+    link = stored.value
+  }
+  const service = await startReceiverService({
+    link,
+    driver: command.driver,
+    ...(command.name ? { name: command.name } : {}),
+    logger,
+    platform: ctx.platform,
+    run: ctx.run,
+  })
+  logger.info({ relay: link.relay, room: link.room, driver: command.driver }, 'receiver started')
+  return service
+}

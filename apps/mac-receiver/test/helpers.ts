@@ -1,0 +1,193 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { Role } from '@keyroom/key-events'
+import {
+  type ConnectRoomOptions,
+  connectRoom,
+  formatPairingLink,
+  type Rejection,
+  type RoomConnection,
+  type RoomLink,
+  type VerifiedMessage,
+} from '@keyroom/room-client'
+import { expect, onTestFinished, vi } from 'vitest'
+import { startRelay } from './relay.js'
+import { tempDir } from './temp-dir.js'
+
+export { tempDir }
+
+export const packageDir = fileURLToPath(new URL('..', import.meta.url))
+
+type Cleanup = (fn: () => unknown) => void
+const perTest: Cleanup = (fn) => onTestFinished(async () => void (await fn()))
+
+/** A real relay on 127.0.0.1, port 0. */
+export async function relay(cleanup: Cleanup = perTest) {
+  const started = await startRelay()
+  cleanup(() => started.close())
+  return started
+}
+
+export type Member = RoomConnection & { received: VerifiedMessage[]; rejected: Rejection[] }
+
+/** A connected room-client that records what it hears. */
+export async function joinRoom(
+  link: RoomLink,
+  role: Role,
+  name: string,
+  extra: Partial<ConnectRoomOptions> = {},
+  cleanup: Cleanup = perTest,
+): Promise<Member> {
+  const room = connectRoom({ link, role, name, ...extra })
+  const received: VerifiedMessage[] = []
+  const rejected: Rejection[] = []
+  room.on('message', (m) => received.push(m))
+  room.on('reject', (r) => rejected.push(r))
+  cleanup(() => room.close())
+  await vi.waitFor(() => expect(room.state).toBe('connected'))
+  return Object.assign(room, { received, rejected })
+}
+
+/** Waits until `room` has verified a peer with this name (both sides answered each other's challenge). */
+export async function waitForPeer(room: RoomConnection, name: string, timeout = 10_000): Promise<void> {
+  await vi.waitFor(() => expect(room.peers().map((p) => p.name)).toContain(name), { timeout })
+}
+
+export const notices = (member: Member) =>
+  member.received.map((m) => m.body).filter((body) => body.type === 'notice')
+
+export interface ReceiverProcess {
+  child: ChildProcess
+  /** stdout, one parsed JSON object per line (the log driver's output). */
+  lines: unknown[]
+  /** stderr: pino's JSON log lines, parsed (non-JSON lines kept as { raw }). */
+  logs: Array<Record<string, unknown>>
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/**
+ * `keyroom-receiver run` from source in its own process, as `pnpm receiver` runs it. Its own process because nut.js
+ * reads DISPLAY when it loads, and because signals and stuck keys must be tested on a real process.
+ */
+export async function spawnReceiver(
+  options: {
+    /** Passed as --link; without it the receiver runs with the pairing stored in `configDir`. */
+    link?: RoomLink
+    driver: 'nut' | 'log'
+    name: string
+    env?: NodeJS.ProcessEnv
+    configDir?: string
+  },
+  cleanup: Cleanup = perTest,
+): Promise<ReceiverProcess> {
+  const configDir = options.configDir ?? (await tempDir(cleanup))
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@keyroom/source',
+      '--import',
+      'tsx',
+      'src/main.ts',
+      'run',
+      ...(options.link ? ['--link', formatPairingLink(options.link)] : []),
+      '--driver',
+      options.driver,
+      '--name',
+      options.name,
+    ],
+    {
+      cwd: packageDir,
+      env: { ...process.env, ...options.env, KEYROOM_CONFIG_DIR: configDir, LOG_LEVEL: 'debug' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  const lines: unknown[] = []
+  const logs: Array<Record<string, unknown>> = []
+  const splitLines = (stream: NodeJS.ReadableStream | null, sink: (line: string) => void) => {
+    let buffer = ''
+    stream?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString()
+      const parts = buffer.split('\n')
+      buffer = parts.pop() ?? ''
+      for (const part of parts) if (part.trim()) sink(part)
+    })
+  }
+  splitLines(child.stdout, (line) => lines.push(JSON.parse(line)))
+  splitLines(child.stderr, (line) => {
+    try {
+      logs.push(JSON.parse(line))
+    } catch {
+      logs.push({ raw: line })
+    }
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  cleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+  })
+  return { child, lines, logs, exited }
+}
+
+/** Runs the CLI to completion (pair, status, help…). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@keyroom/source', '--import', 'tsx', 'src/main.ts', ...args],
+      {
+        cwd: packageDir,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.once('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** A keypad in its own process, so a test can kill it mid-hold (its socket drops without a bye). */
+export function spawnKeypad(
+  link: RoomLink,
+  receiverName: string,
+  actions: unknown[],
+  cleanup: Cleanup = perTest,
+) {
+  const script = fileURLToPath(new URL('./fixtures/keypad-script.ts', import.meta.url))
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@keyroom/source',
+      '--import',
+      'tsx',
+      script,
+      formatPairingLink(link),
+      receiverName,
+      JSON.stringify(actions),
+    ],
+    { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  let out = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  cleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+  })
+  return {
+    child,
+    exited,
+    /** Resolves once every action was acknowledged by the relay. */
+    sent: () => vi.waitFor(() => expect(out).toContain('sent\n'), { timeout: 10_000 }),
+  }
+}

@@ -1,0 +1,171 @@
+import { KEYROOM_EVENT, type KeyAction, RelayEvent } from '@keyroom/key-events'
+import { createRoom, type RoomLink } from '@keyroom/room-client'
+import { io } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import {
+  joinRoom,
+  type Member,
+  notices,
+  type ReceiverProcess,
+  relay,
+  spawnKeypad,
+  spawnReceiver,
+  waitForPeer,
+} from './helpers.js'
+import { startXSession, type XSession } from './x-session.js'
+
+// Real key presses: `keyroom-receiver --driver nut` in its own process on a private X server, typing into an xterm
+// in raw mode whose every byte lands in a file. One X server, relay and receiver for the whole file; each test
+// compares exactly what arrived since it started.
+const cleanups: Array<() => unknown> = []
+const cleanup = (fn: () => unknown) => void cleanups.unshift(fn)
+afterAll(async () => {
+  for (const fn of cleanups) await fn()
+})
+
+let x: XSession
+let link: RoomLink
+let relayUrl: string
+let receiver: ReceiverProcess
+let phone: Member
+
+beforeAll(async () => {
+  x = await startXSession({ cleanup })
+  const started = await relay(cleanup)
+  relayUrl = started.url
+  link = createRoom(started.url)
+  receiver = await spawnReceiver({ link, driver: 'nut', name: 'x mac', env: x.env }, cleanup)
+  phone = await joinRoom(link, 'keypad', 'phone', {}, cleanup)
+  await waitForPeer(phone, 'x mac')
+}, 30_000)
+
+/** Sends the actions, then waits until exactly `expected` arrived in the terminal. */
+async function expectTyped(actions: KeyAction[], expected: string) {
+  const from = (await x.read()).length
+  for (const action of actions) expect(await phone.send(action)).toEqual({ ok: true })
+  await x.waitFor(expected, { from })
+}
+
+const tap = (code: Extract<KeyAction, { type: 'key' }>['code']): KeyAction => ({
+  type: 'key',
+  code,
+  phase: 'tap',
+})
+const down = (code: Extract<KeyAction, { type: 'key' }>['code']): KeyAction => ({
+  type: 'key',
+  code,
+  phase: 'down',
+})
+const up = (code: Extract<KeyAction, { type: 'key' }>['code']): KeyAction => ({
+  type: 'key',
+  code,
+  phase: 'up',
+})
+const released = (reason: string) =>
+  vi.waitFor(
+    () => expect(receiver.logs).toContainEqual(expect.objectContaining({ code: 'ShiftLeft', reason })),
+    {
+      timeout: 5_000,
+    },
+  )
+
+describe('real key presses in an X server', () => {
+  it('announces that it can inject', () => {
+    expect(phone.peers()).toEqual([
+      expect.objectContaining({
+        role: 'mac-receiver',
+        name: 'x mac',
+        caps: { inject: true, platform: 'linux' },
+      }),
+    ])
+  })
+
+  it('types text exactly', async () => {
+    await expectTyped([{ type: 'text', text: 'Hello, World: 42! <a|b>\n' }], 'Hello, World: 42! <a|b>\r')
+  })
+
+  it('presses single keys', async () => {
+    await expectTyped(
+      [tap('KeyQ'), tap('Digit7'), tap('Tab'), tap('Escape'), tap('ArrowUp'), tap('Enter')],
+      'q7\t\x1b\x1b[A\r',
+    )
+  })
+
+  it('holds keys down until they are released', async () => {
+    await expectTyped([down('ShiftLeft'), tap('KeyA'), tap('KeyB'), up('ShiftLeft'), tap('KeyC')], 'ABc')
+  })
+
+  it('plays chords: modifiers down, key, modifiers up', async () => {
+    await expectTyped(
+      [
+        { type: 'chord', modifiers: ['ControlLeft'], code: 'KeyC' },
+        { type: 'chord', modifiers: ['ShiftLeft'], code: 'Digit1' },
+        tap('KeyD'),
+      ],
+      '\x03!d',
+    )
+  })
+
+  it('refuses a key Linux has no key for, tells the keypad, and keeps typing', async () => {
+    const before = notices(phone).length
+    await expectTyped([tap('ContextMenu'), { type: 'text', text: 'still ok' }], 'still ok')
+    expect(notices(phone).slice(before)).toEqual([
+      expect.objectContaining({ code: 'unsupported-key', message: expect.stringContaining('ContextMenu') }),
+    ])
+    expect(receiver.logs).toContainEqual(
+      expect.objectContaining({ key: 'ContextMenu', code: 'unsupported-key' }),
+    )
+  })
+
+  it('types nothing for forged or replayed events', async () => {
+    const attacker = io(relayUrl, { transports: ['websocket'] })
+    cleanup(() => attacker.disconnect())
+    const captured: unknown[] = []
+    attacker.on(KEYROOM_EVENT, (payload: unknown) => captured.push(payload))
+    await new Promise((resolve) => attacker.emit(RelayEvent.joinRoom, link.room, resolve))
+    await expectTyped([tap('KeyE')], 'e')
+    await vi.waitFor(() => expect(captured.length).toBeGreaterThan(0))
+    for (const payload of [{ v: 1, nonce: 'A'.repeat(32), ciphertext: 'AAAA' }, 'garbage', ...captured]) {
+      await new Promise((resolve) =>
+        attacker.emit(
+          RelayEvent.broadcast,
+          { roomName: link.room, eventName: KEYROOM_EVENT, payload },
+          resolve,
+        ),
+      )
+    }
+    await expectTyped([tap('KeyF')], 'f')
+  })
+
+  describe('no stuck Shift', () => {
+    it('a keypad that dies mid-hold: Shift is released, the next letters arrive lower-case', async () => {
+      const doomed = spawnKeypad(link, 'x mac', [down('ShiftLeft'), tap('KeyG')], cleanup)
+      const from = (await x.read()).length
+      await doomed.sent()
+      await x.waitFor('G', { from })
+      doomed.child.kill('SIGKILL')
+      await released('peer-left')
+      await expectTyped([{ type: 'text', text: 'abc' }], 'abc')
+    })
+
+    it('a hold whose renewals stop is released when the lease runs out', async () => {
+      await expectTyped([down('ShiftLeft'), tap('KeyH')], 'H')
+      await released('lease-expired')
+      await expectTyped([tap('KeyI'), { type: 'text', text: 'jk' }], 'ijk')
+    })
+
+    it('release-all lets go of Shift', async () => {
+      await expectTyped([down('ShiftLeft'), tap('KeyL'), { type: 'release-all' }, tap('KeyM')], 'Lm')
+    })
+
+    it('SIGTERM while Shift is held: released before exit, so the next receiver types lower-case', async () => {
+      await expectTyped([down('ShiftLeft'), tap('KeyN')], 'N')
+      receiver.child.kill('SIGTERM')
+      expect(await receiver.exited).toEqual({ code: 0, signal: null })
+      expect(receiver.logs).toContainEqual(expect.objectContaining({ code: 'ShiftLeft', reason: 'shutdown' }))
+      receiver = await spawnReceiver({ link, driver: 'nut', name: 'x mac 2', env: x.env }, cleanup)
+      await waitForPeer(phone, 'x mac 2')
+      await expectTyped([{ type: 'text', text: 'opq' }], 'opq')
+    })
+  })
+})

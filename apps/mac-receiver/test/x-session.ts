@@ -1,0 +1,123 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { accessSync, constants, existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { onTestFinished, vi } from 'vitest'
+
+const REQUIRED = ['Xvfb', 'xterm', 'xdotool']
+
+function onPath(binary: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, binary), constants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
+}
+
+/** Fails loudly (never skips) when the X tools are missing: CI installs them. */
+export function requireXTools(): void {
+  const missing = REQUIRED.filter((binary) => !onPath(binary))
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.join(', ')} not installed: apt-get install -y --no-install-recommends xvfb xterm xdotool x11-utils libxtst6`,
+    )
+  }
+}
+
+const run = (file: string, args: string[], env: NodeJS.ProcessEnv) =>
+  new Promise<string>((resolve, reject) =>
+    execFile(file, args, { env, timeout: 10_000 }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
+  )
+
+const stopped = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGKILL')
+  })
+
+export interface XSession {
+  /** `:N`, for DISPLAY. */
+  display: string
+  env: NodeJS.ProcessEnv
+  /** Everything the focused terminal received so far, byte for byte (raw mode: Enter is \r, Ctrl+C is \x03). */
+  read(): Promise<string>
+  /** Waits until the terminal received exactly `expected` after the first `from` bytes. */
+  waitFor(expected: string, options?: { from?: number; timeout?: number }): Promise<void>
+}
+
+/**
+ * A private X server (Xvfb on a free display number) with a focused xterm that writes every byte it receives to a
+ * file, in raw mode so control keys arrive as they are. Everything stops when the test (or file) finishes.
+ */
+export async function startXSession(
+  options: { cleanup?: (fn: () => Promise<void>) => void } = {},
+): Promise<XSession> {
+  requireXTools()
+  const cleanup = options.cleanup ?? ((fn) => onTestFinished(fn))
+  const dir = await mkdtemp(join(tmpdir(), 'keyroom-x-'))
+  const out = join(dir, 'typed.bin')
+
+  // -displayfd: Xvfb picks a free display number itself and writes it to fd 3.
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '1024x768x24'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  })
+  let xvfbErr = ''
+  xvfb.stderr?.on('data', (chunk: Buffer) => {
+    xvfbErr += chunk.toString()
+  })
+  const children: ChildProcess[] = [xvfb]
+  cleanup(async () => {
+    for (const child of children.reverse()) await stopped(child)
+    await rm(dir, { recursive: true, force: true })
+  })
+  const number = await new Promise<string>((resolve, reject) => {
+    let text = ''
+    const fd3 = xvfb.stdio[3] as NodeJS.ReadableStream
+    fd3.on('data', (chunk: Buffer) => {
+      text += chunk.toString()
+      if (text.includes('\n')) resolve(text.trim())
+    })
+    xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code}): ${xvfbErr}`)))
+    setTimeout(() => reject(new Error(`Xvfb did not start in 10 s: ${xvfbErr}`)), 10_000).unref()
+  })
+  const display = `:${number}`
+  const env = { ...process.env, DISPLAY: display }
+
+  const xterm = spawn('xterm', ['-e', 'sh', '-c', `stty raw -echo; exec cat > '${out}'`], {
+    env,
+    stdio: 'ignore',
+  })
+  children.push(xterm)
+  const windows = await run('xdotool', ['search', '--sync', '--pid', String(xterm.pid)], env)
+  const window = windows.trim().split('\n')[0]
+  if (!window) throw new Error('xterm opened no window')
+  await run('xdotool', ['windowfocus', '--sync', window], env)
+  // The file appears once the shell has put the terminal in raw mode and started cat.
+  await vi.waitFor(() => {
+    if (!existsSync(out)) throw new Error('xterm is not ready')
+  })
+
+  const read = () => readFile(out, 'latin1')
+  return {
+    display,
+    env,
+    read,
+    async waitFor(expected, { from = 0, timeout = 5_000 } = {}) {
+      await vi.waitFor(
+        async () => {
+          const got = (await read()).slice(from)
+          if (got !== expected)
+            throw new Error(`terminal has ${JSON.stringify(got)}, want ${JSON.stringify(expected)}`)
+        },
+        { timeout, interval: 20 },
+      )
+    },
+  }
+}

@@ -1,0 +1,74 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { install, UNIT_NAME } from './install.js'
+import type { CommandResult, CommandRunner } from './run-command.js'
+
+const LINK = 'http://127.0.0.1:3000/#relay=http%3A%2F%2F127.0.0.1%3A3000&room=AAAAAAAAAAAAAAAAAAAAAA&key=B'
+
+function setup(answers: Record<string, number> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'keyroom-install-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'dist'))
+  writeFileSync(join(dir, 'dist', 'main.js'), '')
+  const pins = join(dir, 'pins.json')
+  writeFileSync(pins, JSON.stringify({ outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] }))
+  const calls: string[] = []
+  const run: CommandRunner = async (command, args): Promise<CommandResult> => {
+    const line = [command, ...args].join(' ')
+    calls.push(line)
+    const code = Object.entries(answers).find(([prefix]) => line.startsWith(prefix))?.[1] ?? 0
+    return { code, stdout: '', stderr: code === 0 ? '' : 'nope' }
+  }
+  const said: string[] = []
+  const options = {
+    link: LINK,
+    pins,
+    run,
+    main: join(dir, 'dist', 'main.js'),
+    unitDir: join(dir, 'systemd'),
+    etcDir: join(dir, 'etc'),
+    say: (line: string) => said.push(line),
+  }
+  return { dir, calls, said, options }
+}
+
+describe('install', () => {
+  it('creates the user, writes a 0600 environment file and the unit, then reloads and enables', async () => {
+    const { dir, calls, options } = setup({ 'id -u': 1 })
+    const unitFile = await install(options)
+    expect(unitFile).toBe(join(dir, 'systemd', UNIT_NAME))
+    expect(calls).toEqual([
+      'getent group gpio',
+      'id -u keyroom-pi',
+      'useradd --system --user-group --no-create-home --shell /usr/sbin/nologin --groups gpio keyroom-pi',
+      'systemctl daemon-reload',
+      `systemctl enable --now ${UNIT_NAME}`,
+    ])
+    const env = join(dir, 'etc', 'keyroom-pi.env')
+    expect(statSync(env).mode & 0o777).toBe(0o600)
+    expect(readFileSync(env, 'utf8')).toContain(`KEYROOM_LINK="${LINK}"`)
+    const unit = readFileSync(unitFile, 'utf8')
+    expect(unit).toContain(`EnvironmentFile=${env}`)
+    expect(unit).toContain(`ExecStart=${process.execPath} ${options.main} run --pins ${options.pins}`)
+  })
+
+  it('keeps an existing user and stops at the first failing step', async () => {
+    const { calls, options } = setup({ 'systemctl enable': 1 })
+    await expect(install(options)).rejects.toThrow(
+      /systemctl enable --now keyroom-pi.service failed \(1\): nope/,
+    )
+    expect(calls.some((c) => c.startsWith('useradd'))).toBe(false)
+  })
+
+  it('refuses a bad pin map, a relative path, a missing build and a missing gpio group', async () => {
+    const { options, dir, calls } = setup({ 'getent group gpio': 2 })
+    writeFileSync(join(dir, 'bad.json'), '{"outputs":[{"key":"KeyL","pin":99,"mode":"hold"}]}')
+    await expect(install({ ...options, pins: join(dir, 'bad.json') })).rejects.toThrow(/outputs\.0\.pin/)
+    await expect(install({ ...options, pins: 'pins.json' })).rejects.toThrow(/absolute/)
+    await expect(install({ ...options, main: join(dir, 'nope.js') })).rejects.toThrow(/build first/)
+    expect(calls).toEqual([])
+    await expect(install(options)).rejects.toThrow(/no "gpio" group/)
+  })
+})

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs'
+import { Gpio } from 'onoff'
+import type { Logger } from 'pino'
+import { findGpioChip, type GpioChip, sysfsNumber } from './gpio-base.js'
+import { type InputPin, type OutputPin, type Pins, toLevel } from './pins.js'
+
+/** Whether this machine has a writable sysfs GPIO interface (false off a Pi). */
+export const onoffAccessible = (): boolean => Gpio.accessible
+
+/**
+ * Pins over the kernel's sysfs GPIO interface with onoff. BCM numbers are offset by the Pi controller's base
+ * (571 on a Pi 5, 512 on a Pi 4 with kernel 6.6+, 0 before), which onoff does not do.
+ * @param options.chip the controller found by `findGpioChip()` (read once at start)
+ */
+export function createOnoffPins(options: { chip: GpioChip; logger: Logger }): Pins {
+  const { chip, logger } = options
+  logger.info({ chip: chip.chip, label: chip.label, base: chip.base }, 'GPIO controller')
+  return {
+    output(pin, initial): OutputPin {
+      // 'high'/'low' set the direction and the level in one write: no glitch through the other level.
+      const gpio = new Gpio(sysfsNumber(chip, pin), initial === 1 ? 'high' : 'low', 'none', {
+        activeLow: false,
+      })
+      // Again by value: a pin that was already exported keeps onoff from failing on a direction write it could
+      // not make, and the level must be right whatever happened there.
+      gpio.writeSync(initial)
+      return {
+        pin,
+        write: (level) => gpio.writeSync(level),
+        read: () => toLevel(gpio.readSync()),
+        close: () => unexport(gpio, logger),
+      }
+    },
+    input(pin, onChange): InputPin {
+      const gpio = new Gpio(sysfsNumber(chip, pin), 'in', 'both', { activeLow: false })
+      // Debounce is the agent's job: onoff's own would hide the release edge's timing from it.
+      gpio.watch((error, value) => {
+        if (error) logger.error({ pin, err: error }, 'GPIO watch failed')
+        else onChange(toLevel(value))
+      })
+      return {
+        pin,
+        read: () => toLevel(gpio.readSync()),
+        close: () => unexport(gpio, logger),
+      }
+    },
+  }
+}
+
+const UNEXPORT_WAIT_MS = 200
+const pause = new Int32Array(new SharedArrayBuffer(4))
+
+/**
+ * Unexports and checks that the pin's folder is gone (the kernel removes it before the write returns), so that a
+ * leftover export is logged and the next unexport starts after this one took effect.
+ */
+function unexport(gpio: Gpio, logger: Logger) {
+  const path = `/sys/class/gpio/gpio${(gpio as unknown as { _gpio: number })._gpio}`
+  gpio.unexport()
+  const deadline = performance.now() + UNEXPORT_WAIT_MS
+  // Bounded in time; 1 ms sleeps, because shutdown paths are synchronous.
+  while (existsSync(path)) {
+    if (performance.now() > deadline) {
+      logger.warn({ path }, 'the pin is still exported after unexport')
+      return
+    }
+    Atomics.wait(pause, 0, 0, 1)
+  }
+}
+
+/** Opens the onoff pins, or explains why not (no Pi GPIO controller found). */
+export function openOnoffPins(logger: Logger, sysfsRoot?: string): Pins {
+  const chip = findGpioChip(sysfsRoot)
+  if (!chip.ok) throw new Error(chip.error.message)
+  return createOnoffPins({ chip: chip.value, logger })
+}

@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { quoteArg, renderEnvironmentFile, renderUnit } from './systemd-unit.js'
+
+const hasSystemdAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0
+
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'keyroom-unit-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** Real paths: verify fails when the ExecStart binary is missing. */
+function unitIn(dir: string, extra: Partial<Parameters<typeof renderUnit>[0]> = {}) {
+  const main = join(dir, 'dist', 'main.js')
+  execFileSync('mkdir', ['-p', join(dir, 'dist')])
+  writeFileSync(main, '')
+  writeFileSync(join(dir, 'pins.json'), '{}')
+  const unit = renderUnit({
+    node: process.execPath,
+    main,
+    pins: join(dir, 'pins.json'),
+    environmentFile: join(dir, 'keyroom-pi.env'),
+    name: 'front door',
+    ...extra,
+  })
+  const file = join(dir, 'keyroom-pi.service')
+  writeFileSync(file, unit)
+  return { unit, file }
+}
+
+describe('systemd unit', () => {
+  it('has the user, group, restart policy and the hardening that keeps sysfs GPIO writable', () => {
+    const { unit } = unitIn(tempDir())
+    for (const line of [
+      'User=keyroom-pi',
+      'SupplementaryGroups=gpio',
+      'After=network-online.target',
+      'Wants=network-online.target',
+      'Restart=on-failure',
+      'NoNewPrivileges=yes',
+      'ProtectSystem=strict',
+      'PrivateTmp=yes',
+      'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK',
+      'CapabilityBoundingSet=',
+      'ExecReload=/bin/kill -HUP $MAINPID',
+    ]) {
+      expect(unit.split('\n')).toContain(line)
+    }
+    for (const breaker of ['PrivateDevices', 'ProtectKernelTunables', 'MemoryDenyWriteExecute']) {
+      expect(unit).not.toContain(breaker)
+    }
+    expect(unit).toMatch(
+      /^ExecStart=\/\S+ \/\S+\/dist\/main\.js run --pins \/\S+\/pins\.json --name "front door"$/m,
+    )
+  })
+
+  it('makes /home read-only rather than hidden when the node or the app lives there', () => {
+    const base = { main: '/opt/k/dist/main.js', pins: '/etc/keyroom-pi/pins.json', environmentFile: '/etc/e' }
+    expect(renderUnit({ ...base, node: '/usr/bin/node' })).toContain('ProtectHome=yes')
+    expect(renderUnit({ ...base, node: '/home/pi/.nvm/versions/node/v20/bin/node' })).toContain(
+      'ProtectHome=read-only',
+    )
+  })
+
+  it('quotes ExecStart words and escapes specifiers', () => {
+    expect(quoteArg('/usr/bin/node')).toBe('/usr/bin/node')
+    expect(quoteArg('/srv/my pins.json')).toBe('"/srv/my pins.json"')
+    expect(quoteArg('100%')).toBe('100%%')
+    expect(quoteArg('say "hi"')).toBe('"say \\"hi\\""')
+  })
+
+  it('keeps the whole link in the environment file', () => {
+    const link = 'https://k.example/#relay=https%3A%2F%2Fr&room=abc&key=x_y-z'
+    expect(renderEnvironmentFile(link)).toContain(`KEYROOM_LINK="${link}"\n`)
+  })
+
+  it.skipIf(!hasSystemdAnalyze)('passes systemd-analyze verify without a single line of output', () => {
+    const dir = tempDir()
+    const { file } = unitIn(dir)
+    chmodSync(file, 0o644)
+    const result = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' })
+    expect(result.stdout + result.stderr).toBe('')
+    expect(result.status).toBe(0)
+    // the check can fail: a unit with a typo does produce output
+    writeFileSync(
+      file,
+      `${renderUnit({ node: process.execPath, main: join(dir, 'dist', 'main.js'), pins: '/p', environmentFile: '/e' })}Bogus=1\n`,
+    )
+    const bad = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' })
+    expect(bad.stdout + bad.stderr).toMatch(/Unknown key/)
+  })
+})

@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import {
+  APP_DIR,
+  joinRoom,
+  NODE_FROM_SOURCE,
+  spawnAgent,
+  tempDir,
+  waitForPeer,
+  writeJson,
+} from './helpers.js'
+import { startTestRelay } from './relay.js'
+
+/**
+ * The real onoff code against a fake /sys/class/gpio: the agent runs in a private mount namespace where a tmpfs
+ * covers /sys/class and a fake tree is bind-mounted at /sys/class/gpio (see test/fixtures/fake-gpio.sh). Needs root.
+ */
+const MOUNT_FAKE_SYSFS =
+  'mount -t tmpfs tmpfs /sys/class && mkdir /sys/class/gpio && mount --bind "$0" /sys/class/gpio && exec "$@"'
+
+function namespaceUnavailable(): string | undefined {
+  if (process.platform !== 'linux') return `not Linux (${process.platform})`
+  if (process.getuid?.() !== 0) return 'not root: a mount namespace with a fake /sys/class/gpio needs root'
+  const probe = spawnSync(
+    'unshare',
+    ['-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /sys/class'],
+    {
+      encoding: 'utf8',
+    },
+  )
+  if (probe.status !== 0)
+    return `cannot make the mount namespace: ${(probe.stderr || probe.error?.message || '').trim()}`
+  return undefined
+}
+
+const unavailable = namespaceUnavailable()
+if (unavailable) {
+  console.warn(
+    `\n!!! pi-agent: the onoff fake-sysfs tests are SKIPPED: ${unavailable}. Only the sim-driver tests ran.\n`,
+  )
+}
+
+const PULSE_MS = 300
+const CHIPS = [
+  { base: 571, label: 'pinctrl-rp1', ngpio: 54 },
+  { base: 512, label: 'pinctrl-bcm2711', ngpio: 58 },
+  { base: 0, label: 'pinctrl-bcm2835', ngpio: 54 },
+]
+
+function fakeGpioTree(chip: (typeof CHIPS)[number]) {
+  const dir = tempDir('keyroom-fake-sysfs-')
+  const gpio = join(dir, 'gpio')
+  const chipDir = join(gpio, `gpiochip${chip.base}`)
+  mkdirSync(chipDir, { recursive: true })
+  writeFileSync(join(chipDir, 'base'), `${chip.base}\n`)
+  writeFileSync(join(chipDir, 'label'), `${chip.label}\n`)
+  writeFileSync(join(chipDir, 'ngpio'), `${chip.ngpio}\n`)
+  const log = join(dir, 'events.log')
+  writeFileSync(log, '')
+  spawnSync('mkfifo', [join(gpio, 'export'), join(gpio, 'unexport')])
+  const helper: ChildProcess = spawn('bash', [join(APP_DIR, 'test/fixtures/fake-gpio.sh'), gpio, log], {
+    stdio: 'ignore',
+  })
+  onTestFinished(() => {
+    helper.kill('SIGTERM')
+  })
+  return {
+    dir,
+    gpio,
+    events: () => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean),
+    value: (sysfs: number) => readFileSync(join(gpio, `gpio${sysfs}`, 'value'), 'utf8').trim(),
+    exported: (sysfs: number) => existsSync(join(gpio, `gpio${sysfs}`)),
+  }
+}
+
+/** Polls a value file every 2 ms and reports when it went to 1 and back to 0. */
+function watchPulse(read: () => string) {
+  let rose: number | undefined
+  let fell: number | undefined
+  const timer = setInterval(() => {
+    const value = read()
+    if (value === '1' && rose === undefined) rose = performance.now()
+    if (value === '0' && rose !== undefined && fell === undefined) {
+      fell = performance.now()
+      clearInterval(timer)
+    }
+  }, 2)
+  onTestFinished(() => clearInterval(timer))
+  return () => (rose !== undefined && fell !== undefined ? fell - rose : undefined)
+}
+
+describe.skipIf(unavailable !== undefined)('onoff driver against a fake sysfs tree (mount namespace)', () => {
+  it.each(CHIPS)(
+    'base $base ($label): hold, release, pulse, SIGTERM leaves pins safe and unexported',
+    async (chip) => {
+      const tree = fakeGpioTree(chip)
+      const led = chip.base + 17
+      const door = chip.base + 27
+      const relay = await startTestRelay()
+      const link = createRoom(relay.url)
+      const pins = writeJson(join(tree.dir, 'pins.json'), {
+        outputs: [
+          { key: 'KeyL', pin: 17, mode: 'hold' },
+          { key: 'KeyD', pin: 27, mode: 'pulse', pulseMs: PULSE_MS, activeLow: true },
+        ],
+      })
+      const keypad = await joinRoom(link, 'keypad', 'phone')
+      const agent = spawnAgent([
+        'unshare',
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        MOUNT_FAKE_SYSFS,
+        tree.gpio,
+        ...NODE_FROM_SOURCE,
+        'src/main.ts',
+        'run',
+        '--link',
+        formatPairingLink(link),
+        '--pins',
+        pins,
+        '--driver',
+        'onoff',
+        '--name',
+        `door-${chip.base}`,
+      ])
+      await waitForPeer(keypad, `door-${chip.base}`)
+      // Exported at their safe levels: the LED low, the active-low door strike high.
+      expect(tree.events()).toEqual([`export ${led}`, `export ${door}`])
+      expect([tree.value(led), tree.value(door)]).toEqual(['0', '1'])
+      expect(agent.stderr()).toContain(`"base":${chip.base}`)
+
+      await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
+      await vi.waitFor(() => expect(tree.value(led)).toBe('1'))
+      await keypad.send({ type: 'key', code: 'KeyL', phase: 'up' })
+      await vi.waitFor(() => expect(tree.value(led)).toBe('0'))
+
+      // Active-low pulse: the strike's pin goes low for PULSE_MS.
+      const pulse = watchPulse(() => (tree.value(door) === '0' ? '1' : '0'))
+      await keypad.send({ type: 'key', code: 'KeyD', phase: 'tap' })
+      const length = await vi.waitFor(
+        () => {
+          const ms = pulse()
+          if (ms === undefined) throw new Error('pulse not finished')
+          return ms
+        },
+        { timeout: 5_000, interval: 20 },
+      )
+      expect(length).toBeGreaterThanOrEqual(PULSE_MS - 20)
+      expect(length).toBeLessThanOrEqual(PULSE_MS + 150)
+
+      // Held when SIGTERM arrives: still goes safe, then unexported.
+      await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
+      await vi.waitFor(() => expect(tree.value(led)).toBe('1'))
+      agent.child.kill('SIGTERM')
+      expect(await agent.exited).toEqual({ code: 0, signal: null })
+      await vi.waitFor(() => expect(tree.events()).toHaveLength(4))
+      expect(tree.events().slice(2).sort()).toEqual(
+        [`unexport ${door} direction=high value=1`, `unexport ${led} direction=low value=0`].sort(),
+      )
+      expect([tree.exported(led), tree.exported(door)]).toEqual([false, false])
+    },
+  )
+})
+
+if (unavailable !== undefined) {
+  describe('onoff driver against a fake sysfs tree', () => {
+    it.skip(`SKIPPED: ${unavailable}`, () => {})
+  })
+}

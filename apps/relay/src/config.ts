@@ -1,0 +1,163 @@
+/** Everything the relay can be told, with the defaults a single laptop needs. */
+export interface RelayConfig {
+  /** @default 7300 (0 picks a free port) */
+  port: number
+  /** @default '127.0.0.1' */
+  host: string
+  /** Extra allowed browser origins, fully anchored patterns such as `*.example.com` or `https://app.example.com`. */
+  allowedOrigins: string[]
+  /** Devices and scripts send no Origin header. @default true */
+  allowMissingOrigin: boolean
+  /** Largest `payload` a broadcast may carry, in bytes of its JSON form. @default 16384 */
+  maxPayloadBytes: number
+  /** @default 16 */
+  maxRoomsPerSocket: number
+  /** Sustained events per second per socket (token bucket refill rate). @default 100 */
+  eventsPerSecond: number
+  /** Token bucket size: how many events may arrive at once. @default 200 */
+  eventBurst: number
+  /** @default 64 */
+  maxConnectionsPerIp: number
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). @default false */
+  trustProxy: boolean
+  /** Directory with a built single-page app (the keypad) to serve at `/`; none when undefined. */
+  staticDir?: string | undefined
+  /** Socket.IO's Redis adapter for several relays behind one load balancer; none when undefined. */
+  redisUrl?: string | undefined
+  /** @default 'info' */
+  logLevel: string
+}
+
+export const DEFAULT_CONFIG: RelayConfig = {
+  port: 7300,
+  host: '127.0.0.1',
+  allowedOrigins: [],
+  allowMissingOrigin: true,
+  maxPayloadBytes: 16 * 1024,
+  maxRoomsPerSocket: 16,
+  eventsPerSecond: 100,
+  eventBurst: 200,
+  maxConnectionsPerIp: 64,
+  trustProxy: false,
+  logLevel: 'info',
+}
+
+interface EnvVar {
+  name: string
+  help: string
+  apply(config: RelayConfig, value: string): string | undefined
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function integer(min: number, max: number, set: (config: RelayConfig, value: number) => void) {
+  return (config: RelayConfig, raw: string) => {
+    const value = Number(raw)
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      return `must be a whole number from ${min} to ${max}, got "${raw}"`
+    }
+    set(config, value)
+    return undefined
+  }
+}
+
+function boolean(set: (config: RelayConfig, value: boolean) => void) {
+  return (config: RelayConfig, raw: string) => {
+    const value = raw.trim().toLowerCase()
+    if (['1', 'true', 'yes'].includes(value)) set(config, true)
+    else if (['0', 'false', 'no'].includes(value)) set(config, false)
+    else return `must be true or false, got "${raw}"`
+    return undefined
+  }
+}
+
+export const ENV_VARS: readonly EnvVar[] = [
+  { name: 'PORT', help: 'port to listen on; 0 picks a free one (default 7300)', apply: integer(0, 65535, (c, v) => { c.port = v }) },
+  {
+    name: 'HOST',
+    help: 'address to listen on; 0.0.0.0 for phones on the LAN (default 127.0.0.1)',
+    apply: (c, v) => {
+      if (!v.trim()) return 'must not be empty'
+      c.host = v.trim()
+      return undefined
+    },
+  },
+  {
+    name: 'ALLOWED_ORIGINS',
+    help: 'comma-separated extra browser origins, e.g. "*.example.com,https://pad.example.org" (localhost and 127.0.0.1 are always allowed)',
+    apply: (c, v) => {
+      const patterns = v.split(',').map((p) => p.trim()).filter(Boolean)
+      const bad = patterns.find((p) => !isOriginPattern(p))
+      if (bad !== undefined) return `"${bad}" is not an origin pattern (host, *.host or scheme://host[:port])`
+      c.allowedOrigins = patterns
+      return undefined
+    },
+  },
+  { name: 'ALLOW_NO_ORIGIN', help: 'accept clients that send no Origin header, such as receivers (default true)', apply: boolean((c, v) => { c.allowMissingOrigin = v }) },
+  { name: 'MAX_PAYLOAD_BYTES', help: 'largest broadcast payload in bytes (default 16384)', apply: integer(64, 1024 * 1024, (c, v) => { c.maxPayloadBytes = v }) },
+  { name: 'MAX_ROOMS_PER_SOCKET', help: 'rooms one connection may join (default 16)', apply: integer(1, 10_000, (c, v) => { c.maxRoomsPerSocket = v }) },
+  { name: 'EVENTS_PER_SECOND', help: 'sustained events per second per connection (default 100)', apply: integer(1, 100_000, (c, v) => { c.eventsPerSecond = v }) },
+  { name: 'EVENT_BURST', help: 'events a connection may send at once before the rate applies (default 200)', apply: integer(1, 1_000_000, (c, v) => { c.eventBurst = v }) },
+  { name: 'MAX_CONNECTIONS_PER_IP', help: 'open connections per client IP (default 64)', apply: integer(1, 1_000_000, (c, v) => { c.maxConnectionsPerIp = v }) },
+  { name: 'TRUST_PROXY', help: 'take the client IP from X-Forwarded-For; only behind your own proxy (default false)', apply: boolean((c, v) => { c.trustProxy = v }) },
+  {
+    name: 'KEYPAD_DIR',
+    help: 'directory of the built keypad to serve at / (default: none)',
+    apply: (c, v) => {
+      c.staticDir = v.trim() || undefined
+      return undefined
+    },
+  },
+  {
+    name: 'REDIS_URL',
+    help: 'redis://host:port to share rooms between several relays (default: none, one relay)',
+    apply: (c, v) => {
+      if (!/^rediss?:\/\/\S+$/.test(v.trim())) return `must look like redis://host:6379, got "${v}"`
+      c.redisUrl = v.trim()
+      return undefined
+    },
+  },
+  {
+    name: 'LOG_LEVEL',
+    help: `one of ${LOG_LEVELS.join(', ')} (default info)`,
+    apply: (c, v) => {
+      if (!LOG_LEVELS.includes(v.trim())) return `must be one of ${LOG_LEVELS.join(', ')}, got "${v}"`
+      c.logLevel = v.trim()
+      return undefined
+    },
+  },
+]
+
+/** `host`, `*.host`, or `scheme://host[:port]`, where host may start with `*.`. */
+export function isOriginPattern(pattern: string): boolean {
+  return /^(https?:\/\/)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i.test(pattern)
+}
+
+/** Reads the relay's configuration from the environment; every bad value is named with the reason. */
+export function configFromEnv(
+  env: Record<string, string | undefined>,
+): { ok: true; value: RelayConfig } | { ok: false; errors: string[] } {
+  const config: RelayConfig = { ...DEFAULT_CONFIG, allowedOrigins: [] }
+  const errors: string[] = []
+  for (const variable of ENV_VARS) {
+    const raw = env[variable.name]
+    if (raw === undefined || raw === '') continue
+    const problem = variable.apply(config, raw)
+    if (problem) errors.push(`${variable.name} ${problem}`)
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: config }
+}
+
+export function helpText(): string {
+  const width = Math.max(...ENV_VARS.map((v) => v.name.length))
+  return [
+    'keyroom-relay: a Socket.IO room relay. Clients join a room and broadcast to the others in it.',
+    '',
+    'Usage: keyroom-relay [--help]',
+    '',
+    'Configured by environment variables:',
+    ...ENV_VARS.map((v) => `  ${v.name.padEnd(width)}  ${v.help}`),
+    '',
+    'HTTP: GET /healthz (JSON status), GET /metrics (Prometheus text).',
+  ].join('\n')
+}

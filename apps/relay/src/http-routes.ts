@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import sirv from 'sirv'
+
+export interface Status {
+  uptimeSeconds: number
+  connections: number
+  rooms: number
+}
+
+/**
+ * Plain HTTP beside Socket.IO: health, metrics and, when configured, the built keypad as a single-page app.
+ * Socket.IO answers `/socket.io/` before these run, so a keypad file can never shadow it.
+ */
+export function createHttpRoutes(options: {
+  staticDir?: string | undefined
+  status: () => Status
+  metrics: () => string
+}) {
+  const serveStatic = options.staticDir
+    ? sirv(options.staticDir, { single: true, etag: true, dotfiles: false })
+    : undefined
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0]
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      res.end(JSON.stringify({ status: 'ok', ...options.status() }))
+      return
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' })
+      res.end(options.metrics())
+      return
+    }
+    const notFound = () => {
+      res.writeHead(404, { 'content-type': 'text/plain' })
+      res.end('not found\n')
+    }
+    if (serveStatic && (req.method === 'GET' || req.method === 'HEAD')) {
+      // The room key lives in the URL fragment; a keypad page must not leak its URL anywhere.
+      res.setHeader('referrer-policy', 'no-referrer')
+      res.setHeader('x-content-type-options', 'nosniff')
+      serveStatic(req, res, notFound)
+      return
+    }
+    notFound()
+  }
+}

@@ -1,0 +1,36 @@
+/** What the relay counts; rendered as Prometheus text at /metrics and summarised at /healthz. */
+export function createMetrics() {
+  const refusals = new Map<string, number>()
+  const counters = { connectionsTotal: 0, eventsIn: 0, eventsOut: 0, handshakeRefusals: 0 }
+  return {
+    counters,
+    refused(reason: string) {
+      refusals.set(reason, (refusals.get(reason) ?? 0) + 1)
+    },
+    refusals: (): ReadonlyMap<string, number> => refusals,
+    render(gauges: { connections: number; rooms: number }): string {
+      const lines = [
+        '# HELP keyroom_relay_connections Open Socket.IO connections.',
+        '# TYPE keyroom_relay_connections gauge',
+        `keyroom_relay_connections ${gauges.connections}`,
+        '# HELP keyroom_relay_rooms Rooms with at least one member on this relay.',
+        '# TYPE keyroom_relay_rooms gauge',
+        `keyroom_relay_rooms ${gauges.rooms}`,
+        '# HELP keyroom_relay_connections_total Connections accepted since start.',
+        '# TYPE keyroom_relay_connections_total counter',
+        `keyroom_relay_connections_total ${counters.connectionsTotal}`,
+        '# HELP keyroom_relay_events_in_total Events received from clients.',
+        '# TYPE keyroom_relay_events_in_total counter',
+        `keyroom_relay_events_in_total ${counters.eventsIn}`,
+        '# HELP keyroom_relay_events_out_total Events delivered to room members (one per recipient).',
+        '# TYPE keyroom_relay_events_out_total counter',
+        `keyroom_relay_events_out_total ${counters.eventsOut}`,
+        '# HELP keyroom_relay_refusals_total Requests refused, by reason.',
+        '# TYPE keyroom_relay_refusals_total counter',
+        ...[...refusals].map(([reason, count]) => `keyroom_relay_refusals_total{reason="${reason}"} ${count}`),
+      ]
+      return `${lines.join('\n')}\n`
+    },
+  }
+}
+export type Metrics = ReturnType<typeof createMetrics>

@@ -1,0 +1,62 @@
+/**
+ * Browser Origin allowlist. Socket.IO's `cors` option covers only HTTP long-polling, so the relay checks the
+ * Origin itself at the handshake of every transport. Every pattern matches a whole host, never a substring:
+ * `example.com` does not match `example.com.evil.net` or `evilexample.com`.
+ */
+
+/** Always allowed: the keypad served from this machine, on any port. */
+export const DEFAULT_ORIGIN_PATTERNS = ['localhost', '127.0.0.1', '[::1]']
+
+interface CompiledPattern {
+  scheme?: string
+  /** The host, or the parent domain for a `*.` pattern. */
+  host: string
+  wildcard: boolean
+  port?: string
+}
+
+function compile(pattern: string): CompiledPattern {
+  const match = /^(?:(https?):\/\/)?(\*\.)?([^:/]+|\[[^\]]+\])(?::(\d+))?$/i.exec(pattern.trim())
+  if (!match) throw new Error(`not an origin pattern: ${pattern}`)
+  const [, scheme, star, host = '', port] = match
+  return {
+    ...(scheme ? { scheme: scheme.toLowerCase() } : {}),
+    host: host.toLowerCase(),
+    wildcard: Boolean(star),
+    ...(port ? { port } : {}),
+  }
+}
+
+function matches(pattern: CompiledPattern, origin: URL): boolean {
+  const scheme = origin.protocol.slice(0, -1)
+  if (scheme !== 'http' && scheme !== 'https') return false
+  if (pattern.scheme && pattern.scheme !== scheme) return false
+  if (pattern.port && pattern.port !== (origin.port || (scheme === 'https' ? '443' : '80'))) return false
+  const host = origin.hostname.toLowerCase()
+  return pattern.wildcard ? host.endsWith(`.${pattern.host}`) : host === pattern.host
+}
+
+export type OriginVerdict = { ok: true } | { ok: false; reason: string }
+
+/** Builds the check the relay runs on the Origin header of every handshake. */
+export function createOriginCheck(options: { allowedOrigins: readonly string[]; allowMissingOrigin: boolean }) {
+  const patterns = [...DEFAULT_ORIGIN_PATTERNS, ...options.allowedOrigins].map(compile)
+  return (origin: string | undefined): OriginVerdict => {
+    if (origin === undefined || origin === '') {
+      return options.allowMissingOrigin ? { ok: true } : { ok: false, reason: 'requests without Origin are not allowed' }
+    }
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      return { ok: false, reason: `Origin "${origin}" is not a URL` }
+    }
+    // An origin is scheme://host[:port] only; anything more (a path, credentials) is not a browser's Origin.
+    if (url.origin !== origin.toLowerCase().replace(/\/$/, '') && url.origin !== origin) {
+      return { ok: false, reason: `Origin "${origin}" is not a plain origin` }
+    }
+    return patterns.some((pattern) => matches(pattern, url))
+      ? { ok: true }
+      : { ok: false, reason: `Origin "${origin}" is not allowed` }
+  }
+}

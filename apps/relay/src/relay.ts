@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { type Logger, pino } from 'pino'
+import { Server } from 'socket.io'
+import { DEFAULT_CONFIG, type RelayConfig } from './config.js'
+import { createHttpRoutes } from './http-routes.js'
+import { createConnectionCounter } from './limits.js'
+import { createMetrics } from './metrics.js'
+import { createOriginCheck } from './origins.js'
+import { attachRoomHandlers } from './rooms.js'
+
+export interface RelayOptions extends Partial<RelayConfig> {
+  /** @default a pino logger at `logLevel` on stdout */
+  logger?: Logger
+}
+
+/** Socket.IO frames carry some overhead around a payload; beyond this the transport drops the connection. */
+const FRAME_ALLOWANCE_BYTES = 16 * 1024
+
+function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for']
+  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0]?.trim() || 'unknown'
+  return req.socket.remoteAddress ?? 'unknown'
+}
+
+/** A relay, not yet listening. */
+export function createRelay(options: RelayOptions = {}) {
+  const { logger, ...overrides } = options
+  const config: RelayConfig = { ...DEFAULT_CONFIG, ...overrides }
+  const log = logger ?? pino({ name: 'relay', level: config.logLevel })
+  const metrics = createMetrics()
+  const checkOrigin = createOriginCheck(config)
+  const connectionsPerIp = createConnectionCounter(config.maxConnectionsPerIp)
+  const startedAt = Date.now()
+
+  // Routes go in before Socket.IO attaches: it then answers /socket.io/ itself and hands every other request on.
+  const http = createServer(
+    createHttpRoutes({
+      staticDir: config.staticDir,
+      status: () => status(),
+      metrics: () => {
+        const { connections, rooms } = status()
+        return metrics.render({ connections, rooms })
+      },
+    }),
+  )
+  const io = new Server(http, {
+    serveClient: false,
+    // Payloads over the limit get a clear ack error; only far larger frames hit the transport's silent cut-off.
+    maxHttpBufferSize: config.maxPayloadBytes * 4 + FRAME_ALLOWANCE_BYTES,
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
+    // For long-polling from other allowed origins; WebSocket is checked in allowRequest below.
+    cors: { origin: (origin, done) => done(null, checkOrigin(origin).ok) },
+    allowRequest: (req, done) => {
+      const ip = clientIp(req, config.trustProxy)
+      const origin = checkOrigin(req.headers.origin)
+      if (!origin.ok) {
+        metrics.refused('origin-not-allowed')
+        log.warn({ origin: req.headers.origin ?? null, ip }, `refused handshake: ${origin.reason}`)
+        done(origin.reason, false)
+        return
+      }
+      if (connectionsPerIp.count(ip) >= config.maxConnectionsPerIp) {
+        metrics.refused('too-many-connections')
+        log.warn({ ip }, `refused handshake: ${ip} already has ${config.maxConnectionsPerIp} connections`)
+        done(`too many connections from ${ip}`, false)
+        return
+      }
+      done(null, true)
+    },
+  })
+
+  io.engine.on('connection', (engineSocket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
+    const ip = clientIp(engineSocket.request, config.trustProxy)
+    connectionsPerIp.tryOpen(ip)
+    engineSocket.once('close', () => connectionsPerIp.close(ip))
+  })
+
+  io.on('connection', (socket) => {
+    metrics.counters.connectionsTotal++
+    attachRoomHandlers(socket, { io, config, metrics, log })
+  })
+
+  const status = () => ({
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    connections: io.engine.clientsCount,
+    // Every socket has a private room named by its id; those are not rooms anyone joined.
+    rooms: io.sockets.adapter.rooms.size - io.sockets.sockets.size,
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    io,
+    http,
+    config,
+    log,
+    metrics,
+    /** Listens on `config.port` and `config.host`; resolves with the bound port and a URL clients can use. */
+    listen(): Promise<{ port: number; url: string }> {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject)
+        http.listen(config.port, config.host, () => {
+          http.off('error', reject)
+          const { port } = http.address() as AddressInfo
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host
+          const urlHost = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host
+          resolve({ port, url: `http://${urlHost}:${port}` })
+        })
+      })
+    },
+    /** Disconnects every client (they see a server disconnect and may retry) and stops listening. Idempotent. */
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        io.close(() => resolve())
+        http.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
+export type Relay = ReturnType<typeof createRelay>
+
+/** Creates a relay, attaches the Redis adapter when configured, and listens. Tests use `{ port: 0 }` (the default here). */
+export async function startRelay(options: RelayOptions = {}) {
+  const relay = createRelay({ port: 0, logLevel: 'silent', ...options })
+  const { port, url } = await relay.listen()
+  return { relay, port, url, close: () => relay.close() }
+}

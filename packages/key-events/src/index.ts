@@ -1,0 +1,7 @@
+export * from './chord-text.js'
+export * from './key-codes.js'
+export * from './messages.js'
+export * from './protocol.js'
+export * from './relay-wire.js'
+export * from './result.js'
+export * from './sealed.js'

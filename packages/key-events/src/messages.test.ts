@@ -1,0 +1,169 @@
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { parseChordText } from './chord-text.js'
+import { KEY_CODES, type KeyCode } from './key-codes.js'
+import { type Envelope, type KeyAction, parseEnvelope, parseKeyAction } from './messages.js'
+import { MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
+import { parseBroadcastRequest, parseRoomName } from './relay-wire.js'
+import { parseSealedPayload } from './sealed.js'
+
+const envelope = (body: unknown) => ({
+  v: PROTOCOL_VERSION,
+  from: 'sender-0001',
+  seq: 1,
+  t: 1_700_000_000_000,
+  body,
+})
+
+describe('key actions', () => {
+  it('accepts a key by its W3C code with a phase', () => {
+    expect(parseKeyAction({ type: 'key', code: 'KeyQ', phase: 'down' })).toEqual({
+      ok: true,
+      value: { type: 'key', code: 'KeyQ', phase: 'down' },
+    })
+  })
+
+  it('covers letters, digits, F1-F24, arrows, modifiers and media keys', () => {
+    for (const code of [
+      'KeyZ',
+      'Digit1',
+      'F24',
+      'ArrowLeft',
+      'ShiftLeft',
+      'MetaLeft',
+      'MediaPlayPause',
+      'Enter',
+    ]) {
+      expect(KEY_CODES).toContain(code)
+    }
+    expect(KEY_CODES).not.toContain('F25')
+  })
+
+  it('names the field of an unknown key code', () => {
+    const result = parseKeyAction({ type: 'key', code: 'KeyQQ', phase: 'down' })
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error).toMatchObject({ code: 'invalid-action', path: 'code' })
+  })
+
+  it('refuses a phase other than down, up or tap', () => {
+    const result = parseKeyAction({ type: 'key', code: 'KeyQ', phase: 'hold' })
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error.path).toBe('phase')
+  })
+
+  it('accepts Cmd+Shift+4 as a chord and refuses repeated modifiers', () => {
+    expect(parseKeyAction({ type: 'chord', modifiers: ['MetaLeft', 'ShiftLeft'], code: 'Digit4' }).ok).toBe(
+      true,
+    )
+    expect(parseKeyAction({ type: 'chord', modifiers: ['ShiftLeft', 'ShiftLeft'], code: 'Digit4' }).ok).toBe(
+      false,
+    )
+    expect(parseKeyAction({ type: 'chord', modifiers: ['KeyA'], code: 'Digit4' }).ok).toBe(false)
+  })
+
+  it('bounds text length and refuses empty text', () => {
+    expect(parseKeyAction({ type: 'text', text: 'héllo €' }).ok).toBe(true)
+    expect(parseKeyAction({ type: 'text', text: 'x'.repeat(MAX_TEXT_LENGTH) }).ok).toBe(true)
+    expect(parseKeyAction({ type: 'text', text: 'x'.repeat(MAX_TEXT_LENGTH + 1) }).ok).toBe(false)
+    expect(parseKeyAction({ type: 'text', text: '' }).ok).toBe(false)
+  })
+
+  it('never throws on garbage', () => {
+    for (const input of [null, undefined, 42, 'key', [], { type: 'nope' }, { type: 'renew', codes: [] }]) {
+      expect(parseKeyAction(input).ok).toBe(false)
+    }
+  })
+})
+
+describe('envelope', () => {
+  it('carries version, sender, sequence, send time and a body', () => {
+    const result = parseEnvelope(envelope({ type: 'release-all' }))
+    expect(result.ok).toBe(true)
+  })
+
+  it('gives a wrong protocol version its own error code', () => {
+    const result = parseEnvelope({ ...envelope({ type: 'release-all' }), v: 2 })
+    expect(result).toMatchObject({ ok: false, error: { code: 'unsupported-version', path: 'v' } })
+  })
+
+  it('refuses a non-positive sequence and a malformed sender id', () => {
+    expect(parseEnvelope({ ...envelope({ type: 'bye' }), seq: 0 }).ok).toBe(false)
+    expect(parseEnvelope({ ...envelope({ type: 'bye' }), from: 'a b' }).ok).toBe(false)
+  })
+
+  it('parses presence: hello with role, name and capabilities', () => {
+    const hello = { type: 'hello', role: 'pi-agent', name: 'door', caps: { inject: true, keys: ['KeyD'] } }
+    expect(parseEnvelope(envelope(hello)).ok).toBe(true)
+    expect(parseEnvelope(envelope({ ...hello, role: 'toaster' })).ok).toBe(false)
+  })
+
+  it('types the wire', () => {
+    expectTypeOf<KeyAction>().toMatchTypeOf<{ type: string }>()
+    expectTypeOf<Envelope['seq']>().toEqualTypeOf<number>()
+    expectTypeOf<Extract<KeyAction, { type: 'key' }>['code']>().toEqualTypeOf<KeyCode>()
+  })
+})
+
+describe('relay wire', () => {
+  it('checks room names', () => {
+    expect(parseRoomName('living-room_1').ok).toBe(true)
+    expect(parseRoomName('')).toMatchObject({ ok: false, error: { code: 'invalid-room-name' } })
+    expect(parseRoomName('a'.repeat(129)).ok).toBe(false)
+    expect(parseRoomName('bad room').ok).toBe(false)
+    expect(parseRoomName(42).ok).toBe(false)
+  })
+
+  it('refuses reserved and malformed event names with their own codes', () => {
+    const base = { roomName: 'r', payload: 1 }
+    expect(parseBroadcastRequest({ ...base, eventName: 'room-info' })).toMatchObject({
+      ok: false,
+      error: { code: 'reserved-event-name' },
+    })
+    expect(parseBroadcastRequest({ ...base, eventName: 'a b' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-event-name' },
+    })
+    expect(parseBroadcastRequest({ ...base, roomName: 5, eventName: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-room-name' },
+    })
+    expect(parseBroadcastRequest('nope')).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
+  })
+
+  it('checks the sealed payload shape', () => {
+    const nonce = 'A'.repeat(32)
+    expect(parseSealedPayload({ v: 1, nonce, ciphertext: 'abc' }).ok).toBe(true)
+    expect(parseSealedPayload({ v: 9, nonce, ciphertext: 'abc' })).toMatchObject({
+      ok: false,
+      error: { code: 'unsupported-version' },
+    })
+    expect(parseSealedPayload({ v: 1, nonce: 'short', ciphertext: 'abc' }).ok).toBe(false)
+    expect(parseSealedPayload({ v: 1, nonce, ciphertext: 'not base64!' }).ok).toBe(false)
+  })
+})
+
+describe('chord text', () => {
+  it('reads aliases and W3C codes', () => {
+    expect(parseChordText('Cmd+Shift+Digit4')).toEqual({
+      ok: true,
+      value: { modifiers: ['MetaLeft', 'ShiftLeft'], code: 'Digit4' },
+    })
+    expect(parseChordText('ControlRight+KeyC')).toMatchObject({
+      ok: true,
+      value: { modifiers: ['ControlRight'] },
+    })
+    expect(parseChordText('Enter')).toEqual({ ok: true, value: { modifiers: [], code: 'Enter' } })
+  })
+
+  it('explains what is wrong', () => {
+    expect(parseChordText('Hyper+KeyC')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('Hyper') },
+    })
+    expect(parseChordText('Ctrl+Q')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('"Q"') },
+    })
+    expect(parseChordText('Ctrl+Ctrl+KeyC').ok).toBe(false)
+    expect(parseChordText('').ok).toBe(false)
+  })
+})

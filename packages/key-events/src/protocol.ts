@@ -1,0 +1,23 @@
+/** Version of the sealed keyroom message format; bumped on any incompatible change. */
+export const PROTOCOL_VERSION = 1
+
+/** How long a held key stays down without a renewal before the receiver releases it. */
+export const HOLD_LEASE_MS = 1500
+/** How often a sender renews the keys it holds: three renewals fit in one lease. */
+export const LEASE_RENEW_INTERVAL_MS = 500
+/** A press older than this on arrival is dropped rather than typed late; releases are always honoured. */
+export const MAX_EVENT_AGE_MS = 2000
+/** The largest clock difference a receiver accepts between a sender and itself. */
+export const MAX_CLOCK_SKEW_MS = 60_000
+/** Presence entries vanish after this long without any message from the device. */
+export const PRESENCE_TIMEOUT_MS = 25_000
+/** Devices say hello again this often so that presence survives lost messages. */
+export const PRESENCE_INTERVAL_MS = 10_000
+
+/** Longest text in one `text` action, in UTF-16 code units. */
+export const MAX_TEXT_LENGTH = 512
+/** Longest device name. */
+export const MAX_NAME_LENGTH = 64
+
+/** The one relay event every sealed keyroom message travels in. */
+export const KEYROOM_EVENT = 'keyroom'

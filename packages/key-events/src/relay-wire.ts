@@ -1,0 +1,93 @@
+import { z } from 'zod'
+import { parseWith, type Result } from './result.js'
+
+/**
+ * The relay's own API: app-agnostic, the same as the seed relay's, plus `leave-room`, acks and `room-info`.
+ * The relay never looks inside `payload`.
+ */
+export const RelayEvent = {
+  joinRoom: 'join-room',
+  leaveRoom: 'leave-room',
+  broadcast: 'broadcast',
+  broadcastAll: 'broadcast-all',
+  roomInfo: 'room-info',
+} as const
+
+export const MAX_ROOM_NAME_LENGTH = 128
+export const ROOM_NAME_PATTERN = /^[A-Za-z0-9_.:@-]+$/
+export const MAX_EVENT_NAME_LENGTH = 64
+export const EVENT_NAME_PATTERN = /^[A-Za-z0-9_.:-]+$/
+
+/** Names a client may not broadcast: socket.io's own events and the relay's, which peers must be able to trust. */
+export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'error',
+  'newListener',
+  'removeListener',
+  RelayEvent.roomInfo,
+])
+
+export const RoomName = z
+  .string({ error: 'room name must be a string' })
+  .min(1, 'room name must not be empty')
+  .max(MAX_ROOM_NAME_LENGTH, `room name must be at most ${MAX_ROOM_NAME_LENGTH} characters`)
+  .regex(ROOM_NAME_PATTERN, 'room name may only contain letters, digits and _ . : @ -')
+
+export const EventName = z
+  .string({ error: 'eventName must be a string' })
+  .min(1, 'eventName must not be empty')
+  .max(MAX_EVENT_NAME_LENGTH, `eventName must be at most ${MAX_EVENT_NAME_LENGTH} characters`)
+  .regex(EVENT_NAME_PATTERN, 'eventName may only contain letters, digits and _ . : -')
+  .refine((name) => !RESERVED_EVENT_NAMES.has(name), 'eventName is reserved')
+
+export const BroadcastRequest = z.object({ roomName: RoomName, eventName: EventName, payload: z.unknown() })
+export type BroadcastRequest = z.infer<typeof BroadcastRequest>
+
+/** Sent by the relay to every member of a room when someone joins or leaves it. */
+export interface RoomInfo {
+  roomName: string
+  count: number
+  joined?: string
+  left?: string
+}
+
+export const RELAY_ERROR_CODES = [
+  'invalid-room-name',
+  'invalid-request',
+  'invalid-event-name',
+  'reserved-event-name',
+  'not-in-room',
+  'too-many-rooms',
+  'payload-too-large',
+  'rate-limited',
+  'unknown-event',
+  'internal-error',
+] as const
+export type RelayErrorCode = (typeof RELAY_ERROR_CODES)[number]
+
+export interface RelayError {
+  code: RelayErrorCode
+  message: string
+}
+/** What every relay call acknowledges with, when the client passes an ack callback. */
+export type RelayAck = { ok: true } | { ok: false; error: RelayError }
+
+export const parseRoomName = (input: unknown): Result<string> =>
+  parseWith(RoomName, input, 'invalid-room-name')
+export function parseBroadcastRequest(input: unknown): Result<BroadcastRequest> {
+  const parsed = parseWith(BroadcastRequest, input, 'invalid-request')
+  if (parsed.ok) return parsed
+  const { path } = parsed.error
+  if (path === 'roomName') return { ok: false, error: { ...parsed.error, code: 'invalid-room-name' } }
+  if (path === 'eventName') {
+    const reserved = parsed.error.message.endsWith('reserved')
+    return {
+      ok: false,
+      error: { ...parsed.error, code: reserved ? 'reserved-event-name' : 'invalid-event-name' },
+    }
+  }
+  return parsed
+}

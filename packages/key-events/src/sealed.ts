@@ -1,0 +1,38 @@
+import { z } from 'zod'
+import { parseWith, type Result } from './result.js'
+
+/** Version of the seal itself (cipher, key derivation, padding). */
+export const SEAL_VERSION = 1
+/** XChaCha20-Poly1305 nonce: 24 random bytes. */
+export const NONCE_BYTES = 24
+/** Plaintexts are padded up to one of these sizes so that lengths do not reveal which key was pressed. */
+export const PAD_BUCKETS = [256, 1024, 4096] as const
+/** Largest sealed message: the biggest bucket plus the 16-byte tag, base64url. */
+export const MAX_CIPHERTEXT_CHARS = Math.ceil(((PAD_BUCKETS[PAD_BUCKETS.length - 1] ?? 0) + 16) / 3) * 4
+
+const base64url = /^[A-Za-z0-9_-]*$/
+
+/** The only thing the relay ever sees of a keyroom message. */
+export const SealedPayload = z.object({
+  v: z.literal(SEAL_VERSION),
+  nonce: z
+    .string()
+    .length(Math.ceil((NONCE_BYTES * 4) / 3))
+    .regex(base64url),
+  ciphertext: z.string().min(1).max(MAX_CIPHERTEXT_CHARS).regex(base64url),
+})
+export type SealedPayload = z.infer<typeof SealedPayload>
+
+export function parseSealedPayload(input: unknown): Result<SealedPayload> {
+  if (typeof input === 'object' && input !== null && 'v' in input && input.v !== SEAL_VERSION) {
+    return {
+      ok: false,
+      error: {
+        code: 'unsupported-version',
+        message: `seal version ${String(input.v)} is not ${SEAL_VERSION}`,
+        path: 'v',
+      },
+    }
+  }
+  return parseWith(SealedPayload, input, 'invalid-seal')
+}

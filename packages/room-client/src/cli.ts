@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util'
+import { CliError, listen, type Output, roomNew, send } from './cli-commands.js'
+
+const HELP = `keyroom: try and script keyroom rooms
+
+  keyroom room new --relay <url> [--keypad <url>] [--no-qr]   print a new pairing link (alone on the last line)
+  keyroom send --link <link> --text "hello"                   type text
+  keyroom send --link <link> --key KeyQ [--phase down|up|tap] press a key
+  keyroom send --link <link> --chord Meta+KeyC                press a chord
+  keyroom listen --link <link>                                print verified messages as JSON lines
+
+Options: --timeout <ms> to reach the relay (default 10000). Exit code 1 with the reason on a bad link or relay.`
+
+const io: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      relay: { type: 'string' },
+      keypad: { type: 'string' },
+      'no-qr': { type: 'boolean', default: false },
+      link: { type: 'string' },
+      text: { type: 'string' },
+      key: { type: 'string' },
+      phase: { type: 'string' },
+      chord: { type: 'string' },
+      timeout: { type: 'string', default: '10000' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  const command = positionals.join(' ')
+  if (values.help || command === '') return io.out(HELP)
+  const timeoutMs = Number(values.timeout)
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new CliError('--timeout must be a positive integer')
+  const link = () => values.link ?? failUsage('--link is required')
+  switch (command) {
+    case 'room new':
+      return roomNew(
+        {
+          relay: values.relay ?? failUsage('--relay is required'),
+          ...opt('keypad', values.keypad),
+          qr: !values['no-qr'],
+        },
+        io,
+      )
+    case 'send':
+      return send(
+        {
+          link: link(),
+          timeoutMs,
+          ...opt('text', values.text),
+          ...opt('key', values.key),
+          ...opt('phase', values.phase),
+          ...opt('chord', values.chord),
+        },
+        io,
+      )
+    case 'listen': {
+      const stop = new AbortController()
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort())
+      return listen({ link: link(), timeoutMs, signal: stop.signal }, io)
+    }
+    default:
+      throw new CliError(`unknown command "${command}"; see keyroom --help`)
+  }
+}
+
+const opt = <K extends string>(key: K, value: string | undefined) =>
+  value === undefined ? {} : { [key]: value }
+function failUsage(message: string): never {
+  throw new CliError(message)
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    io.err(`keyroom: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  },
+)

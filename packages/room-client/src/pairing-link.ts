@@ -1,0 +1,71 @@
+import type { Result } from '@keyroom/key-events'
+import { randomBytes } from '@noble/ciphers/utils.js'
+import { fromBase64url, toBase64url } from './base64url.js'
+import type { RoomLink } from './types.js'
+
+export const ROOM_ID_BYTES = 16
+export const ROOM_KEY_BYTES = 32
+
+/** A new room: a random 128-bit id and a random 256-bit key. */
+export function createRoom(relay: string): RoomLink {
+  return {
+    relay: normalizeRelayUrl(relay),
+    room: toBase64url(randomBytes(ROOM_ID_BYTES)),
+    key: randomBytes(ROOM_KEY_BYTES),
+  }
+}
+
+/**
+ * The pairing link: `<keypadUrl>#relay=<url>&room=<id>&key=<base64url>`. Everything that matters is in the fragment,
+ * which browsers never send to a server. @default keypadUrl the relay URL (the relay serves the keypad)
+ */
+export function formatPairingLink(link: RoomLink, keypadUrl: string = link.relay): string {
+  const base = keypadUrl.split('#')[0] ?? keypadUrl
+  const params = new URLSearchParams({ relay: link.relay, room: link.room, key: toBase64url(link.key) })
+  return `${base.endsWith('/') ? base : `${base}/`}#${params.toString()}`
+}
+
+const fail = (code: string, message: string, path: string): Result<never> => ({
+  ok: false,
+  error: { code, message, path },
+})
+
+/** Parses a pairing link, or just its fragment; every way it can be broken has its own message. */
+export function parsePairingLink(text: string): Result<RoomLink> {
+  if (typeof text !== 'string' || text.length === 0)
+    return fail('invalid-link', 'the pairing link is empty', '')
+  if (text.length > 2048) return fail('invalid-link', 'the pairing link is longer than 2048 characters', '')
+  const hash = text.indexOf('#')
+  const fragment = hash >= 0 ? text.slice(hash + 1) : text
+  const params = new URLSearchParams(fragment)
+  const relay = params.get('relay')
+  const room = params.get('room')
+  const key = params.get('key')
+  if (!relay) return fail('invalid-link', 'the pairing link has no relay= in its fragment', 'relay')
+  if (!room) return fail('invalid-link', 'the pairing link has no room= in its fragment', 'room')
+  if (!key) return fail('invalid-link', 'the pairing link has no key= in its fragment', 'key')
+  let relayUrl: string
+  try {
+    relayUrl = normalizeRelayUrl(relay)
+  } catch {
+    return fail('invalid-link', `relay "${relay}" is not an http(s) or ws(s) URL`, 'relay')
+  }
+  const roomBytes = fromBase64url(room)
+  if (roomBytes?.length !== ROOM_ID_BYTES) {
+    return fail('invalid-link', `room must be ${ROOM_ID_BYTES} bytes of base64url`, 'room')
+  }
+  const keyBytes = fromBase64url(key)
+  if (keyBytes?.length !== ROOM_KEY_BYTES) {
+    return fail('invalid-link', `key must be ${ROOM_KEY_BYTES} bytes of base64url`, 'key')
+  }
+  return { ok: true, value: { relay: relayUrl, room, key: keyBytes } }
+}
+
+/** `ws(s)://` becomes `http(s)://` (socket.io wants the HTTP origin); trailing slashes go. Throws on a bad URL. */
+export function normalizeRelayUrl(relay: string): string {
+  const url = new URL(relay)
+  const protocol = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[url.protocol]
+  if (!protocol || url.username || url.password) throw new TypeError(`not a relay URL: ${relay}`)
+  url.protocol = protocol
+  return url.toString().replace(/\/+$/, '')
+}

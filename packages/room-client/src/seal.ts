@@ -1,0 +1,85 @@
+import {
+  type Envelope,
+  PAD_BUCKETS,
+  parseSealedPayload,
+  type Result,
+  SEAL_VERSION,
+  type SealedPayload,
+} from '@keyroom/key-events'
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { bytesToUtf8, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { fromBase64url, toBase64url } from './base64url.js'
+import type { RoomLink } from './types.js'
+
+const LENGTH_PREFIX = 2
+
+/** Seals and opens keyroom messages of one room. */
+export interface Sealer {
+  seal(envelope: Envelope): SealedPayload
+  open(payload: unknown): Result<unknown>
+}
+
+/**
+ * XChaCha20-Poly1305 under a key derived from the room key with HKDF-SHA256 (salt: room id), with the room id and
+ * seal version as associated data, so a sealed message cannot be replayed into another room. Plaintexts are padded
+ * to a bucket so that the length does not tell a key press from another.
+ */
+export function createSealer(link: Pick<RoomLink, 'room' | 'key'>): Sealer {
+  const key = hkdf(sha256, link.key, utf8ToBytes(link.room), utf8ToBytes(`keyroom/seal/v${SEAL_VERSION}`), 32)
+  const aad = utf8ToBytes(`keyroom/v${SEAL_VERSION}/${link.room}`)
+  return {
+    seal(envelope) {
+      const nonce = randomBytes(24)
+      const ciphertext = xchacha20poly1305(key, nonce, aad).encrypt(
+        pad(utf8ToBytes(JSON.stringify(envelope))),
+      )
+      return { v: SEAL_VERSION, nonce: toBase64url(nonce), ciphertext: toBase64url(ciphertext) }
+    },
+    open(payload) {
+      const parsed = parseSealedPayload(payload)
+      if (!parsed.ok) return parsed
+      const nonce = fromBase64url(parsed.value.nonce)
+      const ciphertext = fromBase64url(parsed.value.ciphertext)
+      if (!nonce || !ciphertext) return cannotOpen('nonce or ciphertext is not base64url')
+      let padded: Uint8Array
+      try {
+        padded = xchacha20poly1305(key, nonce, aad).decrypt(ciphertext)
+      } catch {
+        return cannotOpen('the message does not open under this room key')
+      }
+      const text = unpad(padded)
+      if (text === undefined) return cannotOpen('the padding is malformed')
+      try {
+        return { ok: true, value: JSON.parse(bytesToUtf8(text)) }
+      } catch {
+        return cannotOpen('the opened message is not JSON')
+      }
+    },
+  }
+}
+
+const cannotOpen = (message: string): Result<never> => ({
+  ok: false,
+  error: { code: 'cannot-open', message, path: '' },
+})
+
+/** Two length bytes, the message, zeros up to the smallest bucket that fits. */
+export function pad(message: Uint8Array): Uint8Array {
+  const needed = message.length + LENGTH_PREFIX
+  const bucket = PAD_BUCKETS.find((size) => size >= needed)
+  if (bucket === undefined) throw new RangeError(`message of ${message.length} bytes is too long to seal`)
+  const out = new Uint8Array(bucket)
+  out[0] = message.length >> 8
+  out[1] = message.length & 0xff
+  out.set(message, LENGTH_PREFIX)
+  return out
+}
+
+export function unpad(padded: Uint8Array): Uint8Array | undefined {
+  if (padded.length < LENGTH_PREFIX) return undefined
+  const length = ((padded[0] ?? 0) << 8) | (padded[1] ?? 0)
+  if (length + LENGTH_PREFIX > padded.length) return undefined
+  return padded.subarray(LENGTH_PREFIX, LENGTH_PREFIX + length)
+}

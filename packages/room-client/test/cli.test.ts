@@ -1,0 +1,99 @@
+import { execFile, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { startRelay } from '@keyroom/relay'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { createRoom, formatPairingLink, parsePairingLink } from '../src/pairing-link.js'
+import { joinRoom, keyActions } from './helpers.js'
+
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const nodeArgs = ['--conditions=@keyroom/source', '--import', 'tsx', cli]
+const run = (...args: string[]) =>
+  promisify(execFile)(process.execPath, [...nodeArgs, ...args], { timeout: 15_000 }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  )
+
+async function relay() {
+  const started = await startRelay({})
+  onTestFinished(() => started.close())
+  return started
+}
+
+describe('the keyroom command', () => {
+  it('room new prints a pairing link alone on its last line', async () => {
+    const { code, stdout } = await run('room', 'new', '--relay', 'ws://127.0.0.1:7300')
+    expect(code).toBe(0)
+    const last = stdout.trim().split('\n').at(-1) ?? ''
+    const parsed = parsePairingLink(last)
+    expect(parsed.ok && parsed.value.relay).toBe('http://127.0.0.1:7300')
+    expect(stdout.split('\n').length).toBeGreaterThan(10) // the QR code came first
+  })
+
+  it('send delivers text, a key and a chord to the room', async () => {
+    const { url } = await relay()
+    const room = createRoom(url)
+    const receiver = await joinRoom(room, 'mac-receiver', 'mac')
+    const link = formatPairingLink(room)
+    for (const args of [
+      ['--text', 'hello'],
+      ['--key', 'KeyQ', '--phase', 'down'],
+      ['--chord', 'Meta+KeyC'],
+    ]) {
+      const result = await run('send', '--link', link, ...args)
+      expect(result.stderr).toContain('sent')
+      expect(result.code).toBe(0)
+    }
+    await vi.waitFor(() =>
+      expect(keyActions(receiver.received)).toEqual([
+        { type: 'text', text: 'hello' },
+        { type: 'key', code: 'KeyQ', phase: 'down' },
+        { type: 'chord', modifiers: ['MetaLeft'], code: 'KeyC' },
+      ]),
+    )
+  })
+
+  it('exits non-zero with the reason on a bad link, a bad key or an unreachable relay', async () => {
+    const badLink = await run('send', '--link', 'https://x/#room=abc', '--text', 'hi')
+    expect(badLink.code).toBe(1)
+    expect(badLink.stderr).toContain('bad --link: the pairing link has no relay=')
+
+    const link = formatPairingLink(createRoom('http://127.0.0.1:9'))
+    const badKey = await run('send', '--link', link, '--key', 'KeyQQ')
+    expect(badKey.code).toBe(1)
+    expect(badKey.stderr).toContain('code')
+
+    const unreachable = await run('send', '--link', link, '--text', 'hi', '--timeout', '1500')
+    expect(unreachable.code).toBe(1)
+    expect(unreachable.stderr).toContain('cannot reach relay http://127.0.0.1:9')
+  })
+
+  it('listen prints verified messages as JSON lines and rejections on stderr', async () => {
+    const { url } = await relay()
+    const room = createRoom(url)
+    const listener = spawn(process.execPath, [...nodeArgs, 'listen', '--link', formatPairingLink(room)])
+    onTestFinished(() => {
+      listener.kill()
+    })
+    let stdout = ''
+    let stderr = ''
+    listener.stdout.on('data', (d: Buffer) => {
+      stdout += d
+    })
+    listener.stderr.on('data', (d: Buffer) => {
+      stderr += d
+    })
+    await vi.waitFor(() => expect(stderr).toContain('listening'), { timeout: 10_000 })
+    const keypad = await joinRoom(room, 'keypad', 'phone')
+    await vi.waitFor(() => expect(keypad.peers().map((p) => p.name)).toEqual(['keyroom-listen']))
+    await keypad.send({ type: 'key', code: 'KeyZ', phase: 'tap' })
+    await vi.waitFor(() => {
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+      expect(lines.map((l) => l.body)).toContainEqual({ type: 'key', code: 'KeyZ', phase: 'tap' })
+    })
+  })
+})

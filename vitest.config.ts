@@ -1,0 +1,25 @@
+import { basename } from 'node:path'
+import { defineConfig } from 'vitest/config'
+
+const workspaces = [
+  'packages/key-events',
+  'packages/room-client',
+  'apps/relay',
+  'apps/keypad',
+  'apps/mac-receiver',
+  'apps/pi-agent',
+]
+
+// Every package runs from source in tests: the `@keyroom/source` export condition points at src/*.ts.
+export default defineConfig({
+  resolve: { conditions: ['@keyroom/source'] },
+  ssr: { resolve: { conditions: ['@keyroom/source'] } },
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    projects: workspaces.map((root) => ({
+      extends: true,
+      test: { name: basename(root), root, include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'] },
+    })),
+  },
+})

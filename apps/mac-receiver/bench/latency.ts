@@ -3,11 +3,11 @@
 // Run: pnpm --filter @keyroom/mac-receiver bench   (needs Xvfb)
 import { spawn } from 'node:child_process'
 import type { KeyAction } from '@keyroom/key-events'
+import { startRelay } from '@keyroom/relay'
 import { connectRoom, createRoom, type RoomConnection } from '@keyroom/room-client'
 import { pino } from 'pino'
 import { createNutKeyboard } from '../src/nut-keyboard.js'
 import { createReceiver } from '../src/receiver.js'
-import { startRelay } from '../test/relay.js'
 
 const ROUNDS = 300
 
@@ -47,7 +47,7 @@ function stats(name: string, samples: number[]) {
 const x = await startXvfb()
 // nut.js opens the display when it loads: set DISPLAY first.
 process.env.DISPLAY = x.display
-const relay = await startRelay()
+const relay = await startRelay({})
 const rooms: RoomConnection[] = []
 let connected = false
 try {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { Role } from '@keyroom/key-events'
+import { startRelay } from '@keyroom/relay'
 import {
   type ConnectRoomOptions,
   connectRoom,
@@ -11,7 +12,6 @@ import {
   type VerifiedMessage,
 } from '@keyroom/room-client'
 import { expect, onTestFinished, vi } from 'vitest'
-import { startRelay } from './relay.js'
 import { tempDir } from './temp-dir.js'
 
 export { tempDir }
@@ -23,7 +23,7 @@ const perTest: Cleanup = (fn) => onTestFinished(async () => void (await fn()))
 
 /** A real relay on 127.0.0.1, port 0. */
 export async function relay(cleanup: Cleanup = perTest) {
-  const started = await startRelay()
+  const started = await startRelay({})
   cleanup(() => started.close())
   return started
 }

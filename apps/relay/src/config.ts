@@ -72,7 +72,13 @@ function boolean(set: (config: RelayConfig, value: boolean) => void) {
 }
 
 export const ENV_VARS: readonly EnvVar[] = [
-  { name: 'PORT', help: 'port to listen on; 0 picks a free one (default 7300)', apply: integer(0, 65535, (c, v) => { c.port = v }) },
+  {
+    name: 'PORT',
+    help: 'port to listen on; 0 picks a free one (default 7300)',
+    apply: integer(0, 65535, (c, v) => {
+      c.port = v
+    }),
+  },
   {
     name: 'HOST',
     help: 'address to listen on; 0.0.0.0 for phones on the LAN (default 127.0.0.1)',
@@ -86,20 +92,65 @@ export const ENV_VARS: readonly EnvVar[] = [
     name: 'ALLOWED_ORIGINS',
     help: 'comma-separated extra browser origins, e.g. "*.example.com,https://pad.example.org" (localhost and 127.0.0.1 are always allowed)',
     apply: (c, v) => {
-      const patterns = v.split(',').map((p) => p.trim()).filter(Boolean)
+      const patterns = v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
       const bad = patterns.find((p) => !isOriginPattern(p))
       if (bad !== undefined) return `"${bad}" is not an origin pattern (host, *.host or scheme://host[:port])`
       c.allowedOrigins = patterns
       return undefined
     },
   },
-  { name: 'ALLOW_NO_ORIGIN', help: 'accept clients that send no Origin header, such as receivers (default true)', apply: boolean((c, v) => { c.allowMissingOrigin = v }) },
-  { name: 'MAX_PAYLOAD_BYTES', help: 'largest broadcast payload in bytes (default 16384)', apply: integer(64, 1024 * 1024, (c, v) => { c.maxPayloadBytes = v }) },
-  { name: 'MAX_ROOMS_PER_SOCKET', help: 'rooms one connection may join (default 16)', apply: integer(1, 10_000, (c, v) => { c.maxRoomsPerSocket = v }) },
-  { name: 'EVENTS_PER_SECOND', help: 'sustained events per second per connection (default 100)', apply: integer(1, 100_000, (c, v) => { c.eventsPerSecond = v }) },
-  { name: 'EVENT_BURST', help: 'events a connection may send at once before the rate applies (default 200)', apply: integer(1, 1_000_000, (c, v) => { c.eventBurst = v }) },
-  { name: 'MAX_CONNECTIONS_PER_IP', help: 'open connections per client IP (default 64)', apply: integer(1, 1_000_000, (c, v) => { c.maxConnectionsPerIp = v }) },
-  { name: 'TRUST_PROXY', help: 'take the client IP from X-Forwarded-For; only behind your own proxy (default false)', apply: boolean((c, v) => { c.trustProxy = v }) },
+  {
+    name: 'ALLOW_NO_ORIGIN',
+    help: 'accept clients that send no Origin header, such as receivers (default true)',
+    apply: boolean((c, v) => {
+      c.allowMissingOrigin = v
+    }),
+  },
+  {
+    name: 'MAX_PAYLOAD_BYTES',
+    help: 'largest broadcast payload in bytes (default 16384)',
+    apply: integer(64, 1024 * 1024, (c, v) => {
+      c.maxPayloadBytes = v
+    }),
+  },
+  {
+    name: 'MAX_ROOMS_PER_SOCKET',
+    help: 'rooms one connection may join (default 16)',
+    apply: integer(1, 10_000, (c, v) => {
+      c.maxRoomsPerSocket = v
+    }),
+  },
+  {
+    name: 'EVENTS_PER_SECOND',
+    help: 'sustained events per second per connection (default 100)',
+    apply: integer(1, 100_000, (c, v) => {
+      c.eventsPerSecond = v
+    }),
+  },
+  {
+    name: 'EVENT_BURST',
+    help: 'events a connection may send at once before the rate applies (default 200)',
+    apply: integer(1, 1_000_000, (c, v) => {
+      c.eventBurst = v
+    }),
+  },
+  {
+    name: 'MAX_CONNECTIONS_PER_IP',
+    help: 'open connections per client IP (default 64)',
+    apply: integer(1, 1_000_000, (c, v) => {
+      c.maxConnectionsPerIp = v
+    }),
+  },
+  {
+    name: 'TRUST_PROXY',
+    help: 'take the client IP from X-Forwarded-For; only behind your own proxy (default false)',
+    apply: boolean((c, v) => {
+      c.trustProxy = v
+    }),
+  },
   {
     name: 'KEYPAD_DIR',
     help: 'directory of the built keypad to serve at / (default: none)',

@@ -1,5 +1,9 @@
 /** A token bucket: `burst` events at once, then `perSecond` sustained. */
-export function createTokenBucket(perSecond: number, burst: number, now: () => number = performance.now.bind(performance)) {
+export function createTokenBucket(
+  perSecond: number,
+  burst: number,
+  now: () => number = performance.now.bind(performance),
+) {
   let tokens = burst
   let last = now()
   return {

@@ -27,7 +27,9 @@ export function createMetrics() {
         `keyroom_relay_events_out_total ${counters.eventsOut}`,
         '# HELP keyroom_relay_refusals_total Requests refused, by reason.',
         '# TYPE keyroom_relay_refusals_total counter',
-        ...[...refusals].map(([reason, count]) => `keyroom_relay_refusals_total{reason="${reason}"} ${count}`),
+        ...[...refusals].map(
+          ([reason, count]) => `keyroom_relay_refusals_total{reason="${reason}"} ${count}`,
+        ),
       ]
       return `${lines.join('\n')}\n`
     },

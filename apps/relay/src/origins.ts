@@ -39,11 +39,16 @@ function matches(pattern: CompiledPattern, origin: URL): boolean {
 export type OriginVerdict = { ok: true } | { ok: false; reason: string }
 
 /** Builds the check the relay runs on the Origin header of every handshake. */
-export function createOriginCheck(options: { allowedOrigins: readonly string[]; allowMissingOrigin: boolean }) {
+export function createOriginCheck(options: {
+  allowedOrigins: readonly string[]
+  allowMissingOrigin: boolean
+}) {
   const patterns = [...DEFAULT_ORIGIN_PATTERNS, ...options.allowedOrigins].map(compile)
   return (origin: string | undefined): OriginVerdict => {
     if (origin === undefined || origin === '') {
-      return options.allowMissingOrigin ? { ok: true } : { ok: false, reason: 'requests without Origin are not allowed' }
+      return options.allowMissingOrigin
+        ? { ok: true }
+        : { ok: false, reason: 'requests without Origin are not allowed' }
     }
     let url: URL
     try {

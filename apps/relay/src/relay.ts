@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { type Logger, pino } from 'pino'
 import { Server } from 'socket.io'
 import { DEFAULT_CONFIG, type RelayConfig } from './config.js'
-import { createHttpRoutes } from './http-routes.js'
+import { createHttpRoutes, type Status } from './http-routes.js'
 import { createConnectionCounter } from './limits.js'
 import { createMetrics } from './metrics.js'
 import { createOriginCheck } from './origins.js'
@@ -37,7 +37,7 @@ export function createRelay(options: RelayOptions = {}) {
   const http = createServer(
     createHttpRoutes({
       staticDir: config.staticDir,
-      status: () => status(),
+      status: (): Status => status(),
       metrics: () => {
         const { connections, rooms } = status()
         return metrics.render({ connections, rooms })
@@ -71,18 +71,21 @@ export function createRelay(options: RelayOptions = {}) {
     },
   })
 
-  io.engine.on('connection', (engineSocket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
-    const ip = clientIp(engineSocket.request, config.trustProxy)
-    connectionsPerIp.tryOpen(ip)
-    engineSocket.once('close', () => connectionsPerIp.close(ip))
-  })
+  io.engine.on(
+    'connection',
+    (engineSocket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
+      const ip = clientIp(engineSocket.request, config.trustProxy)
+      connectionsPerIp.tryOpen(ip)
+      engineSocket.once('close', () => connectionsPerIp.close(ip))
+    },
+  )
 
   io.on('connection', (socket) => {
     metrics.counters.connectionsTotal++
     attachRoomHandlers(socket, { io, config, metrics, log })
   })
 
-  const status = () => ({
+  const status = (): Status => ({
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     connections: io.engine.clientsCount,
     // Every socket has a private room named by its id; those are not rooms anyone joined.
@@ -112,7 +115,7 @@ export function createRelay(options: RelayOptions = {}) {
     /** Disconnects every client (they see a server disconnect and may retry) and stops listening. Idempotent. */
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
-        io.close(() => resolve())
+        void io.close(() => resolve())
         http.closeAllConnections()
       })
       return closing

@@ -39,10 +39,13 @@ export function attachRoomHandlers(socket: Socket, { io, config, metrics, log }:
   const bucket = createTokenBucket(config.eventsPerSecond, config.eventBurst)
   const joined = () => socket.rooms.size - 1 // socket.io puts every socket in a room named by its id
   const inRoom = (room: string) => room !== socket.id && socket.rooms.has(room)
-  const notInRoom = (room: string) =>
-    refuse('not-in-room', `join room "${room}" before sending to it`)
+  const notInRoom = (room: string) => refuse('not-in-room', `join room "${room}" before sending to it`)
 
-  const roomInfo = (room: string, change: { joined: string } | { left: string }, count: number): RoomInfo => ({
+  const roomInfo = (
+    room: string,
+    change: { joined: string } | { left: string },
+    count: number,
+  ): RoomInfo => ({
     roomName: room,
     count,
     ...change,

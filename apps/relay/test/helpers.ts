@@ -1,0 +1,89 @@
+import { type RelayAck, RelayEvent, type RoomInfo } from '@keyroom/key-events'
+import { pino } from 'pino'
+import { io, type Socket } from 'socket.io-client'
+import { onTestFinished, vi } from 'vitest'
+import { type RelayOptions, startRelay } from '../src/index.js'
+
+export interface LogLine {
+  level: number
+  msg: string
+  [key: string]: unknown
+}
+
+/** A real relay on 127.0.0.1:0 whose log lines the test can read. */
+export async function relay(options: RelayOptions = {}) {
+  const logs: LogLine[] = []
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) })
+  const started = await startRelay({ logger, ...options })
+  onTestFinished(() => started.close())
+  return { ...started, logs }
+}
+
+/** A real socket.io-client, connected. */
+export async function client(
+  url: string,
+  options: { origin?: string; transports?: ('polling' | 'websocket')[] } = {},
+): Promise<Socket> {
+  const socket = io(url, {
+    transports: options.transports ?? ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(options.origin ? { extraHeaders: { origin: options.origin } } : {}),
+  })
+  onTestFinished(() => {
+    socket.disconnect()
+  })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve)
+    socket.once('connect_error', reject)
+  })
+  return socket
+}
+
+/** Emits and waits for the relay's ack. */
+export function call(socket: Socket, event: string, ...args: unknown[]): Promise<RelayAck> {
+  return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<RelayAck>
+}
+
+/** Records every event of `eventName` a socket receives, and its room-info. */
+export function listen(socket: Socket, eventName = 'msg') {
+  const received: unknown[] = []
+  const roomInfo: RoomInfo[] = []
+  socket.on(eventName, (payload: unknown) => received.push(payload))
+  socket.on(RelayEvent.roomInfo, (info: RoomInfo) => roomInfo.push(info))
+  return { received, roomInfo }
+}
+
+export interface Member {
+  socket: Socket
+  received: unknown[]
+  roomInfo: RoomInfo[]
+}
+
+/** A member of `room` that has joined, with what it receives. */
+export async function member(url: string, room: string, eventName = 'msg'): Promise<Member> {
+  const socket = await client(url)
+  const heard = listen(socket, eventName)
+  const ack = await call(socket, RelayEvent.joinRoom, room)
+  if (!ack.ok) throw new Error(`join failed: ${ack.error.message}`)
+  return { socket, ...heard }
+}
+
+/** Proves the relay still serves a well-behaved pair of clients in a room of their own. */
+export async function expectRelayServes(
+  url: string,
+  room = `healthy-${Math.random().toString(36).slice(2)}`,
+) {
+  const a = await member(url, room)
+  const b = await member(url, room)
+  const payload = { check: room }
+  expectOk(await call(a.socket, RelayEvent.broadcast, { roomName: room, eventName: 'msg', payload }))
+  await vi.waitFor(() => {
+    if (b.received.length !== 1) throw new Error('the healthy member got nothing')
+  })
+  return b.received[0]
+}
+
+export function expectOk(ack: RelayAck): void {
+  if (!ack.ok) throw new Error(`expected ok, got ${ack.error.code}: ${ack.error.message}`)
+}

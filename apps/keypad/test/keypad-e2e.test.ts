@@ -122,7 +122,6 @@ describe('keypad in a phone browser', () => {
       return { n: sorted.length, median: at(0.5), p95: at(0.95), max: at(1) }
     }
     const report = {
-      relay: relay.kind,
       pressToSend: stats(samples.pressToSend),
       eventToSend: stats(samples.eventToSend),
     }

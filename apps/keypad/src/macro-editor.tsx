@@ -91,15 +91,15 @@ export default function MacroEditor({ macros, onChange, onClose }: MacroEditorPr
       >
         <label>
           Label
-          <input value={draft.label} maxLength={24} onChange={(e) => set({ label: e.target.value })} />
+          <input value={draft.label} maxLength={24} onChange={(e) => set({ label: e.currentTarget.value })} />
         </label>
         <label>
           Colour
-          <input type="color" value={draft.color} onChange={(e) => set({ color: e.target.value })} />
+          <input type="color" value={draft.color} onChange={(e) => set({ color: e.currentTarget.value })} />
         </label>
         <label>
           Kind
-          <select value={draft.kind} onChange={(e) => set({ kind: e.target.value as MacroKind })}>
+          <select value={draft.kind} onChange={(e) => set({ kind: e.currentTarget.value as MacroKind })}>
             <option value="chord">Chord</option>
             <option value="text">Text</option>
             <option value="sequence">Key sequence</option>
@@ -111,8 +111,8 @@ export default function MacroEditor({ macros, onChange, onClose }: MacroEditorPr
             value={draft.value}
             placeholder={HINT[draft.kind]}
             autoCapitalize="off"
-            spellCheck={false}
-            onChange={(e) => set({ value: e.target.value })}
+            spellcheck={false}
+            onChange={(e) => set({ value: e.currentTarget.value })}
           />
         </label>
         <p className="hint">{HINT[draft.kind]}</p>

@@ -83,7 +83,7 @@ export function PairingPanel(props: PairingPanelProps) {
           aria-label="Pairing link"
           placeholder="Paste a pairing link"
           value={pasted}
-          onChange={(e) => setPasted(e.target.value)}
+          onChange={(e) => setPasted(e.currentTarget.value)}
         />
         <button type="submit" className="action">
           Pair
@@ -100,14 +100,14 @@ export function PairingPanel(props: PairingPanelProps) {
         <input
           value={settings.name}
           maxLength={64}
-          onChange={(e) => props.onSettings({ ...settings, name: e.target.value })}
+          onChange={(e) => props.onSettings({ ...settings, name: e.currentTarget.value })}
         />
       </label>
       <label className="setting">
         <input
           type="checkbox"
           checked={settings.sound}
-          onChange={(e) => props.onSettings({ ...settings, sound: e.target.checked })}
+          onChange={(e) => props.onSettings({ ...settings, sound: e.currentTarget.checked })}
         />
         Click sound
       </label>

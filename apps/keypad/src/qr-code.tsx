@@ -26,7 +26,7 @@ export default function QrCode({ link, keypadUrl }: { link: RoomLink; keypadUrl:
           readOnly
           aria-label="This keypad's pairing link"
           value={text}
-          onFocus={(e) => e.target.select()}
+          onFocus={(e) => e.currentTarget.select()}
         />
       </figcaption>
     </figure>

@@ -19,9 +19,9 @@ export function TextField({ onSend }: { onSend(text: string): void }) {
         placeholder="Type text…"
         autoComplete="off"
         autoCapitalize="off"
-        spellCheck={false}
+        spellcheck={false}
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => setText(event.currentTarget.value)}
       />
       <button type="submit" className="action">
         Send text

@@ -1,10 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
 import { LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { FIRST_LOAD_BUDGET_BYTES, measureBundle } from '../scripts/bundle-size.js'
 import { LAYOUTS } from '../src/layouts.js'
 import { launchChromium, newPhone } from './browser.js'
 import { buildKeypadOnce } from './build-keypad.js'
@@ -17,9 +19,10 @@ const committedScreenshots = join(root, 'docs', 'screenshots')
 
 let relay: TestRelay
 let browser: Browser
+let dist: string
 
 beforeAll(async () => {
-  const dist = await buildKeypadOnce()
+  dist = await buildKeypadOnce()
   relay = await startTestRelay(dist)
   browser = await launchChromium()
 }, 120_000)
@@ -50,6 +53,44 @@ async function pairedPhone(options: Parameters<typeof newPhone>[1] = {}) {
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
 
 describe('keypad in a phone browser', () => {
+  it('loads under 100 KB of gzipped JavaScript until it is paired and connected', async () => {
+    const link = createRoom(relay.url)
+    const receiver = startReceiver(link)
+    onTestFinished(() => receiver.room.close())
+    const context = await newPhone(browser)
+    onTestFinished(() => context.close())
+    const page = await context.newPage()
+    // Every script the page fetched (module preloads included), from a first visit until the keypad works.
+    const scripts = new Set<string>()
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname
+      if (path.endsWith('.js')) scripts.add(path.slice(1))
+    })
+    await page.goto(formatPairingLink(link, relay.url))
+    await page.getByText('Test Mac').waitFor()
+    await button(page, 'Q').tap()
+    await vi.waitFor(() => expect(receiver.actions).toHaveLength(2))
+
+    const gzip = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length
+    const loaded = [...scripts].sort()
+    const loadedGzip = loaded.reduce((sum, file) => sum + gzip(file), 0)
+    const measured = measureBundle(dist)
+    // The build check (`pnpm size`) counts exactly what the browser fetched: nothing loads behind its back.
+    expect(loaded).toEqual(
+      measured.files
+        .filter((f) => f.firstLoad)
+        .map((f) => f.file)
+        .sort(),
+    )
+    expect(loadedGzip).toBe(measured.firstLoadJsGzip)
+    expect(loadedGzip).toBeLessThan(FIRST_LOAD_BUDGET_BYTES)
+    mkdirSync(join(root, 'test-output'), { recursive: true })
+    writeFileSync(
+      join(root, 'test-output', 'first-load.json'),
+      `${JSON.stringify({ budget: FIRST_LOAD_BUDGET_BYTES, firstLoadJsGzip: loadedGzip, files: measured.files }, null, 2)}\n`,
+    )
+  })
+
   it('sends taps, a true hold, a sticky chord, text, macros and release-all, in order', async () => {
     const { receiver, page, errors } = await pairedPhone()
     expect(page.url()).not.toContain('key=') // the room key does not stay in the address bar

@@ -51,8 +51,11 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
   })
   const roomLog = logger.child({ module: 'room' })
   room.on('state', (state) => roomLog.info({ state }, `room ${state}`))
-  room.on('error', (error) => roomLog.warn(error, 'relay error'))
-  room.on('reject', (rejection) => roomLog.warn(rejection, 'dropped a message'))
+  room.on('error', (error) => roomLog.warn(error, `relay error (${error.code}): ${error.message}`))
+  // Bad input is dropped by the room-client and named here; the receiver carries on.
+  room.on('reject', (rejection) =>
+    roomLog.warn(rejection, `dropped a message (${rejection.reason}): ${rejection.message}`),
+  )
   room.on('peers', (peers) => roomLog.debug({ peers: peers.map((p) => `${p.role}:${p.name}`) }, 'peers'))
 
   const receiver = createReceiver({

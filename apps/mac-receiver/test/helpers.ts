@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type { Role } from '@keyroom/key-events'
+import { KEYROOM_EVENT, RelayEvent, type Role } from '@keyroom/key-events'
 import { startRelay } from '@keyroom/relay'
 import {
   type ConnectRoomOptions,
@@ -11,7 +11,9 @@ import {
   type RoomLink,
   type VerifiedMessage,
 } from '@keyroom/room-client'
+import { io } from 'socket.io-client'
 import { expect, onTestFinished, vi } from 'vitest'
+import { requireBinary } from './binaries.js'
 import { tempDir } from './temp-dir.js'
 
 export { tempDir }
@@ -60,14 +62,21 @@ export interface ReceiverProcess {
   child: ChildProcess
   /** stdout, one parsed JSON object per line (the log driver's output). */
   lines: unknown[]
+  /** stdout lines that are not JSON (pnpm's script header). */
+  otherOutput: string[]
   /** stderr: pino's JSON log lines, parsed (non-JSON lines kept as { raw }). */
   logs: Array<Record<string, unknown>>
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  /** Sends a signal as a terminal's Ctrl+C would: to the whole process group (pnpm and the receiver under it). */
+  signal(name: NodeJS.Signals): void
 }
 
+export const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url))
+
 /**
- * `keyroom-receiver run` from source in its own process, as `pnpm receiver` runs it. Its own process because nut.js
- * reads DISPLAY when it loads, and because signals and stuck keys must be tested on a real process.
+ * `keyroom-receiver run` from source in its own process group, exactly as `scripts/start.ts` starts it (or through
+ * the root script, `pnpm receiver run …`). Its own process because nut.js reads DISPLAY when it loads, and because
+ * signals and stuck keys must be tested on a real process.
  */
 export async function spawnReceiver(
   options: {
@@ -77,31 +86,35 @@ export async function spawnReceiver(
     name: string
     env?: NodeJS.ProcessEnv
     configDir?: string
+    /** `node`: `node … apps/mac-receiver/src/main.ts` (scripts/start.ts); `pnpm`: `pnpm receiver …`. @default 'node' */
+    via?: 'node' | 'pnpm'
   },
   cleanup: Cleanup = perTest,
 ): Promise<ReceiverProcess> {
   const configDir = options.configDir ?? (await tempDir(cleanup))
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@keyroom/source',
-      '--import',
-      'tsx',
-      'src/main.ts',
-      'run',
-      ...(options.link ? ['--link', formatPairingLink(options.link)] : []),
-      '--driver',
-      options.driver,
-      '--name',
-      options.name,
-    ],
-    {
-      cwd: packageDir,
-      env: { ...process.env, ...options.env, KEYROOM_CONFIG_DIR: configDir, LOG_LEVEL: 'debug' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  const args = [
+    'run',
+    ...(options.link ? ['--link', formatPairingLink(options.link)] : []),
+    '--driver',
+    options.driver,
+    '--name',
+    options.name,
+  ]
+  const [command, argv] =
+    options.via === 'pnpm'
+      ? [requireBinary('pnpm'), ['receiver', ...args]]
+      : [
+          process.execPath,
+          ['--conditions=@keyroom/source', '--import', 'tsx', 'apps/mac-receiver/src/main.ts', ...args],
+        ]
+  const child = spawn(command, argv, {
+    cwd: workspaceRoot,
+    env: { ...process.env, ...options.env, KEYROOM_CONFIG_DIR: configDir, LOG_LEVEL: 'debug' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
   const lines: unknown[] = []
+  const otherOutput: string[] = []
   const logs: Array<Record<string, unknown>> = []
   const splitLines = (stream: NodeJS.ReadableStream | null, sink: (line: string) => void) => {
     let buffer = ''
@@ -112,22 +125,34 @@ export async function spawnReceiver(
       for (const part of parts) if (part.trim()) sink(part)
     })
   }
-  splitLines(child.stdout, (line) => lines.push(JSON.parse(line)))
-  splitLines(child.stderr, (line) => {
+  const parse = (line: string): unknown => {
     try {
-      logs.push(JSON.parse(line))
+      return JSON.parse(line)
     } catch {
-      logs.push({ raw: line })
+      return undefined
     }
+  }
+  splitLines(child.stdout, (line) => {
+    const value = parse(line)
+    if (value === undefined) otherOutput.push(line)
+    else lines.push(value)
   })
+  splitLines(child.stderr, (line) => logs.push((parse(line) as Record<string, unknown>) ?? { raw: line }))
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   )
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, name)
+    } catch {
+      // the group is gone already
+    }
+  }
   cleanup(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    signal('SIGKILL')
     await exited
   })
-  return { child, lines, logs, exited }
+  return { child, lines, otherOutput, logs, exited, signal }
 }
 
 /** Runs the CLI to completion (pair, status, help…). */
@@ -140,6 +165,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv) {
         cwd: packageDir,
         env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 30_000,
       },
     )
     let stdout = ''
@@ -189,5 +215,25 @@ export function spawnKeypad(
     exited,
     /** Resolves once every action was acknowledged by the relay. */
     sent: () => vi.waitFor(() => expect(out).toContain('sent\n'), { timeout: 10_000 }),
+  }
+}
+
+/**
+ * Someone who knows the room id (the relay sees it) but not the room key: a plain socket.io client in the room that
+ * records what it hears and can broadcast anything.
+ */
+export async function joinAsIntruder(relayUrl: string, room: string, cleanup: Cleanup = perTest) {
+  const socket = io(relayUrl, { transports: ['websocket'] })
+  cleanup(() => socket.disconnect())
+  const captured: unknown[] = []
+  socket.on(KEYROOM_EVENT, (payload: unknown) => captured.push(payload))
+  await new Promise((resolve) => socket.emit(RelayEvent.joinRoom, room, resolve))
+  return {
+    /** Sealed payloads the others sent, as the relay passed them on. */
+    captured,
+    broadcast: (payload: unknown) =>
+      new Promise((resolve) =>
+        socket.emit(RelayEvent.broadcast, { roomName: room, eventName: KEYROOM_EVENT, payload }, resolve),
+      ),
   }
 }

@@ -1,8 +1,18 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createRoom, parsePairingLink } from '@keyroom/room-client'
-import { describe, expect, it, vi } from 'vitest'
-import { joinRoom, notices, relay, runCli, spawnReceiver, tempDir, waitForPeer } from './helpers.js'
+import { startRelay } from '@keyroom/relay'
+import { createRoom, createSealer, parsePairingLink } from '@keyroom/room-client'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import {
+  joinAsIntruder,
+  joinRoom,
+  notices,
+  relay,
+  runCli,
+  spawnReceiver,
+  tempDir,
+  waitForPeer,
+} from './helpers.js'
 
 // A code this platform has no key for: the receiver must refuse it and carry on.
 const UNSUPPORTED = process.platform === 'darwin' ? 'F24' : 'ContextMenu'
@@ -59,21 +69,103 @@ describe('keyroom-receiver --driver log', () => {
     )
   })
 
-  it('SIGTERM while a key is held: releases it, then exits 0', async () => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
+    '%s while a key is held: releases it, then exits 0',
+    async (signal) => {
+      const started = await relay()
+      const link = createRoom(started.url)
+      const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
+      const phone = await joinRoom(link, 'keypad', 'phone')
+      await waitForPeer(phone, 'log mac')
+      await phone.send({ type: 'key', code: 'ShiftLeft', phase: 'down' })
+      await vi.waitFor(() => expect(receiver.lines).toEqual([{ action: 'down', code: 'ShiftLeft' }]))
+      receiver.child.kill(signal)
+      expect(await receiver.exited).toEqual({ code: 0, signal: null })
+      expect(receiver.lines).toEqual([
+        { action: 'down', code: 'ShiftLeft' },
+        { action: 'up', code: 'ShiftLeft' },
+      ])
+      expect(receiver.logs).toContainEqual(expect.objectContaining({ reason: 'shutdown', code: 'ShiftLeft' }))
+      expect(receiver.logs).toContainEqual(expect.objectContaining({ cause: signal }))
+    },
+  )
+
+  it('its own connection drops mid-hold: releases, then serves again when the relay is back', async () => {
+    const first = await relay()
+    const link = createRoom(first.url)
+    const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
+    const phone = await joinRoom(link, 'keypad', 'phone')
+    await waitForPeer(phone, 'log mac')
+    await phone.send({ type: 'key', code: 'AltLeft', phase: 'down' })
+    await vi.waitFor(() => expect(receiver.lines).toEqual([{ action: 'down', code: 'AltLeft' }]))
+    await first.close()
+    await vi.waitFor(() => expect(receiver.lines).toHaveLength(2))
+    expect(receiver.lines[1]).toEqual({ action: 'up', code: 'AltLeft' })
+    await vi.waitFor(() =>
+      expect(receiver.logs).toContainEqual(
+        expect.objectContaining({ code: 'AltLeft', reason: 'socket-drop' }),
+      ),
+    )
+    // Same address: the receiver and the keypad reconnect on their own and verify each other again.
+    const second = await startRelay({ port: first.port })
+    onTestFinished(() => second.close())
+    await waitForPeer(phone, 'log mac', 15_000)
+    await phone.send({ type: 'key', code: 'KeyY', phase: 'tap' })
+    await vi.waitFor(() => expect(receiver.lines).toHaveLength(4))
+    expect(receiver.lines.slice(2)).toEqual([
+      { action: 'down', code: 'KeyY' },
+      { action: 'up', code: 'KeyY' },
+    ])
+  })
+
+  it('bad input: each dropped message gets a log line naming the problem, and it keeps serving', async () => {
     const started = await relay()
     const link = createRoom(started.url)
     const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
     const phone = await joinRoom(link, 'keypad', 'phone')
     await waitForPeer(phone, 'log mac')
-    await phone.send({ type: 'key', code: 'ShiftLeft', phase: 'down' })
-    await vi.waitFor(() => expect(receiver.lines).toEqual([{ action: 'down', code: 'ShiftLeft' }]))
-    receiver.child.kill('SIGTERM')
-    expect(await receiver.exited).toEqual({ code: 0, signal: null })
+    const intruder = await joinAsIntruder(started.url, link.room)
+    const wrongKey = createSealer({ ...link, key: new Uint8Array(32).fill(1) })
+    const forged: Array<[unknown, string]> = [
+      ['not a seal', 'invalid-seal'],
+      [{ type: 'key', code: 'KeyQ', phase: 'down' }, 'invalid-seal'],
+      [{ v: 1, nonce: 'A'.repeat(32), ciphertext: 'AAAA' }, 'cannot-open'],
+      [
+        wrongKey.seal({ v: 1, from: 'intruder-1', seq: 1, t: Date.now(), body: { type: 'text', text: 'x' } }),
+        'cannot-open',
+      ],
+    ]
+    for (const [payload] of forged) await intruder.broadcast(payload)
+    const dropped = () => receiver.logs.filter((l) => String(l.msg).startsWith('dropped a message ('))
+    await vi.waitFor(() => expect(dropped()).toHaveLength(forged.length))
+    expect(dropped().map((l) => l.reason)).toEqual(forged.map(([, reason]) => reason))
+    for (const line of dropped()) expect(String(line.msg)).toContain(`(${line.reason}): `)
+    await phone.send({ type: 'text', text: 'still here' })
+    await vi.waitFor(() => expect(receiver.lines).toEqual([{ action: 'type', text: 'still here' }]))
+    expect(receiver.child.exitCode).toBeNull()
+  })
+
+  it('runs through the root script, `pnpm receiver run --link … --driver log --name …`; Ctrl+C releases', async () => {
+    const started = await relay()
+    const link = createRoom(started.url)
+    const receiver = await spawnReceiver({ link, driver: 'log', name: 'pnpm mac', via: 'pnpm' })
+    const phone = await joinRoom(link, 'keypad', 'phone')
+    await waitForPeer(phone, 'pnpm mac', 15_000)
+    await phone.send({ type: 'chord', modifiers: ['ControlLeft'], code: 'KeyV' })
+    await phone.send({ type: 'key', code: 'ShiftRight', phase: 'down' })
+    await vi.waitFor(() => expect(receiver.lines).toHaveLength(5))
+    // A terminal's Ctrl+C: SIGINT to pnpm and the receiver under it.
+    receiver.signal('SIGINT')
+    await receiver.exited
     expect(receiver.lines).toEqual([
-      { action: 'down', code: 'ShiftLeft' },
-      { action: 'up', code: 'ShiftLeft' },
+      { action: 'down', code: 'ControlLeft' },
+      { action: 'down', code: 'KeyV' },
+      { action: 'up', code: 'KeyV' },
+      { action: 'up', code: 'ControlLeft' },
+      { action: 'down', code: 'ShiftRight' },
+      { action: 'up', code: 'ShiftRight' },
     ])
-    expect(receiver.logs).toContainEqual(expect.objectContaining({ reason: 'shutdown', code: 'ShiftLeft' }))
+    expect(receiver.logs).toContainEqual(expect.objectContaining({ code: 'ShiftRight', reason: 'shutdown' }))
   })
 
   it('says what to do when it is not paired, and refuses a bad link', async () => {

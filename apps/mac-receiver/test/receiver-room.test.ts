@@ -1,11 +1,10 @@
-import { KEYROOM_EVENT, type KeyAction, RelayEvent } from '@keyroom/key-events'
+import type { KeyAction } from '@keyroom/key-events'
 import { createRoom, createSealer } from '@keyroom/room-client'
-import { io } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createReceiver } from '../src/receiver.js'
 import { createRecordingKeyboard } from '../src/recording-keyboard.js'
 import { captureLogger } from './capture-logger.js'
-import { joinRoom as join, notices, relay, spawnKeypad, waitForPeer } from './helpers.js'
+import { joinRoom as join, joinAsIntruder, notices, relay, spawnKeypad, waitForPeer } from './helpers.js'
 
 /** A receiver in this process with a recording keyboard, joined to a real room through a real relay. */
 async function setup(options: { leaseMs?: number } = {}) {
@@ -51,20 +50,8 @@ describe('receiver with real room-clients through a real relay', () => {
 
   it('forged, replayed and stale events never reach the keyboard', async () => {
     const { started, link, keyboard, keypad, room } = await setup()
-    // Someone who knows the room id (the relay sees it) but not the key.
-    const attacker = io(started.url, { transports: ['websocket'] })
-    onTestFinished(() => void attacker.disconnect())
-    const captured: unknown[] = []
-    attacker.on(KEYROOM_EVENT, (payload: unknown) => captured.push(payload))
-    await new Promise((resolve) => attacker.emit(RelayEvent.joinRoom, link.room, resolve))
-    const inject = (payload: unknown) =>
-      new Promise((resolve) =>
-        attacker.emit(
-          RelayEvent.broadcast,
-          { roomName: link.room, eventName: KEYROOM_EVENT, payload },
-          resolve,
-        ),
-      )
+    const intruder = await joinAsIntruder(started.url, link.room)
+    const { captured } = intruder
 
     expect(await keypad.send(shiftDown)).toEqual({ ok: true })
     await vi.waitFor(() => expect(keyboard.actions).toHaveLength(1))
@@ -85,7 +72,7 @@ describe('receiver with real room-clients through a real relay', () => {
       }),
       ...captured, // replays of what the keypad really sent
     ]
-    for (const payload of garbage) await inject(payload)
+    for (const payload of garbage) await intruder.broadcast(payload)
     // A keypad whose clock jumps back: its next press arrives "late" and is dropped, its release is honoured.
     let skew = 0
     const late = await join(link, 'keypad', 'late phone', { now: () => Date.now() - skew })

@@ -1,32 +1,17 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { accessSync, constants, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
 import { onTestFinished, vi } from 'vitest'
+import { requireBinaries } from './binaries.js'
 
-const REQUIRED = ['Xvfb', 'xterm', 'xdotool']
-
-function onPath(binary: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, binary), constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
-}
-
-/** Fails loudly (never skips) when the X tools are missing: CI installs them. */
-export function requireXTools(): void {
-  const missing = REQUIRED.filter((binary) => !onPath(binary))
-  if (missing.length > 0) {
-    throw new Error(
-      `${missing.join(', ')} not installed: apt-get install -y --no-install-recommends xvfb xterm xdotool x11-utils libxtst6`,
-    )
-  }
-}
+/** Fails loudly (never skips) when the X tools are missing: CI installs them (scripts/ensure-test-deps.sh). */
+const requireXTools = () =>
+  requireBinaries(
+    ['Xvfb', 'xterm', 'xdotool'],
+    'apt-get install -y --no-install-recommends xvfb xterm xdotool x11-utils libxtst6',
+  )
 
 const run = (file: string, args: string[], env: NodeJS.ProcessEnv) =>
   new Promise<string>((resolve, reject) =>
@@ -100,9 +85,12 @@ export async function startXSession(
   if (!window) throw new Error('xterm opened no window')
   await run('xdotool', ['windowfocus', '--sync', window], env)
   // The file appears once the shell has put the terminal in raw mode and started cat.
-  await vi.waitFor(() => {
-    if (!existsSync(out)) throw new Error('xterm is not ready')
-  })
+  await vi.waitFor(
+    () => {
+      if (!existsSync(out)) throw new Error('xterm did not start its shell within 10 s')
+    },
+    { timeout: 10_000, interval: 20 },
+  )
 
   const read = () => readFile(out, 'latin1')
   return {

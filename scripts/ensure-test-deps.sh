@@ -13,8 +13,8 @@ for bin in "${!need[@]}"; do command -v "$bin" >/dev/null 2>&1 || missing+=("${n
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing test dependencies: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "missing test dependencies: ${missing[*]} (Debian: sudo apt-get install ${missing[*]})" >&2
   exit 1

@@ -5,6 +5,8 @@ export interface Status {
   uptimeSeconds: number
   connections: number
   rooms: number
+  /** The link to the other relays: `off` when this relay runs alone. */
+  redis: 'off' | 'up' | 'down'
 }
 
 /**
@@ -24,7 +26,9 @@ export function createHttpRoutes(options: {
     const path = (req.url ?? '/').split('?')[0]
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-      res.end(JSON.stringify({ status: 'ok', ...options.status() }))
+      const status = options.status()
+      // Degraded still answers 200: the relay serves its local rooms, and restarting it would not bring Redis back.
+      res.end(JSON.stringify({ status: status.redis === 'down' ? 'degraded' : 'ok', ...status }))
       return
     }
     if (path === '/metrics') {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { configFromEnv, helpText } from './config.js'
-import { createRelay } from './relay.js'
+import { startRelay } from './relay.js'
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(helpText())
@@ -13,10 +13,18 @@ if (!config.ok) {
   )
   process.exit(2)
 }
-const relay = createRelay(config.value)
-const { port, url } = await relay.listen()
+const started = await startRelay(config.value).catch((error: Error) => {
+  console.error(`keyroom-relay: cannot start: ${error.message}`)
+  process.exit(1)
+})
+const { relay, url, port } = started
 relay.log.info(
-  { port, host: config.value.host, keypad: config.value.staticDir ?? null },
+  {
+    port,
+    host: relay.config.host,
+    keypad: relay.config.staticDir ?? null,
+    redis: relay.config.redisUrl ?? null,
+  },
   `relay listening on ${url}`,
 )
 console.log(`keyroom relay listening on ${url} (port ${port})`)

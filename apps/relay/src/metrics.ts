@@ -8,7 +8,7 @@ export function createMetrics() {
       refusals.set(reason, (refusals.get(reason) ?? 0) + 1)
     },
     refusals: (): ReadonlyMap<string, number> => refusals,
-    render(gauges: { connections: number; rooms: number }): string {
+    render(gauges: { connections: number; rooms: number; redis: 'off' | 'up' | 'down' }): string {
       const lines = [
         '# HELP keyroom_relay_connections Open Socket.IO connections.',
         '# TYPE keyroom_relay_connections gauge',
@@ -16,13 +16,16 @@ export function createMetrics() {
         '# HELP keyroom_relay_rooms Rooms with at least one member on this relay.',
         '# TYPE keyroom_relay_rooms gauge',
         `keyroom_relay_rooms ${gauges.rooms}`,
+        '# HELP keyroom_relay_redis_up 1 when the Redis link to the other relays is up, 0 when down; absent when off.',
+        '# TYPE keyroom_relay_redis_up gauge',
+        ...(gauges.redis === 'off' ? [] : [`keyroom_relay_redis_up ${gauges.redis === 'up' ? 1 : 0}`]),
         '# HELP keyroom_relay_connections_total Connections accepted since start.',
         '# TYPE keyroom_relay_connections_total counter',
         `keyroom_relay_connections_total ${counters.connectionsTotal}`,
         '# HELP keyroom_relay_events_in_total Events received from clients.',
         '# TYPE keyroom_relay_events_in_total counter',
         `keyroom_relay_events_in_total ${counters.eventsIn}`,
-        '# HELP keyroom_relay_events_out_total Events delivered to room members (one per recipient).',
+        '# HELP keyroom_relay_events_out_total Events delivered to members on this relay of the room they were sent to (one per recipient).',
         '# TYPE keyroom_relay_events_out_total counter',
         `keyroom_relay_events_out_total ${counters.eventsOut}`,
         '# HELP keyroom_relay_refusals_total Requests refused, by reason.',

@@ -7,12 +7,18 @@ import { createHttpRoutes, type Status } from './http-routes.js'
 import { createConnectionCounter } from './limits.js'
 import { createMetrics } from './metrics.js'
 import { createOriginCheck } from './origins.js'
+import { connectRedis, type RedisLink } from './redis-link.js'
 import { attachRoomHandlers } from './rooms.js'
 
 export interface RelayOptions extends Partial<RelayConfig> {
   /** @default a pino logger at `logLevel` on stdout */
   logger?: Logger
+  /** Shares rooms with other relays; see {@link connectRedis}. */
+  redis?: RedisLink
 }
+
+/** How long a member count may wait for the other relays before it falls back to this relay's own count. */
+const CLUSTER_COUNT_TIMEOUT_MS = 1_000
 
 /** Socket.IO frames carry some overhead around a payload; beyond this the transport drops the connection. */
 const FRAME_ALLOWANCE_BYTES = 16 * 1024
@@ -25,7 +31,7 @@ function clientIp(req: IncomingMessage, trustProxy: boolean): string {
 
 /** A relay, not yet listening. */
 export function createRelay(options: RelayOptions = {}) {
-  const { logger, ...overrides } = options
+  const { logger, redis, ...overrides } = options
   const config: RelayConfig = { ...DEFAULT_CONFIG, ...overrides }
   const log = logger ?? pino({ name: 'relay', level: config.logLevel })
   const metrics = createMetrics()
@@ -39,8 +45,8 @@ export function createRelay(options: RelayOptions = {}) {
       staticDir: config.staticDir,
       status: (): Status => status(),
       metrics: () => {
-        const { connections, rooms } = status()
-        return metrics.render({ connections, rooms })
+        const { connections, rooms, redis: redisState } = status()
+        return metrics.render({ connections, rooms, redis: redisState })
       },
     }),
   )
@@ -71,6 +77,20 @@ export function createRelay(options: RelayOptions = {}) {
     },
   })
 
+  redis?.attach(io)
+
+  async function countMembers(room: string, excluding?: string): Promise<number> {
+    const members = io.sockets.adapter.rooms.get(room)
+    const local = () => (members?.size ?? 0) - (excluding && members?.has(excluding) ? 1 : 0)
+    if (!redis || redis.state() !== 'up') return local()
+    try {
+      const sockets = await io.in(room).timeout(CLUSTER_COUNT_TIMEOUT_MS).fetchSockets()
+      return sockets.filter((socket) => socket.id !== excluding).length
+    } catch {
+      return local()
+    }
+  }
+
   io.engine.on(
     'connection',
     (engineSocket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
@@ -82,7 +102,7 @@ export function createRelay(options: RelayOptions = {}) {
 
   io.on('connection', (socket) => {
     metrics.counters.connectionsTotal++
-    attachRoomHandlers(socket, { io, config, metrics, log })
+    attachRoomHandlers(socket, { io, config, metrics, log, countMembers })
   })
 
   const status = (): Status => ({
@@ -90,6 +110,7 @@ export function createRelay(options: RelayOptions = {}) {
     connections: io.engine.clientsCount,
     // Every socket has a private room named by its id; those are not rooms anyone joined.
     rooms: io.sockets.adapter.rooms.size - io.sockets.sockets.size,
+    redis: redis ? redis.state() : 'off',
   })
 
   let closing: Promise<void> | undefined
@@ -115,7 +136,10 @@ export function createRelay(options: RelayOptions = {}) {
     /** Disconnects every client (they see a server disconnect and may retry) and stops listening. Idempotent. */
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
-        void io.close(() => resolve())
+        void io.close(() => {
+          if (redis) void redis.close().then(resolve, resolve)
+          else resolve()
+        })
         http.closeAllConnections()
       })
       return closing
@@ -124,9 +148,12 @@ export function createRelay(options: RelayOptions = {}) {
 }
 export type Relay = ReturnType<typeof createRelay>
 
-/** Creates a relay, attaches the Redis adapter when configured, and listens. Tests use `{ port: 0 }` (the default here). */
+/** Connects Redis when `redisUrl` is set, creates the relay and listens; port 0 (a free port) unless told. */
 export async function startRelay(options: RelayOptions = {}) {
-  const relay = createRelay({ port: 0, logLevel: 'silent', ...options })
+  const withDefaults: RelayOptions = { port: 0, logLevel: 'silent', ...options }
+  const log = withDefaults.logger ?? pino({ name: 'relay', level: withDefaults.logLevel ?? 'silent' })
+  const redis = withDefaults.redisUrl ? await connectRedis(withDefaults.redisUrl, log) : undefined
+  const relay = createRelay({ ...withDefaults, logger: log, ...(redis ? { redis } : {}) })
   const { port, url } = await relay.listen()
   return { relay, port, url, close: () => relay.close() }
 }

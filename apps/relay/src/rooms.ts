@@ -21,35 +21,37 @@ const refuse = (code: RelayErrorCode, message: string): RelayAck => ({ ok: false
 /** Refusals of one socket are logged at most this often, so a flood cannot flood the log. */
 const REFUSAL_LOG_INTERVAL_MS = 1_000
 
-interface RoomContext {
+export interface RoomContext {
   io: Server
   config: RelayConfig
   metrics: Metrics
   log: Logger
+  /** Members of a room on every relay that shares it, not counting `excluding`. */
+  countMembers(room: string, excluding?: string): Promise<number>
 }
 
 /** Members of a room on this relay. */
-const localCount = (io: Server, room: string) => io.sockets.adapter.rooms.get(room)?.size ?? 0
+export const localCount = (io: Server, room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0
 
 /**
  * The seed relay's calls (`join-room`, `broadcast`, `broadcast-all`) plus `leave-room`, each with an optional ack.
  * Every argument is untrusted: it is parsed first, and nothing a client sends can throw out of a handler.
  */
-export function attachRoomHandlers(socket: Socket, { io, config, metrics, log }: RoomContext): void {
+export function attachRoomHandlers(socket: Socket, context: RoomContext): void {
+  const { io, config, metrics, log } = context
   const bucket = createTokenBucket(config.eventsPerSecond, config.eventBurst)
   const joined = () => socket.rooms.size - 1 // socket.io puts every socket in a room named by its id
   const inRoom = (room: string) => room !== socket.id && socket.rooms.has(room)
   const notInRoom = (room: string) => refuse('not-in-room', `join room "${room}" before sending to it`)
 
-  const roomInfo = (
-    room: string,
-    change: { joined: string } | { left: string },
-    count: number,
-  ): RoomInfo => ({
-    roomName: room,
-    count,
-    ...change,
-  })
+  // Counting may ask the other relays, so room-info goes out once the count is known.
+  const announce = (room: string, change: { joined: string } | { left: string }) => {
+    void context.countMembers(room, 'left' in change ? change.left : undefined).then((count) => {
+      const info: RoomInfo = { roomName: room, count, ...change }
+      socket.to(room).emit(RelayEvent.roomInfo, info)
+      if ('joined' in change) socket.emit(RelayEvent.roomInfo, info)
+    })
+  }
 
   const handlers: Record<string, Handler> = {
     [RelayEvent.joinRoom]: ([name]) => {
@@ -63,10 +65,7 @@ export function attachRoomHandlers(socket: Socket, { io, config, metrics, log }:
         return refuse('too-many-rooms', `a connection may join at most ${config.maxRoomsPerSocket} rooms`)
       }
       void socket.join(room.value)
-      io.to(room.value).emit(
-        RelayEvent.roomInfo,
-        roomInfo(room.value, { joined: socket.id }, localCount(io, room.value)),
-      )
+      announce(room.value, { joined: socket.id })
       return OK
     },
     [RelayEvent.leaveRoom]: ([name]) => {
@@ -74,8 +73,7 @@ export function attachRoomHandlers(socket: Socket, { io, config, metrics, log }:
       if (!room.ok) return refuse('invalid-room-name', room.error.message)
       if (!inRoom(room.value)) return notInRoom(room.value)
       void socket.leave(room.value)
-      const info = roomInfo(room.value, { left: socket.id }, localCount(io, room.value))
-      io.to(room.value).emit(RelayEvent.roomInfo, info)
+      announce(room.value, { left: socket.id })
       return OK
     },
     [RelayEvent.broadcast]: ([request]) => relay(request, false),
@@ -144,9 +142,6 @@ export function attachRoomHandlers(socket: Socket, { io, config, metrics, log }:
   })
 
   socket.on('disconnecting', () => {
-    for (const room of socket.rooms) {
-      if (room === socket.id) continue
-      socket.to(room).emit(RelayEvent.roomInfo, roomInfo(room, { left: socket.id }, localCount(io, room) - 1))
-    }
+    for (const room of socket.rooms) if (room !== socket.id) announce(room, { left: socket.id })
   })
 }

@@ -10,6 +10,7 @@ import { FIRST_LOAD_BUDGET_BYTES, measureBundle } from '../scripts/bundle-size.j
 import { LAYOUTS } from '../src/layouts.js'
 import { launchChromium, newPhone } from './browser.js'
 import { buildKeypadOnce } from './build-keypad.js'
+import { writeQrVideo } from './fake-camera.js'
 import { collapseRenewals, startReceiver, touchHold } from './phone.js'
 import { startTestRelay, type TestRelay } from './relay.js'
 
@@ -169,6 +170,94 @@ describe('keypad in a phone browser', () => {
     expect(report.pressToSend.n).toBe(taps)
     mkdirSync(join(root, 'test-output'), { recursive: true })
     writeFileSync(join(root, 'test-output', 'latency.json'), `${JSON.stringify(report, null, 2)}\n`)
+  })
+
+  it('sends keys from every layout, and a double-tapped modifier stays locked until tapped again', async () => {
+    const { receiver, page } = await pairedPhone()
+    await button(page, '123').tap()
+    await button(page, '7').tap()
+    await button(page, 'Nav').tap()
+    await button(page, 'Home').tap()
+    // A double tap: two touches well within DOUBLE_TAP_MS, straight through the touchscreen.
+    const ctrl = await button(page, 'Ctrl').boundingBox()
+    if (!ctrl) throw new Error('Ctrl is not on screen')
+    await page.touchscreen.tap(ctrl.x + ctrl.width / 2, ctrl.y + ctrl.height / 2)
+    await page.touchscreen.tap(ctrl.x + ctrl.width / 2, ctrl.y + ctrl.height / 2)
+    await expect(button(page, 'Ctrl').getAttribute('data-mode')).resolves.toBe('locked')
+    await button(page, 'Right').tap()
+    await button(page, 'Right').tap()
+    await expect(button(page, 'Ctrl').getAttribute('data-mode')).resolves.toBe('locked')
+    await button(page, 'Ctrl').tap()
+    await expect(button(page, 'Ctrl').getAttribute('aria-pressed')).resolves.toBe('false')
+    await button(page, 'Left').tap()
+    await button(page, 'F1-12').tap()
+    await button(page, 'F5').tap()
+    await button(page, 'Media').tap()
+    await button(page, 'Volume up').tap()
+    const tap = (code: string) => [
+      { type: 'key', code, phase: 'down' },
+      { type: 'key', code, phase: 'up' },
+    ]
+    const expected = [
+      ...tap('Numpad7'),
+      ...tap('Home'),
+      { type: 'chord', modifiers: ['ControlLeft'], code: 'ArrowRight' },
+      { type: 'chord', modifiers: ['ControlLeft'], code: 'ArrowRight' },
+      ...tap('ArrowLeft'),
+      ...tap('F5'),
+      ...tap('AudioVolumeUp'),
+    ]
+    await vi.waitFor(() => expect(receiver.actions).toHaveLength(expected.length))
+    expect(receiver.actions).toEqual(expected)
+  })
+
+  it('pairs by scanning a QR code with the camera', async () => {
+    const link = createRoom(relay.url)
+    const receiver = startReceiver(link)
+    onTestFinished(() => receiver.room.close())
+    const video = join(root, 'test-output', 'pairing-qr.y4m')
+    mkdirSync(dirname(video), { recursive: true })
+    await writeQrVideo(browser, formatPairingLink(link, relay.url), video)
+    // A second Chromium whose camera plays that video (the camera is chosen when the browser starts).
+    const withCamera = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ])
+    onTestFinished(() => withCamera.close())
+    const context = await newPhone(withCamera)
+    const page = await context.newPage()
+    await page.goto(`${relay.url}/`)
+    await expect(page.getByTestId('connection-state').textContent()).resolves.toBe('Not paired')
+    if (!(await button(page, 'Scan QR code').isVisible())) await button(page, 'Pairing').tap()
+    await button(page, 'Scan QR code').tap()
+    await page.getByText('Test Mac').waitFor({ timeout: 15_000 })
+    await vi.waitFor(() => expect(receiver.room.peers().map((p) => p.role)).toContain('keypad'))
+    await button(page, 'Q').tap()
+    await vi.waitFor(() =>
+      expect(receiver.actions).toEqual([
+        { type: 'key', code: 'KeyQ', phase: 'down' },
+        { type: 'key', code: 'KeyQ', phase: 'up' },
+      ]),
+    )
+  })
+
+  it('is installable: a manifest for a standalone app, with icons that load', async () => {
+    const html = await (await fetch(`${relay.url}/`)).text()
+    expect(html).toMatch(/<link rel="manifest" href="\/manifest\.webmanifest"/)
+    const manifest = (await (await fetch(`${relay.url}/manifest.webmanifest`)).json()) as {
+      display: string
+      start_url: string
+      icons: Array<{ src: string; sizes: string; type: string; purpose?: string }>
+    }
+    expect(manifest.display).toBe('standalone')
+    expect(manifest.icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']))
+    expect(manifest.icons.some((icon) => icon.purpose === 'maskable')).toBe(true)
+    for (const icon of manifest.icons) {
+      const response = await fetch(new URL(icon.src, `${relay.url}/`))
+      expect(response.status, icon.src).toBe(200)
+      expect(response.headers.get('content-type'), icon.src).toContain(icon.type)
+    }
   })
 
   it('lifts a held key when the finger slides off it', async () => {

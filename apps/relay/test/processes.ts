@@ -15,9 +15,10 @@ export function freePort(): Promise<number> {
   })
 }
 
-function spawnWithOutput(command: string, args: string[], env: Record<string, string> = {}) {
+function spawnWithOutput(command: string, args: string[], env: Record<string, string> = {}, cwd?: string) {
   const child: ChildProcess = spawn(command, args, {
     env: { ...process.env, ...env },
+    ...(cwd ? { cwd } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -77,13 +78,18 @@ export async function startRedis() {
 
 const relayMain = fileURLToPath(new URL('../src/main.ts', import.meta.url))
 
-/** The relay as its own process (`src/main.ts`), on a free port; resolves once it prints where it listens. */
-export async function startRelayProcess(env: Record<string, string>) {
-  const relay = spawnWithOutput(
-    process.execPath,
-    ['--conditions=@keyroom/source', '--import', 'tsx', relayMain],
-    { PORT: '0', LOG_LEVEL: 'info', ...env },
-  )
+/**
+ * The relay as its own process, on a free port; resolves once it prints where it listens.
+ * By default it runs `src/main.ts`; `entry` runs a built `main.js` with plain node instead.
+ */
+export async function startRelayProcess(
+  env: Record<string, string>,
+  options: { entry?: string; cwd?: string } = {},
+) {
+  const args = options.entry
+    ? [options.entry]
+    : ['--conditions=@keyroom/source', '--import', 'tsx', relayMain]
+  const relay = spawnWithOutput(process.execPath, args, { PORT: '0', LOG_LEVEL: 'info', ...env }, options.cwd)
   const listening = vi.waitFor(
     () => {
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+) \(port/.exec(relay.output())

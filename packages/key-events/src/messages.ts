@@ -1,14 +1,16 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { KeyCode, ModifierCode } from './key-codes.js'
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
 import { parseWith, type Result } from './result.js'
 
 /** A random id per device session (base64url, 8 to 43 characters). */
-export const SenderId = z.string().regex(/^[A-Za-z0-9_-]{8,43}$/, 'must be 8-43 base64url characters')
+export const SenderId = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{8,43}$/, 'must be 8-43 base64url characters'))
 export type SenderId = z.infer<typeof SenderId>
 
 /** 16 random bytes, base64url. */
-export const Challenge = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be 22 base64url characters')
+export const Challenge = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'must be 22 base64url characters'))
 
 export const KeyPhase = z.enum(['down', 'up', 'tap'])
 export type KeyPhase = z.infer<typeof KeyPhase>
@@ -18,27 +20,28 @@ export const KeyActionSchema = z.object({ type: z.literal('key'), code: KeyCode,
 /** Modifiers down in order, the key tapped, modifiers up in reverse: Cmd+Shift+4. */
 export const ChordAction = z.object({
   type: z.literal('chord'),
-  modifiers: z
-    .array(ModifierCode)
-    .min(1)
-    .max(4)
-    .refine((m) => new Set(m).size === m.length, 'modifiers must not repeat'),
+  modifiers: z.array(ModifierCode).check(
+    z.minLength(1),
+    z.maxLength(4),
+    z.refine((m) => new Set(m).size === m.length, 'modifiers must not repeat'),
+  ),
   code: KeyCode,
 })
 /** Type a Unicode string. */
-export const TextAction = z.object({ type: z.literal('text'), text: z.string().min(1).max(MAX_TEXT_LENGTH) })
+export const TextAction = z.object({
+  type: z.literal('text'),
+  text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
+})
 /** The sender still holds these keys: extend their lease. */
-export const RenewAction = z.object({ type: z.literal('renew'), codes: z.array(KeyCode).min(1).max(16) })
+export const RenewAction = z.object({
+  type: z.literal('renew'),
+  codes: z.array(KeyCode).check(z.minLength(1), z.maxLength(16)),
+})
 /** Release every key this sender holds. */
 export const ReleaseAllAction = z.object({ type: z.literal('release-all') })
 
-export const KeyAction = z.discriminatedUnion('type', [
-  KeyActionSchema,
-  ChordAction,
-  TextAction,
-  RenewAction,
-  ReleaseAllAction,
-])
+const keyActionOptions = [KeyActionSchema, ChordAction, TextAction, RenewAction, ReleaseAllAction] as const
+export const KeyAction = z.discriminatedUnion('type', [...keyActionOptions])
 export type KeyAction = z.infer<typeof KeyAction>
 
 export const Role = z.enum(['keypad', 'mac-receiver', 'pi-agent'])
@@ -47,13 +50,13 @@ export type Role = z.infer<typeof Role>
 /** What a device can do, so a keypad can show it. */
 export const Capabilities = z.object({
   /** Can turn key actions into real key presses or pin changes. */
-  inject: z.boolean().default(false),
+  inject: z._default(z.boolean(), false),
   /** `darwin`, `linux`, `win32`, `browser`… */
-  platform: z.string().max(32).optional(),
+  platform: z.optional(z.string().check(z.maxLength(32))),
   /** Why the device cannot act right now (missing Accessibility permission, Secure Input). */
-  blocked: z.string().max(200).optional(),
+  blocked: z.optional(z.string().check(z.maxLength(200))),
   /** Keys the device reacts to; absent means all. */
-  keys: z.array(KeyCode).max(256).optional(),
+  keys: z.optional(z.array(KeyCode).check(z.maxLength(256))),
 })
 export type Capabilities = z.infer<typeof Capabilities>
 
@@ -61,41 +64,41 @@ export type Capabilities = z.infer<typeof Capabilities>
 export const HelloMessage = z.object({
   type: z.literal('hello'),
   role: Role,
-  name: z.string().min(1).max(MAX_NAME_LENGTH),
+  name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
   caps: Capabilities,
   /** The relay socket id this device currently has, so peers can match the relay's leave notices. */
-  sid: z.string().max(64).optional(),
+  sid: z.optional(z.string().check(z.maxLength(64))),
   /**
    * A fresh random value (sent on every join and re-join): whoever hears it says hello back with it as `answer`.
    * Until a peer has answered our current challenge, nothing else it sends is accepted: that is what proves its
    * messages are live and not replayed from an earlier session.
    */
-  challenge: Challenge.optional(),
+  challenge: z.optional(Challenge),
   /** The `challenge` of the hello this one answers. */
-  answer: Challenge.optional(),
+  answer: z.optional(Challenge),
 })
 /** A device leaves on purpose. */
 export const ByeMessage = z.object({ type: z.literal('bye') })
 /** Asks every device in the room to answer with a `pong` carrying the same `id`. */
-export const PingMessage = z.object({ type: z.literal('ping'), id: z.number().int().nonnegative() })
+export const PingMessage = z.object({ type: z.literal('ping'), id: z.int().check(z.nonnegative()) })
 /** Answers a ping from `to`. */
 export const PongMessage = z.object({
   type: z.literal('pong'),
-  id: z.number().int().nonnegative(),
+  id: z.int().check(z.nonnegative()),
   to: SenderId,
 })
 /** A device tells the room that it could not carry out an action (unknown key on this platform, blocked). */
 export const NoticeMessage = z.object({
   type: z.literal('notice'),
   level: z.enum(['info', 'warn', 'error']),
-  code: z.string().min(1).max(64),
-  message: z.string().max(500),
+  code: z.string().check(z.minLength(1), z.maxLength(64)),
+  message: z.string().check(z.maxLength(500)),
   /** The message this notice is about. */
-  ref: z.object({ from: SenderId, seq: z.number().int().positive() }).optional(),
+  ref: z.optional(z.object({ from: SenderId, seq: z.int().check(z.positive()) })),
 })
 
 export const MessageBody = z.discriminatedUnion('type', [
-  ...KeyAction.options,
+  ...keyActionOptions,
   HelloMessage,
   ByeMessage,
   PingMessage,
@@ -110,14 +113,16 @@ export type NoticeMessage = z.infer<typeof NoticeMessage>
 export const Envelope = z.object({
   v: z.literal(PROTOCOL_VERSION),
   from: SenderId,
-  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  seq: z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER)),
   /** Send time, milliseconds since the Unix epoch, on the sender's clock. */
-  t: z.number().int().nonnegative(),
+  t: z.int().check(z.nonnegative()),
   body: MessageBody,
 })
 export type Envelope = z.infer<typeof Envelope>
 
-const keyActionTypes: ReadonlySet<string> = new Set(KeyAction.options.map((o) => o.shape.type.value))
+const keyActionTypes: ReadonlySet<string> = new Set<string>(
+  keyActionOptions.flatMap((o) => o.shape.type.def.values),
+)
 export const isKeyAction = (body: MessageBody): body is KeyAction => keyActionTypes.has(body.type)
 
 /** Parses a decrypted message; a wrong version gets its own error code. */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { parseWith, type Result } from './result.js'
 
 /**
@@ -32,16 +32,18 @@ export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
 
 export const RoomName = z
   .string({ error: 'room name must be a string' })
-  .min(1, 'room name must not be empty')
-  .max(MAX_ROOM_NAME_LENGTH, `room name must be at most ${MAX_ROOM_NAME_LENGTH} characters`)
-  .regex(ROOM_NAME_PATTERN, 'room name may only contain letters, digits and _ . : @ -')
+  .check(
+    z.minLength(1, 'room name must not be empty'),
+    z.maxLength(MAX_ROOM_NAME_LENGTH, `room name must be at most ${MAX_ROOM_NAME_LENGTH} characters`),
+    z.regex(ROOM_NAME_PATTERN, 'room name may only contain letters, digits and _ . : @ -'),
+  )
 
-export const EventName = z
-  .string({ error: 'eventName must be a string' })
-  .min(1, 'eventName must not be empty')
-  .max(MAX_EVENT_NAME_LENGTH, `eventName must be at most ${MAX_EVENT_NAME_LENGTH} characters`)
-  .regex(EVENT_NAME_PATTERN, 'eventName may only contain letters, digits and _ . : -')
-  .refine((name) => !RESERVED_EVENT_NAMES.has(name), 'eventName is reserved')
+export const EventName = z.string({ error: 'eventName must be a string' }).check(
+  z.minLength(1, 'eventName must not be empty'),
+  z.maxLength(MAX_EVENT_NAME_LENGTH, `eventName must be at most ${MAX_EVENT_NAME_LENGTH} characters`),
+  z.regex(EVENT_NAME_PATTERN, 'eventName may only contain letters, digits and _ . : -'),
+  z.refine((name) => !RESERVED_EVENT_NAMES.has(name), 'eventName is reserved'),
+)
 
 export const BroadcastRequest = z.object({ roomName: RoomName, eventName: EventName, payload: z.unknown() })
 export type BroadcastRequest = z.infer<typeof BroadcastRequest>

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type { z } from 'zod/mini'
 
 /** A value or a specific error; parsing never throws. */
 export type Result<T, E = ProtocolError> = { ok: true; value: T } | { ok: false; error: E }
@@ -14,7 +14,7 @@ export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value })
 export const err = <E>(error: E): Result<never, E> => ({ ok: false, error })
 
 /** Runs a zod schema and turns its first issue into a {@link ProtocolError}. */
-export function parseWith<T>(schema: z.ZodType<T>, input: unknown, code: string): Result<T> {
+export function parseWith<T>(schema: z.ZodMiniType<T>, input: unknown, code: string): Result<T> {
   const parsed = schema.safeParse(input)
   if (parsed.success) return ok(parsed.data)
   const issue = parsed.error.issues[0]

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { parseWith, type Result } from './result.js'
 
 /** Version of the seal itself (cipher, key derivation, padding). */
@@ -15,11 +15,8 @@ const base64url = /^[A-Za-z0-9_-]*$/
 /** The only thing the relay ever sees of a keyroom message. */
 export const SealedPayload = z.object({
   v: z.literal(SEAL_VERSION),
-  nonce: z
-    .string()
-    .length(Math.ceil((NONCE_BYTES * 4) / 3))
-    .regex(base64url),
-  ciphertext: z.string().min(1).max(MAX_CIPHERTEXT_CHARS).regex(base64url),
+  nonce: z.string().check(z.length(Math.ceil((NONCE_BYTES * 4) / 3)), z.regex(base64url)),
+  ciphertext: z.string().check(z.minLength(1), z.maxLength(MAX_CIPHERTEXT_CHARS), z.regex(base64url)),
 })
 export type SealedPayload = z.infer<typeof SealedPayload>
 

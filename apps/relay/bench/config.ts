@@ -1,0 +1,46 @@
+/** What the bench does, in one place. A few knobs can be set from the environment for a quick run. */
+
+function numberFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]
+  const value = raw === undefined || raw === '' ? fallback : Number(raw)
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, got "${raw}"`)
+  return value
+}
+
+function listFromEnv(name: string, fallback: number[]): number[] {
+  const raw = process.env[name]
+  if (!raw) return fallback
+  return raw.split(',').map((part, i) => numberFromEnv(`${name}[${i}]`, Number(part)))
+}
+
+/** Our relay's defaults (100 events/s per connection, 64 connections per IP) would refuse the bench's load. */
+export const RAISED_LIMITS = {
+  eventsPerSecond: 100_000,
+  eventBurst: 100_000,
+  maxConnectionsPerIp: 100_000,
+} as const
+
+export const BENCH = {
+  /** Interleaved rounds: every relay runs every phase once per round, in a rotated order. */
+  rounds: numberFromEnv('BENCH_ROUNDS', 5),
+  /** Rooms of 1 sender + 2 receivers. */
+  rooms: numberFromEnv('BENCH_ROOMS', 50),
+  receiversPerRoom: 2,
+  /** Offered loads, inbound events per second summed over all senders. */
+  rates: listFromEnv('BENCH_RATES', [1_000, 3_000]),
+  /** How long each load phase sends. */
+  seconds: numberFromEnv('BENCH_SECONDS', 2),
+  /** How long a phase waits for the last deliveries after the last send. */
+  drainMs: 2_000,
+  /** Sent before the first round, not recorded: JIT warm-up and lazy allocations. */
+  warmupEvents: 2_000,
+  /** Idle connections per memory sample. */
+  idleConnections: numberFromEnv('BENCH_IDLE', 1_000),
+  memoryRounds: numberFromEnv('BENCH_MEMORY_ROUNDS', 2),
+  /** Connections opened at once while filling a relay. */
+  connectBatch: 100,
+  connectTimeoutMs: 10_000,
+  /** The whole bench is killed past this. */
+  deadlineMs: 5 * 60_000,
+} as const

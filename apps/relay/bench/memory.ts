@@ -1,0 +1,54 @@
+import { connectMany } from './clients.js'
+import { BENCH } from './config.js'
+import { type RelayKind, type ServerProcess, startServer } from './server-process.js'
+import { sleep } from './wait.js'
+
+export interface MemoryResult {
+  connections: number
+  heapBytesPerConnection: number
+  rssBytesPerConnection: number
+}
+
+const ignore = () => {}
+/** Connections opened and closed before the baseline, so code and buffers allocated once are not counted. */
+const WARMUP_CONNECTIONS = 30
+
+async function waitForConnections(server: ServerProcess, target: number): Promise<void> {
+  const deadline = performance.now() + BENCH.connectTimeoutMs
+  for (;;) {
+    const { connections } = await server.stats()
+    if (connections === target) return
+    if (performance.now() > deadline) {
+      throw new Error(`the ${server.kind} server has ${connections} connections, expected ${target}`)
+    }
+    await sleep(50)
+  }
+}
+
+/**
+ * Heap and RSS of a fresh relay process holding `count` idle connections, each in a room of 3, minus its baseline,
+ * per connection. A fresh process each time: RSS rarely shrinks, so a used process would understate it.
+ */
+export async function measureIdleMemory(kind: RelayKind, count: number): Promise<MemoryResult> {
+  const server = await startServer(kind)
+  try {
+    const warm = await connectMany(kind, server.url, WARMUP_CONNECTIONS, ignore)
+    await Promise.all(warm.map((client, i) => client.join(`warm-${Math.floor(i / 3)}`)))
+    for (const client of warm) client.close()
+    await waitForConnections(server, 0)
+
+    const before = await server.stats({ gc: true })
+    const clients = await connectMany(kind, server.url, count, ignore)
+    await Promise.all(clients.map((client, i) => client.join(`idle-${Math.floor(i / 3)}`)))
+    await waitForConnections(server, count)
+    const after = await server.stats({ gc: true })
+    for (const client of clients) client.close()
+    return {
+      connections: count,
+      heapBytesPerConnection: (after.heapUsed - before.heapUsed) / count,
+      rssBytesPerConnection: (after.rss - before.rss) / count,
+    }
+  } finally {
+    await server.stop()
+  }
+}

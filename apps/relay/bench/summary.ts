@@ -1,0 +1,134 @@
+import type { LoadResult } from './load.js'
+import type { MemoryResult } from './memory.js'
+import { fixed, table, times } from './report.js'
+import { median, pairedRatio } from './stats.js'
+
+export type VariantId = 'ours' | 'ours-ack' | 'socketio' | 'ws'
+
+export const VARIANT_LABELS: Record<VariantId, string> = {
+  ours: 'ours (keyroom relay)',
+  'ours-ack': 'ours, acks on',
+  socketio: 'plain Socket.IO',
+  ws: 'raw ws',
+}
+
+/** The load numbers compared: medians per relay and ratios between relays. */
+const LOAD_METRICS = {
+  deliveredPerSecond: (r: LoadResult) => r.deliveredPerSecond,
+  deliveredShare: (r: LoadResult) => r.delivered / r.expected,
+  p50Ms: (r: LoadResult) => r.latency.p50,
+  p95Ms: (r: LoadResult) => r.latency.p95,
+  p99Ms: (r: LoadResult) => r.latency.p99,
+  serverMicrosPerEvent: (r: LoadResult) => r.serverMicrosPerEvent,
+  clientMicrosPerEvent: (r: LoadResult) => r.clientMicrosPerEvent,
+} as const
+type LoadMetric = keyof typeof LOAD_METRICS
+type Numbers<K extends string> = Record<K, number>
+
+const LOAD_RATIOS: [string, VariantId, VariantId][] = [
+  ['ours / plain Socket.IO', 'ours', 'socketio'],
+  ['ours / raw ws', 'ours', 'ws'],
+  ['ours acks on / off', 'ours-ack', 'ours'],
+]
+
+function mapMetrics<K extends string, T>(
+  metrics: Record<K, (r: T) => number>,
+  pick: (f: (r: T) => number) => number,
+) {
+  return Object.fromEntries(
+    Object.entries<(r: T) => number>(metrics).map(([k, f]) => [k, pick(f)]),
+  ) as Numbers<K>
+}
+
+/** Medians over rounds per variant, and paired per-round ratios, for one offered rate. */
+export function summarizeLoad(results: Record<VariantId, LoadResult[]>) {
+  const medians = Object.fromEntries(
+    Object.entries<LoadResult[]>(results).map(([id, rounds]) => [
+      id,
+      mapMetrics(LOAD_METRICS, (f) => median(rounds.map(f))),
+    ]),
+  ) as Record<VariantId, Numbers<LoadMetric>>
+  const ratios = Object.fromEntries(
+    LOAD_RATIOS.map(([name, a, b]) => [
+      name,
+      mapMetrics(LOAD_METRICS, (f) => pairedRatio(results[a].map(f), results[b].map(f))),
+    ]),
+  ) as Record<string, Numbers<LoadMetric>>
+  return { medians, ratios }
+}
+
+export function loadTable(summary: ReturnType<typeof summarizeLoad>): string {
+  const header = [
+    '',
+    'delivered/s',
+    'delivered',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'server us/ev',
+    'clients us/ev',
+  ]
+  const row = (m: Numbers<LoadMetric>) => [
+    fixed(m.deliveredPerSecond, 0),
+    `${fixed(m.deliveredShare * 100, 1)}%`,
+    fixed(m.p50Ms, 2),
+    fixed(m.p95Ms, 2),
+    fixed(m.p99Ms, 2),
+    fixed(m.serverMicrosPerEvent, 0),
+    fixed(m.clientMicrosPerEvent, 0),
+  ]
+  const ratioRow = (m: Numbers<LoadMetric>) => [
+    times(m.deliveredPerSecond),
+    times(m.deliveredShare),
+    times(m.p50Ms),
+    times(m.p95Ms),
+    times(m.p99Ms),
+    times(m.serverMicrosPerEvent),
+    times(m.clientMicrosPerEvent),
+  ]
+  return table(header, [
+    ...Object.entries(summary.medians).map(([id, m]) => [VARIANT_LABELS[id as VariantId], ...row(m)]),
+    ...Object.entries(summary.ratios).map(([name, m]) => [name, ...ratioRow(m)]),
+  ])
+}
+
+const MEMORY_METRICS = {
+  heapBytesPerConnection: (r: MemoryResult) => r.heapBytesPerConnection,
+  rssBytesPerConnection: (r: MemoryResult) => r.rssBytesPerConnection,
+} as const
+type MemoryMetric = keyof typeof MEMORY_METRICS
+
+export function summarizeMemory(results: Record<'ours' | 'socketio' | 'ws', MemoryResult[]>) {
+  const medians = Object.fromEntries(
+    Object.entries<MemoryResult[]>(results).map(([kind, rounds]) => [
+      kind,
+      mapMetrics(MEMORY_METRICS, (f) => median(rounds.map(f))),
+    ]),
+  ) as Record<'ours' | 'socketio' | 'ws', Numbers<MemoryMetric>>
+  const ratios = {
+    'ours / plain Socket.IO': mapMetrics(MEMORY_METRICS, (f) =>
+      pairedRatio(results.ours.map(f), results.socketio.map(f)),
+    ),
+    'ours / raw ws': mapMetrics(MEMORY_METRICS, (f) => pairedRatio(results.ours.map(f), results.ws.map(f))),
+  }
+  return { medians, ratios }
+}
+
+export function memoryTable(summary: ReturnType<typeof summarizeMemory>): string {
+  const kb = (bytes: number) => fixed(bytes / 1024, 1)
+  return table(
+    ['', 'heap KB/conn', 'RSS KB/conn'],
+    [
+      ...Object.entries(summary.medians).map(([kind, m]) => [
+        VARIANT_LABELS[kind as VariantId],
+        kb(m.heapBytesPerConnection),
+        kb(m.rssBytesPerConnection),
+      ]),
+      ...Object.entries(summary.ratios).map(([name, m]) => [
+        name,
+        times(m.heapBytesPerConnection),
+        times(m.rssBytesPerConnection),
+      ]),
+    ],
+  )
+}

@@ -1,4 +1,4 @@
-import { KEY_CODES, type KeyCode } from '@keyroom/key-events'
+import type { KeyCode } from '@keyroom/key-events'
 import type { Key } from '@nut-tree-fork/nut-js'
 import { InjectError } from './keyboard.js'
 
@@ -105,10 +105,6 @@ export function nutKeyFor(code: KeyCode, platform: string = process.platform): K
   if (!key) return { ok: false, reason: `${code} has no key on ${platform}` }
   return { ok: true, key }
 }
-
-/** Codes that cannot be injected on `platform`. */
-export const unsupportedCodes = (platform: string = process.platform): KeyCode[] =>
-  KEY_CODES.filter((code) => !nutKeyFor(code, platform).ok)
 
 /** The nut.js key name for `code`, or an {@link InjectError} that names the key and says why. */
 export function requireNutKey(code: KeyCode, platform: string = process.platform): NutKeyName {

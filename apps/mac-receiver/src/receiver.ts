@@ -1,7 +1,7 @@
 import { isKeyAction, type KeyAction, type KeyCode } from '@keyroom/key-events'
 import type { RoomConnection, VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
-import { createHeldKeys, type HeldKeys, type ReleaseReason } from './held-keys.js'
+import { createHeldKeys, type ReleaseReason } from './held-keys.js'
 import { isInjectError, type Keyboard } from './keyboard.js'
 import { createSerial } from './serial.js'
 
@@ -21,7 +21,6 @@ export interface ReceiverOptions {
 }
 
 export interface Receiver {
-  readonly held: HeldKeys
   /** Resolves when every action received so far has been carried out. */
   idle(): Promise<void>
   /** Releases every held key and stops acting on messages. */
@@ -144,7 +143,6 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   ]
 
   return {
-    held,
     idle: () => serial.idle(),
     async close(reason = 'shutdown') {
       // Actions already queued still run (their keys are released right after); nothing new is taken.

@@ -4,8 +4,12 @@ import type { Command } from './cli-args.js'
 import type { CommandContext } from './commands.js'
 import { loadPairing } from './pairing-store.js'
 import { type ReceiverService, startReceiverService } from './receiver-service.js'
+import { probeXDisplay } from './x-display.js'
 
-/** `run`: the link from --link or the stored pairing, then the service; undefined (after saying why) if unusable. */
+/**
+ * `run`: the link from --link or the stored pairing, a usable display for the nut driver on Linux, then the service;
+ * undefined (after saying why) if something is unusable.
+ */
 export async function startReceiver(
   command: Extract<Command, { kind: 'run' }>,
   ctx: CommandContext,
@@ -26,6 +30,13 @@ export async function startReceiver(
       return undefined
     }
     link = stored.value
+  }
+  if (command.driver === 'nut' && ctx.platform === 'linux') {
+    const display = await probeXDisplay()
+    if (!display.ok) {
+      logger.error({ error: display.error }, display.error.message)
+      return undefined
+    }
   }
   const service = await startReceiverService({
     link,

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startRelay } from '@keyroom/relay'
-import { createRoom, createSealer, parsePairingLink } from '@keyroom/room-client'
+import { createRoom, createSealer, formatPairingLink, parsePairingLink } from '@keyroom/room-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import {
   joinAsIntruder,
@@ -64,8 +65,10 @@ describe('keyroom-receiver --driver log', () => {
       code: 'unsupported-key',
       message: expect.stringContaining(UNSUPPORTED),
     })
-    expect(receiver.logs).toContainEqual(
-      expect.objectContaining({ key: UNSUPPORTED, code: 'unsupported-key' }),
+    await vi.waitFor(() =>
+      expect(receiver.logs).toContainEqual(
+        expect.objectContaining({ key: UNSUPPORTED, code: 'unsupported-key' }),
+      ),
     )
   })
 
@@ -106,11 +109,13 @@ describe('keyroom-receiver --driver log', () => {
         expect.objectContaining({ code: 'AltLeft', reason: 'socket-drop' }),
       ),
     )
+    // The keypad noticed too (its view of the room is cleared), so the next peer it sees is a fresh hello.
+    await vi.waitFor(() => expect(phone.peers()).toEqual([]))
     // Same address: the receiver and the keypad reconnect on their own and verify each other again.
     const second = await startRelay({ port: first.port })
     onTestFinished(() => second.close())
     await waitForPeer(phone, 'log mac', 15_000)
-    await phone.send({ type: 'key', code: 'KeyY', phase: 'tap' })
+    expect(await phone.send({ type: 'key', code: 'KeyY', phase: 'tap' })).toEqual({ ok: true })
     await vi.waitFor(() => expect(receiver.lines).toHaveLength(4))
     expect(receiver.lines.slice(2)).toEqual([
       { action: 'down', code: 'KeyY' },
@@ -167,6 +172,35 @@ describe('keyroom-receiver --driver log', () => {
     ])
     expect(receiver.logs).toContainEqual(expect.objectContaining({ code: 'ShiftRight', reason: 'shutdown' }))
   })
+
+  // libnut segfaults on the first key when it cannot open the display: the receiver must refuse to start instead.
+  it.runIf(process.platform === 'linux')(
+    '--driver nut without a usable X display: refuses to start, naming the display',
+    async () => {
+      const configDir = await tempDir()
+      const link = formatPairingLink(createRoom('http://127.0.0.1:9'))
+      // An undefined value leaves the variable out of the child's environment.
+      const unset = await runCli(['run', '--link', link, '--driver', 'nut'], {
+        KEYROOM_CONFIG_DIR: configDir,
+        DISPLAY: undefined,
+      })
+      const logged = (stderr: string) =>
+        stderr
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as { msg: string }).msg)
+      expect(unset.code).toBe(2)
+      expect(logged(unset.stderr)).toEqual([expect.stringContaining('DISPLAY is not set')])
+      let free = 4_000 + Math.floor(Math.random() * 1_000)
+      while (existsSync(`/tmp/.X11-unix/X${free}`)) free += 1
+      const missing = await runCli(['run', '--link', link, '--driver', 'nut'], {
+        KEYROOM_CONFIG_DIR: configDir,
+        DISPLAY: `:${free}`,
+      })
+      expect(missing.code).toBe(2)
+      expect(logged(missing.stderr)).toEqual([expect.stringContaining(`cannot open X display ":${free}"`)])
+    },
+  )
 
   it('says what to do when it is not paired, and refuses a bad link', async () => {
     const configDir = await tempDir()

@@ -117,8 +117,10 @@ describe('real key presses in an X server', () => {
     expect(notices(phone).slice(before)).toEqual([
       expect.objectContaining({ code: 'unsupported-key', message: expect.stringContaining('ContextMenu') }),
     ])
-    expect(receiver.logs).toContainEqual(
-      expect.objectContaining({ key: 'ContextMenu', code: 'unsupported-key' }),
+    await vi.waitFor(() =>
+      expect(receiver.logs).toContainEqual(
+        expect.objectContaining({ key: 'ContextMenu', code: 'unsupported-key' }),
+      ),
     )
   })
 
@@ -175,6 +177,7 @@ describe('real key presses in an X server', () => {
       await expectTyped([down('ShiftLeft'), tap('KeyR')], 'R')
       await closeRelay()
       await released('socket-drop')
+      await vi.waitFor(() => expect(phone.peers()).toEqual([]))
       const again = await startRelay({ port: relayPort })
       cleanup(() => again.close())
       await waitForPeer(phone, 'x mac 2', 15_000)

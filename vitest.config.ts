@@ -17,9 +17,13 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    projects: workspaces.map((root) => ({
-      extends: true,
-      test: { name: basename(root), root, include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'] },
-    })),
+    projects: [
+      ...workspaces.map((root) => ({
+        extends: true as const,
+        test: { name: basename(root), root, include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'] },
+      })),
+      // The root scripts, such as `pnpm start`.
+      { extends: true as const, test: { name: 'scripts', root: '.', include: ['scripts/**/*.test.ts'] } },
+    ],
   },
 })

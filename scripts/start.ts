@@ -20,9 +20,16 @@ const publicUrl = `http://${publicHost}:${port}`
 const fromSource = ['--conditions=@keyroom/source', '--import', 'tsx']
 const children: ChildProcess[] = []
 
-function stopAll(code: number): never {
-  for (const child of children.reverse()) child.kill('SIGTERM')
-  process.exit(code)
+let stopping = false
+/** Stops the receiver first (it releases held keys), then the relay; waits up to 5 s for both. */
+function stopAll(code: number): void {
+  if (stopping) return
+  stopping = true
+  const running = children.reverse().filter((child) => child.exitCode === null && child.signalCode === null)
+  const exits = running.map((child) => new Promise((resolve) => child.once('exit', resolve)))
+  for (const child of running) child.kill('SIGTERM')
+  const deadline = new Promise((resolve) => setTimeout(resolve, 5_000).unref())
+  void Promise.race([Promise.all(exits), deadline]).then(() => process.exit(code))
 }
 process.on('SIGINT', () => stopAll(0))
 process.on('SIGTERM', () => stopAll(0))
@@ -34,6 +41,7 @@ function start(name: string, args: string[], env: Record<string, string> = {}): 
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   child.on('exit', (code, signal) => {
+    if (stopping) return
     console.error(`${name} exited (${signal ?? code}); stopping`)
     stopAll(code ?? 1)
   })
@@ -56,7 +64,7 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 
 /** One room per relay URL, kept across runs so a phone paired once stays paired. */
 function roomLink(): string {
-  const file = join(root, '.keyroom', 'start-link.txt')
+  const file = join(process.env.KEYROOM_START_DIR ?? join(root, '.keyroom'), 'start-link.txt')
   try {
     const stored = readFileSync(file, 'utf8').trim()
     const parsed = parsePairingLink(stored)
@@ -76,12 +84,14 @@ const build = spawnSync(process.execPath, [vite, 'build'], {
   cwd: join(root, 'apps/keypad'),
   stdio: 'inherit',
 })
-if (build.status !== 0) stopAll(build.status ?? 1)
+if (build.status !== 0) process.exit(build.status ?? 1)
 
 start('relay', ['apps/relay/src/main.ts'], {
   PORT: String(port),
   HOST: host,
   KEYPAD_DIR: join(root, 'apps/keypad/dist'),
+  // The receiver's lines are what a first run is about; the relay speaks up only about problems.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   ...(publicHost !== '127.0.0.1' && { ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? publicUrl }),
 })
 await waitForHealth(`http://127.0.0.1:${port}`, 20_000)

@@ -82,7 +82,7 @@ export function createRelay(options: RelayOptions = {}) {
   async function countMembers(room: string, excluding?: string): Promise<number> {
     const members = io.sockets.adapter.rooms.get(room)
     const local = () => (members?.size ?? 0) - (excluding && members?.has(excluding) ? 1 : 0)
-    if (!redis || redis.state() !== 'up') return local()
+    if (redis?.state() !== 'up') return local()
     try {
       const sockets = await io.in(room).timeout(CLUSTER_COUNT_TIMEOUT_MS).fetchSockets()
       return sockets.filter((socket) => socket.id !== excluding).length

@@ -45,5 +45,6 @@ describe('command line', () => {
     })
     expect(parseCli(['run', '--name', ' '])).toMatchObject({ ok: false })
     expect(parseCli(['--help', 'whatever'])).toEqual({ ok: true, value: { kind: 'help' } })
+    expect(parseCli(['help'])).toEqual({ ok: true, value: { kind: 'help' } })
   })
 })

@@ -42,7 +42,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     return fail(error instanceof Error ? error.message : String(error))
   }
   const { values, positionals } = parsed
-  if (values.help) return { ok: true, value: { kind: 'help' } }
+  if (values.help || positionals[0] === 'help') return { ok: true, value: { kind: 'help' } }
   if (positionals.length > 1) return fail(`unexpected argument "${positionals[1]}"`)
   const kind = positionals[0] ?? 'run'
   const driver = values.driver ?? 'nut'

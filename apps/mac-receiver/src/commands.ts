@@ -77,7 +77,9 @@ export async function install(
   }
   const main = ctx.mainPath ?? builtMainPath()
   if (!existsSync(main)) {
-    ctx.out(`keyroom-receiver: ${main} is missing: run "pnpm --filter @keyroom/mac-receiver build" first\n`)
+    ctx.out(
+      `keyroom-receiver: ${main} is missing: build it with its dependencies first: pnpm --filter "@keyroom/mac-receiver..." build\n`,
+    )
     return 2
   }
   const paired = await loadPairing(ctx.configDir)

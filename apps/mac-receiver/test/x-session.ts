@@ -80,10 +80,15 @@ export async function startXSession(
     stdio: 'ignore',
   })
   children.push(xterm)
-  const windows = await run('xdotool', ['search', '--sync', '--pid', String(xterm.pid)], env)
+  // --onlyvisible: xterm has windows that are never mapped, and focusing one fails with BadMatch.
+  const windows = await run('xdotool', ['search', '--sync', '--onlyvisible', '--pid', String(xterm.pid)], env)
   const window = windows.trim().split('\n')[0]
   if (!window) throw new Error('xterm opened no window')
-  await run('xdotool', ['windowfocus', '--sync', window], env)
+  // Mapped is not always viewable yet under load: retry a few times, then fail with xdotool's error.
+  await vi.waitFor(() => run('xdotool', ['windowfocus', '--sync', window], env), {
+    timeout: 10_000,
+    interval: 100,
+  })
   // The file appears once the shell has put the terminal in raw mode and started cat.
   await vi.waitFor(
     () => {

@@ -176,7 +176,9 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
       ;(retry as { unref?: () => void }).unref?.()
     }
     setState(closing ? 'offline' : 'connecting')
-    // Whatever was known about the room is stale now; peers say hello again after the re-join.
+    // Whatever was known about the room is stale now; peers say hello again after the re-join and answer the
+    // new challenge before anything else they send is accepted.
+    verified.clear()
     for (const peer of presence.clear()) events.emit('peer-left', peer)
     peersChanged()
   })

@@ -9,9 +9,9 @@ import {
   type RoomLink,
   renderQrTerminal,
 } from '@keyroom/room-client'
+import { loadPairing, pairingFile, savePairing } from '@keyroom/room-client/pairing-store'
 import type { Command } from './cli-args.js'
 import { createLaunchAgent } from './launch-agent.js'
-import { loadPairing, pairingFile, savePairing } from './pairing-store.js'
 import type { CommandRunner } from './run-command.js'
 
 export interface CommandContext {
@@ -82,7 +82,7 @@ export async function install(
     )
     return 2
   }
-  const paired = await loadPairing(ctx.configDir)
+  const paired = await loadPairing(ctx.configDir, 'keyroom-receiver pair')
   if (!paired.ok) {
     ctx.out(`keyroom-receiver: ${paired.error.message}\n`)
     return 2
@@ -119,7 +119,7 @@ export async function uninstall(ctx: CommandContext): Promise<number> {
 }
 
 export async function status(ctx: CommandContext): Promise<number> {
-  const paired = await loadPairing(ctx.configDir)
+  const paired = await loadPairing(ctx.configDir, 'keyroom-receiver pair')
   ctx.out(
     paired.ok
       ? `paired: room ${paired.value.room} on ${paired.value.relay} (${pairingFile(ctx.configDir)})\n`

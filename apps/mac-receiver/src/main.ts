@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import { configDir } from '@keyroom/room-client/pairing-store'
 import { pino } from 'pino'
 import { parseCli, USAGE } from './cli-args.js'
 import { type CommandContext, install, pair, status, uninstall } from './commands.js'
-import { configDir } from './pairing-store.js'
 import { runCommand } from './run-command.js'
 import { installShutdownHandlers } from './shutdown.js'
 import { startReceiver } from './start.js'

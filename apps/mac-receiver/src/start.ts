@@ -1,8 +1,8 @@
 import { parsePairingLink, type RoomLink } from '@keyroom/room-client'
+import { loadPairing } from '@keyroom/room-client/pairing-store'
 import type { Logger } from 'pino'
 import type { Command } from './cli-args.js'
 import type { CommandContext } from './commands.js'
-import { loadPairing } from './pairing-store.js'
 import { type ReceiverService, startReceiverService } from './receiver-service.js'
 import { probeXDisplay } from './x-display.js'
 
@@ -24,7 +24,7 @@ export async function startReceiver(
     }
     link = parsed.value
   } else {
-    const stored = await loadPairing(ctx.configDir)
+    const stored = await loadPairing(ctx.configDir, 'keyroom-receiver pair')
     if (!stored.ok) {
       logger.error({ error: stored.error }, stored.error.message)
       return undefined

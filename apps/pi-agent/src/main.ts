@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { hostname } from 'node:os'
 import { createRoom, formatPairingLink, parsePairingLink, renderQrTerminal } from '@keyroom/room-client'
+import { configDir, loadPairing, savePairing } from '@keyroom/room-client/pairing-store'
 import pino from 'pino'
 import { HELP, parseCli, UsageError } from './cli-args.js'
 import { InstallError, install } from './install.js'
-import { configDir, loadPairing, savePairing } from './pairing-store.js'
 import { runCommand } from './run-command.js'
 import { StartError, startService } from './service.js'
 import { handleSignals } from './signals.js'
@@ -20,7 +20,7 @@ async function resolveLink(given: string | undefined) {
     if (!parsed.ok) throw new UsageError(`bad link: ${parsed.error.message}`)
     return parsed.value
   }
-  const stored = await loadPairing(configDir())
+  const stored = await loadPairing(configDir(), 'keyroom-pi pair')
   if (!stored.ok) throw new UsageError(stored.error.message)
   return stored.value
 }

@@ -2,7 +2,8 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { Result } from '@keyroom/key-events'
-import { formatPairingLink, parsePairingLink, type RoomLink } from '@keyroom/room-client'
+import { formatPairingLink, parsePairingLink } from './pairing-link.js'
+import type { RoomLink } from './types.js'
 
 export interface ConfigDirOptions {
   env?: NodeJS.ProcessEnv
@@ -11,7 +12,8 @@ export interface ConfigDirOptions {
 }
 
 /**
- * Where the receiver keeps its pairing: `KEYROOM_CONFIG_DIR`, else `~/Library/Application Support/keyroom` on macOS,
+ * Node only (`@keyroom/room-client/pairing-store`): where a device (the Mac receiver, the Pi agent) keeps its
+ * pairing link. Where: `KEYROOM_CONFIG_DIR`, else `~/Library/Application Support/keyroom` on macOS,
  * else `$XDG_CONFIG_HOME/keyroom` or `~/.config/keyroom`.
  */
 export function configDir(options: ConfigDirOptions = {}): string {
@@ -43,8 +45,11 @@ export async function savePairing(dir: string, link: RoomLink): Promise<string> 
   return file
 }
 
-/** The stored pairing, or why there is none usable. */
-export async function loadPairing(dir: string): Promise<Result<RoomLink>> {
+/**
+ * The stored pairing, or why there is none usable.
+ * @param pairCommand what the user runs to pair, named in the error when there is no pairing
+ */
+export async function loadPairing(dir: string, pairCommand: string): Promise<Result<RoomLink>> {
   const file = pairingFile(dir)
   let text: string
   try {
@@ -56,7 +61,7 @@ export async function loadPairing(dir: string): Promise<Result<RoomLink>> {
       error: {
         code: missing ? 'not-paired' : 'unreadable-pairing',
         message: missing
-          ? `no pairing in ${file}: run "keyroom-receiver pair" first`
+          ? `no pairing in ${file}: run "${pairCommand}" or pass --link`
           : `cannot read ${file}: ${String(error)}`,
         path: file,
       },

@@ -1,8 +1,8 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRoom } from '@keyroom/room-client'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { createRoom } from './pairing-link.js'
 import { configDir, loadPairing, pairingFile, savePairing } from './pairing-store.js'
 
 async function tempDir() {
@@ -31,20 +31,26 @@ describe('pairing store', () => {
     const file = await savePairing(dir, link)
     expect((await stat(file)).mode & 0o777).toBe(0o600)
     expect((await stat(dir)).mode & 0o777).toBe(0o700)
-    const loaded = await loadPairing(dir)
+    const loaded = await loadPairing(dir, 'keyroom-receiver pair')
     expect(loaded).toEqual({ ok: true, value: { relay: link.relay, room: link.room, key: link.key } })
   })
 
   it('says what is wrong with a missing or broken pairing', async () => {
     const dir = await tempDir()
-    expect(await loadPairing(dir)).toMatchObject({ ok: false, error: { code: 'not-paired' } })
+    expect(await loadPairing(dir, 'keyroom-receiver pair')).toMatchObject({
+      ok: false,
+      error: { code: 'not-paired' },
+    })
     await writeFile(pairingFile(dir), '{nope')
-    expect(await loadPairing(dir)).toMatchObject({ ok: false, error: { code: 'invalid-pairing' } })
+    expect(await loadPairing(dir, 'keyroom-receiver pair')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-pairing' },
+    })
     await writeFile(
       pairingFile(dir),
       JSON.stringify({ link: 'http://x/#relay=http%3A%2F%2Fx&room=abc&key=k' }),
     )
-    expect(await loadPairing(dir)).toMatchObject({
+    expect(await loadPairing(dir, 'keyroom-receiver pair')).toMatchObject({
       ok: false,
       error: { code: 'invalid-pairing', message: expect.stringContaining('room must be') },
     })

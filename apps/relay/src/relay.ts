@@ -17,6 +17,9 @@ export interface RelayOptions extends Partial<RelayConfig> {
   redis?: RedisLink
 }
 
+/** How long a handshake may take to become a connection before its per-IP slot is given back. */
+const HANDSHAKE_RESERVATION_MS = 30_000
+
 /** How long a member count may wait for the other relays before it falls back to this relay's own count. */
 const CLUSTER_COUNT_TIMEOUT_MS = 1_000
 
@@ -37,6 +40,8 @@ export function createRelay(options: RelayOptions = {}) {
   const metrics = createMetrics()
   const checkOrigin = createOriginCheck(config)
   const connectionsPerIp = createConnectionCounter(config.maxConnectionsPerIp)
+  /** Slots taken at the handshake, handed to the connection it becomes. */
+  const reservations = new WeakMap<IncomingMessage, () => () => void>()
   const startedAt = Date.now()
 
   // Routes go in before Socket.IO attaches: it then answers /socket.io/ itself and hands every other request on.
@@ -67,12 +72,24 @@ export function createRelay(options: RelayOptions = {}) {
         done(origin.reason, false)
         return
       }
-      if (connectionsPerIp.count(ip) >= config.maxConnectionsPerIp) {
+      // The slot is taken now, so handshakes racing each other cannot all pass; the connection keeps it.
+      if (!connectionsPerIp.tryOpen(ip)) {
         metrics.refused('too-many-connections')
         log.warn({ ip }, `refused handshake: ${ip} already has ${config.maxConnectionsPerIp} connections`)
         done(`too many connections from ${ip}`, false)
         return
       }
+      const release = () => connectionsPerIp.close(ip)
+      // A handshake that never becomes a connection (the client went away mid-upgrade) gives the slot back.
+      const timer = setTimeout(() => {
+        reservations.delete(req)
+        release()
+      }, HANDSHAKE_RESERVATION_MS)
+      timer.unref()
+      reservations.set(req, () => {
+        clearTimeout(timer)
+        return release
+      })
       done(null, true)
     },
   })
@@ -94,9 +111,9 @@ export function createRelay(options: RelayOptions = {}) {
   io.engine.on(
     'connection',
     (engineSocket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
-      const ip = clientIp(engineSocket.request, config.trustProxy)
-      connectionsPerIp.tryOpen(ip)
-      engineSocket.once('close', () => connectionsPerIp.close(ip))
+      const confirm = reservations.get(engineSocket.request)
+      reservations.delete(engineSocket.request)
+      if (confirm) engineSocket.once('close', confirm())
     },
   )
 

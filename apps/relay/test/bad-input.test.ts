@@ -1,5 +1,6 @@
 import { RelayEvent } from '@keyroom/key-events'
-import { describe, expect, it, vi } from 'vitest'
+import { io } from 'socket.io-client'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { call, client, expectOk, expectRelayServes, member, relay } from './helpers.js'
 
 const refusal = (code: string) => ({ ok: false, error: { code, message: expect.any(String) } })
@@ -27,6 +28,7 @@ describe('bad input gets a specific error, and the relay keeps serving everyone'
     const victim = await client(url)
     const attacker = await client(url)
     expect(await call(attacker, RelayEvent.joinRoom, victim.id)).toEqual(refusal('invalid-room-name'))
+    await expectRelayServes(url)
   })
 
   it.each([
@@ -61,12 +63,14 @@ describe('bad input gets a specific error, and the relay keeps serving everyone'
     const socket = await client(url)
     expect(await call(socket, RelayEvent.leaveRoom, 'never-joined')).toEqual(refusal('not-in-room'))
     expect(await call(socket, RelayEvent.leaveRoom, { bad: true })).toEqual(refusal('invalid-room-name'))
+    await expectRelayServes(url)
   })
 
   it('an unknown call: unknown-event', async () => {
     const { url } = await relay()
     const socket = await client(url)
     expect(await call(socket, 'make-me-admin', { please: true })).toEqual(refusal('unknown-event'))
+    await expectRelayServes(url)
   })
 
   it('a payload over the limit: payload-too-large, and the sender stays connected', async () => {
@@ -103,6 +107,7 @@ describe('bad input gets a specific error, and the relay keeps serving everyone'
     expect(await call(socket, RelayEvent.joinRoom, 'three')).toEqual(refusal('too-many-rooms'))
     expectOk(await call(socket, RelayEvent.leaveRoom, 'one'))
     expectOk(await call(socket, RelayEvent.joinRoom, 'three'))
+    await expectRelayServes(url)
   })
 
   it('a flood: rate-limited past the burst, logged once a second, others unaffected, then served again', async () => {
@@ -189,5 +194,27 @@ describe('handshake: Origin allowlist and connections per IP', () => {
     expect(logs.some((l) => String(l.msg).includes('already has 2 connections'))).toBe(true)
     first.disconnect()
     await vi.waitFor(async () => expect((await client(url)).connected).toBe(true))
+    // Other addresses are not affected (behind a proxy the relay counts X-Forwarded-For when told to trust it).
+    const proxied = await relay({ maxConnectionsPerIp: 1, trustProxy: true })
+    const viaProxy = (ip: string) =>
+      io(proxied.url, {
+        transports: ['polling'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { 'x-forwarded-for': ip },
+      })
+    const a = viaProxy('203.0.113.1')
+    const b = viaProxy('203.0.113.2')
+    const c = viaProxy('203.0.113.1')
+    const refused = new Promise<Error>((resolve) => c.once('connect_error', resolve))
+    onTestFinished(() => {
+      for (const s of [a, b, c]) s.disconnect()
+    })
+    await vi.waitFor(() => expect([a.connected, b.connected]).toEqual([true, true]))
+    expect((await refused).message).toBe('xhr poll error') // what socket.io-client reports for the 403
+    expect(proxied.logs.some((l) => String(l.msg).includes('203.0.113.1 already has 1 connections'))).toBe(
+      true,
+    )
+    expect(c.connected).toBe(false)
   })
 })

@@ -1,11 +1,39 @@
 import { existsSync } from 'node:fs'
-import { Gpio } from 'onoff'
+import { createRequire } from 'node:module'
+import type { Gpio as GpioType } from 'onoff'
 import type { Logger } from 'pino'
 import { findGpioChip, type GpioChip, sysfsNumber } from './gpio-base.js'
 import { type InputPin, type OutputPin, type Pins, toLevel } from './pins.js'
 
-/** Whether this machine has a writable sysfs GPIO interface (false off a Pi). */
-export const onoffAccessible = (): boolean => Gpio.accessible
+type GpioClass = typeof GpioType
+let loaded: { Gpio: GpioClass } | { error: Error } | undefined
+
+/**
+ * onoff, loaded on first use: it pulls in a native addon (epoll) that may be missing or built for another Node,
+ * and the sim driver must run without it.
+ */
+function onoff(): { Gpio: GpioClass } | { error: Error } {
+  if (!loaded) {
+    try {
+      loaded = { Gpio: (createRequire(import.meta.url)('onoff') as { Gpio: GpioClass }).Gpio }
+    } catch (error) {
+      loaded = { error: error as Error }
+    }
+  }
+  return loaded
+}
+
+function requireGpio(): GpioClass {
+  const module = onoff()
+  if ('error' in module) throw new Error(`onoff cannot be loaded: ${module.error.message.split('\n')[0]}`)
+  return module.Gpio
+}
+
+/** Whether this machine has a writable sysfs GPIO interface and onoff loads (false off a Pi). */
+export const onoffAccessible = (): boolean => {
+  const module = onoff()
+  return 'Gpio' in module && module.Gpio.accessible
+}
 
 /**
  * Pins over the kernel's sysfs GPIO interface with onoff. BCM numbers are offset by the Pi controller's base
@@ -13,6 +41,7 @@ export const onoffAccessible = (): boolean => Gpio.accessible
  * @param options.chip the controller found by `findGpioChip()` (read once at start)
  */
 export function createOnoffPins(options: { chip: GpioChip; logger: Logger }): Pins {
+  const Gpio = requireGpio()
   const { chip, logger } = options
   logger.info({ chip: chip.chip, label: chip.label, base: chip.base }, 'GPIO controller')
   return {
@@ -54,7 +83,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4))
  * Unexports and checks that the pin's folder is gone (the kernel removes it before the write returns), so that a
  * leftover export is logged and the next unexport starts after this one took effect.
  */
-function unexport(gpio: Gpio, logger: Logger) {
+function unexport(gpio: GpioType, logger: Logger) {
   const path = `/sys/class/gpio/gpio${(gpio as unknown as { _gpio: number })._gpio}`
   gpio.unexport()
   const deadline = performance.now() + UNEXPORT_WAIT_MS

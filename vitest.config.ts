@@ -22,8 +22,11 @@ export default defineConfig({
         extends: true as const,
         test: { name: basename(root), root, include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'] },
       })),
-      // The root scripts, such as `pnpm start`.
-      { extends: true as const, test: { name: 'scripts', root: '.', include: ['scripts/**/*.test.ts'] } },
+      // The product as a whole: `pnpm start`, and every app as its own process in one room.
+      {
+        extends: true as const,
+        test: { name: 'e2e', root: '.', include: ['scripts/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
     ],
   },
 })

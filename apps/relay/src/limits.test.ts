@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createConnectionCounter, createTokenBucket, payloadBytes } from './limits.js'
 
@@ -30,10 +31,37 @@ describe('createConnectionCounter', () => {
 
 describe('payloadBytes', () => {
   it('measures strings, binary and JSON values in bytes', () => {
-    expect(payloadBytes('héllo')).toBe(6)
+    expect(payloadBytes('héllo')).toBe(8) // as JSON: quotes included
     expect(payloadBytes(new Uint8Array(10))).toBe(10)
     expect(payloadBytes({ a: 1 })).toBe(7)
     expect(payloadBytes(undefined)).toBe(0)
+  })
+
+  it('counts exactly the bytes of the JSON a client sends, without serialising flat objects', () => {
+    const json = (value: unknown) => Buffer.byteLength(JSON.stringify(value))
+    const sealed = { v: 1, nonce: 'a'.repeat(32), ciphertext: 'b'.repeat(363) }
+    expect(payloadBytes(sealed)).toBe(json(sealed))
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ unit: 'binary' }),
+          fc.oneof(
+            fc.string({ unit: 'binary' }),
+            fc.double(),
+            fc.integer(),
+            fc.boolean(),
+            fc.constant(null),
+            fc.constant(undefined),
+          ),
+        ),
+        (flat) => payloadBytes(flat) === json(flat),
+      ),
+      { numRuns: 2_000 },
+    )
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => payloadBytes(value) === json(value)),
+      { numRuns: 1_000 },
+    )
   })
 
   it('counts what cannot be serialised as too large', () => {

@@ -39,16 +39,49 @@ export function createConnectionCounter(maxPerIp: number) {
   }
 }
 
-/** Bytes of a payload as it travels: the relay measures it, it never reads it. */
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/
+
+/**
+ * JSON bytes of a flat object of plain strings, finite numbers, booleans and nulls (a sealed keyroom message is
+ * one), counted without serialising it; undefined for anything else.
+ */
+function flatObjectBytes(payload: object): number | undefined {
+  if (Object.getPrototypeOf(payload) !== Object.prototype) return undefined
+  let bytes = 2 // {}
+  let first = true
+  for (const key in payload) {
+    const value = (payload as Record<string, unknown>)[key]
+    if (value === undefined) continue // JSON.stringify drops it
+    if (NEEDS_JSON_ESCAPE.test(key)) return undefined
+    bytes += Buffer.byteLength(key) + 3 + (first ? 0 : 1) // "key": and a comma before all but the first
+    first = false
+    if (typeof value === 'string') {
+      if (NEEDS_JSON_ESCAPE.test(value)) return undefined
+      bytes += Buffer.byteLength(value) + 2
+    } else if (typeof value === 'number' && Number.isFinite(value)) bytes += String(value).length
+    else if (typeof value === 'boolean') bytes += value ? 4 : 5
+    else if (value === null) bytes += 4
+    else return undefined
+  }
+  return bytes
+}
+
+/**
+ * Bytes of a payload as it travels (its JSON, or its length for binary): the relay measures it, it never reads it.
+ */
 export function payloadBytes(payload: unknown): number {
   if (payload === undefined) return 0
-  if (typeof payload === 'string') return Buffer.byteLength(payload)
+  if (typeof payload === 'string' && !NEEDS_JSON_ESCAPE.test(payload)) return Buffer.byteLength(payload) + 2
   if (ArrayBuffer.isView(payload) || payload instanceof ArrayBuffer) return payload.byteLength
+  if (typeof payload === 'object' && payload !== null) {
+    const flat = flatObjectBytes(payload)
+    if (flat !== undefined) return flat
+  }
   try {
     const json = JSON.stringify(payload)
     return json === undefined ? 0 : Buffer.byteLength(json)
   } catch {
-    // Binary attachments inside objects or cycles: socket.io would refuse or split them; treat as too large.
+    // Cycles, BigInts, nesting too deep: nothing a client can send as JSON; treat as too large.
     return Number.POSITIVE_INFINITY
   }
 }

@@ -84,7 +84,7 @@ describe('bad input gets a specific error, and the relay keeps serving everyone'
     })
     expect(ack).toEqual({
       ok: false,
-      error: { code: 'payload-too-large', message: 'payload is 1100 bytes; the limit is 1024' },
+      error: { code: 'payload-too-large', message: 'payload is 1102 bytes; the limit is 1024' },
     })
     expectOk(
       await call(a.socket, RelayEvent.broadcast, {
@@ -94,7 +94,7 @@ describe('bad input gets a specific error, and the relay keeps serving everyone'
       }),
     )
     await vi.waitFor(() => expect(b.received).toEqual(['x'.repeat(1000)]))
-    expect(logs.some((l) => l.msg === 'refused broadcast: payload is 1100 bytes; the limit is 1024')).toBe(
+    expect(logs.some((l) => l.msg === 'refused broadcast: payload is 1102 bytes; the limit is 1024')).toBe(
       true,
     )
   })

@@ -39,6 +39,7 @@ export function createConnectionCounter(maxPerIp: number) {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters JSON escapes
 const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/
 
 /**

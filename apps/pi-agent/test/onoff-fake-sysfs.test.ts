@@ -152,7 +152,8 @@ describe.skipIf(unavailable !== undefined)('onoff driver against a fake sysfs tr
         { timeout: 5_000, interval: 20 },
       )
       expect(length).toBeGreaterThanOrEqual(PULSE_MS - 20)
-      expect(length).toBeLessThanOrEqual(PULSE_MS + 150)
+      // Upper slack for a loaded 2-core CI machine: the test polls the file, the agent times the pulse.
+      expect(length).toBeLessThanOrEqual(PULSE_MS + 300)
 
       // Held when SIGTERM arrives: still goes safe, then unexported.
       await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })

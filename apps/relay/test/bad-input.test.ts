@@ -114,17 +114,21 @@ describe('bad input gets a specific error, and the relay keeps serving everyone'
     const { url, logs, relay: running } = await relay({ eventsPerSecond: 20, eventBurst: 10 })
     const flooder = await member(url, 'flood') // the join took one token
     const sent = 200
+    const started = performance.now()
     const acks = await Promise.all(
       Array.from({ length: sent }, (_, i) =>
         call(flooder.socket, RelayEvent.broadcast, { roomName: 'flood', eventName: 'msg', payload: i }),
       ),
     )
+    const seconds = (performance.now() - started) / 1000
     const accepted = acks.filter((a) => a.ok).length
     expect(accepted).toBeGreaterThanOrEqual(9)
-    expect(accepted).toBeLessThan(40) // 9 from the burst plus what refilled while the flood was read
+    // 9 left in the burst, plus at most what refilled at 20/s while the flood was read
+    expect(accepted).toBeLessThanOrEqual(9 + Math.ceil(20 * seconds))
+    expect(accepted).toBeLessThan(sent / 2)
     expect(acks.filter((a) => !a.ok).every((a) => !a.ok && a.error.code === 'rate-limited')).toBe(true)
     expect(running.metrics.refusals().get('rate-limited')).toBe(sent - accepted)
-    expect(logs.filter((l) => l.code === 'rate-limited').length).toBeLessThanOrEqual(3)
+    expect(logs.filter((l) => l.code === 'rate-limited').length).toBeLessThanOrEqual(Math.ceil(seconds) + 1)
     await expectRelayServes(url)
     await vi.waitFor(async () =>
       expectOk(

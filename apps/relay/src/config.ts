@@ -50,38 +50,43 @@ interface EnvVar {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
-function integer(min: number, max: number, set: (config: RelayConfig, value: number) => void) {
-  return (config: RelayConfig, raw: string) => {
-    const value = Number(raw)
-    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-      return `must be a whole number from ${min} to ${max}, got "${raw}"`
-    }
-    set(config, value)
-    return undefined
+type Keys<T> = { [K in keyof RelayConfig]-?: RelayConfig[K] extends T ? K : never }[keyof RelayConfig]
+
+/** A whole-number setting, its default shown in --help from {@link DEFAULT_CONFIG}. */
+function integer(name: string, key: Keys<number>, min: number, max: number, help: string): EnvVar {
+  return {
+    name,
+    help: `${help} (default ${DEFAULT_CONFIG[key]})`,
+    apply: (config, raw) => {
+      const value = Number(raw)
+      if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+        return `must be a whole number from ${min} to ${max}, got "${raw}"`
+      }
+      config[key] = value
+      return undefined
+    },
   }
 }
 
-function boolean(set: (config: RelayConfig, value: boolean) => void) {
-  return (config: RelayConfig, raw: string) => {
-    const value = raw.trim().toLowerCase()
-    if (['1', 'true', 'yes'].includes(value)) set(config, true)
-    else if (['0', 'false', 'no'].includes(value)) set(config, false)
-    else return `must be true or false, got "${raw}"`
-    return undefined
+function boolean(name: string, key: Keys<boolean>, help: string): EnvVar {
+  return {
+    name,
+    help: `${help} (default ${DEFAULT_CONFIG[key]})`,
+    apply: (config, raw) => {
+      const value = raw.trim().toLowerCase()
+      if (['1', 'true', 'yes'].includes(value)) config[key] = true
+      else if (['0', 'false', 'no'].includes(value)) config[key] = false
+      else return `must be true or false, got "${raw}"`
+      return undefined
+    },
   }
 }
 
 export const ENV_VARS: readonly EnvVar[] = [
-  {
-    name: 'PORT',
-    help: 'port to listen on; 0 picks a free one (default 7300)',
-    apply: integer(0, 65535, (c, v) => {
-      c.port = v
-    }),
-  },
+  integer('PORT', 'port', 0, 65535, 'port to listen on; 0 picks a free one'),
   {
     name: 'HOST',
-    help: 'address to listen on; 0.0.0.0 for phones on the LAN (default 127.0.0.1)',
+    help: `address to listen on; 0.0.0.0 for phones on the LAN (default ${DEFAULT_CONFIG.host})`,
     apply: (c, v) => {
       if (!v.trim()) return 'must not be empty'
       c.host = v.trim()
@@ -102,55 +107,29 @@ export const ENV_VARS: readonly EnvVar[] = [
       return undefined
     },
   },
-  {
-    name: 'ALLOW_NO_ORIGIN',
-    help: 'accept clients that send no Origin header, such as receivers (default true)',
-    apply: boolean((c, v) => {
-      c.allowMissingOrigin = v
-    }),
-  },
-  {
-    name: 'MAX_PAYLOAD_BYTES',
-    help: 'largest broadcast payload in bytes (default 16384)',
-    apply: integer(64, 1024 * 1024, (c, v) => {
-      c.maxPayloadBytes = v
-    }),
-  },
-  {
-    name: 'MAX_ROOMS_PER_SOCKET',
-    help: 'rooms one connection may join (default 16)',
-    apply: integer(1, 10_000, (c, v) => {
-      c.maxRoomsPerSocket = v
-    }),
-  },
-  {
-    name: 'EVENTS_PER_SECOND',
-    help: 'sustained events per second per connection (default 100)',
-    apply: integer(1, 100_000, (c, v) => {
-      c.eventsPerSecond = v
-    }),
-  },
-  {
-    name: 'EVENT_BURST',
-    help: 'events a connection may send at once before the rate applies (default 200)',
-    apply: integer(1, 1_000_000, (c, v) => {
-      c.eventBurst = v
-    }),
-  },
-  {
-    name: 'MAX_CONNECTIONS_PER_IP',
-    help: 'open connections per client IP (default 64)',
-    apply: integer(1, 1_000_000, (c, v) => {
-      c.maxConnectionsPerIp = v
-    }),
-  },
-  {
-    name: 'TRUST_PROXY',
-    help: 'take the client IP from X-Forwarded-For; only behind your own proxy (default false)',
-    apply: boolean((c, v) => {
-      c.trustProxy = v
-    }),
-  },
+  boolean(
+    'ALLOW_NO_ORIGIN',
+    'allowMissingOrigin',
+    'accept clients that send no Origin header, such as receivers',
+  ),
+  integer(
+    'MAX_PAYLOAD_BYTES',
+    'maxPayloadBytes',
+    64,
+    1024 * 1024,
+    'largest broadcast payload in bytes of JSON',
+  ),
+  integer('MAX_ROOMS_PER_SOCKET', 'maxRoomsPerSocket', 1, 10_000, 'rooms one connection may join'),
+  integer('EVENTS_PER_SECOND', 'eventsPerSecond', 1, 100_000, 'sustained events per second per connection'),
+  integer(
+    'EVENT_BURST',
+    'eventBurst',
+    1,
+    1_000_000,
+    'events a connection may send at once before the rate applies',
+  ),
+  integer('MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIp', 1, 1_000_000, 'open connections per client IP'),
+  boolean('TRUST_PROXY', 'trustProxy', 'take the client IP from X-Forwarded-For; only behind your own proxy'),
   {
     name: 'KEYPAD_DIR',
     help: 'directory of the built keypad to serve at / (default: none)',
@@ -170,7 +149,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   },
   {
     name: 'LOG_LEVEL',
-    help: `one of ${LOG_LEVELS.join(', ')} (default info)`,
+    help: `one of ${LOG_LEVELS.join(', ')} (default ${DEFAULT_CONFIG.logLevel})`,
     apply: (c, v) => {
       if (!LOG_LEVELS.includes(v.trim())) return `must be one of ${LOG_LEVELS.join(', ')}, got "${v}"`
       c.logLevel = v.trim()

@@ -1,0 +1,105 @@
+// The whole path a user takes: a phone opens the pairing link in Chromium, and the keys it taps come out of the
+// real receiver process (`keyroom-receiver run --driver log`, as `pnpm start` runs it) through the real relay.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { launchChromium, newPhone } from './browser.js'
+import { buildKeypadOnce } from './build-keypad.js'
+import { touchHold } from './phone.js'
+import { startTestRelay, type TestRelay } from './relay.js'
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+
+let relay: TestRelay
+let browser: Browser
+
+beforeAll(async () => {
+  relay = await startTestRelay(await buildKeypadOnce())
+  browser = await launchChromium()
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await relay?.close()
+})
+
+/** The receiver as its own process; its stdout is one JSON line per key it would press. */
+function startReceiverProcess(link: string) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--conditions=@keyroom/source',
+      '--import',
+      'tsx',
+      'apps/mac-receiver/src/main.ts',
+      'run',
+      '--link',
+      link,
+      '--driver',
+      'log',
+      '--name',
+      'Studio Mac',
+    ],
+    {
+      cwd: repo,
+      env: { ...process.env, KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'keyroom-receiver-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  onTestFinished(() => {
+    child.kill('SIGKILL')
+  })
+  let stdout = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  const pressed = () =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => {
+        const { action, code, text } = JSON.parse(line) as { action: string; code?: string; text?: string }
+        return code ? `${action} ${code}` : `${action} ${text}`
+      })
+  return { pressed }
+}
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
+
+describe('a phone drives the receiver process', () => {
+  it('taps, types, holds past several leases, and a phone that closes mid-hold leaves nothing held', async () => {
+    const link = formatPairingLink(createRoom(relay.url))
+    const receiver = startReceiverProcess(link)
+    const context = await newPhone(browser)
+    onTestFinished(() => context.close())
+    const page = await context.newPage()
+    await page.goto(link)
+    await page.getByText('Studio Mac').waitFor({ timeout: 20_000 })
+
+    await button(page, 'Q').tap()
+    await page.getByRole('textbox', { name: 'Text to type' }).fill('hi there')
+    await button(page, 'Send text').tap()
+    await vi.waitFor(() => expect(receiver.pressed()).toEqual(['down KeyQ', 'up KeyQ', 'type hi there']))
+
+    // Held for 2.5 s, longer than the 1.5 s lease: the keypad renews it and the key stays down until let go.
+    const hold = await touchHold(page, button(page, 'L'))
+    await vi.waitFor(() => expect(receiver.pressed().at(-1)).toBe('down KeyL'))
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    expect(receiver.pressed().at(-1)).toBe('down KeyL')
+    await hold.release()
+    await vi.waitFor(() => expect(receiver.pressed().slice(3)).toEqual(['down KeyL', 'up KeyL']))
+
+    // The phone's tab goes away while K is held: the receiver lets go.
+    await touchHold(page, button(page, 'K'))
+    await vi.waitFor(() => expect(receiver.pressed().at(-1)).toBe('down KeyK'))
+    await context.close()
+    await vi.waitFor(() => expect(receiver.pressed().slice(5)).toEqual(['down KeyK', 'up KeyK']), {
+      timeout: 10_000,
+    })
+  }, 90_000)
+})

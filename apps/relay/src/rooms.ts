@@ -31,7 +31,7 @@ export interface RoomContext {
 }
 
 /** Members of a room on this relay. */
-export const localCount = (io: Server, room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0
+const localCount = (io: Server, room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0
 
 /**
  * The seed relay's calls (`join-room`, `broadcast`, `broadcast-all`) plus `leave-room`, each with an optional ack.

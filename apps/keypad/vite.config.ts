@@ -5,14 +5,8 @@ export default defineConfig({
   // The workspace packages build from their TypeScript source (the `@keyroom/source` export condition).
   resolve: {
     conditions: ['@keyroom/source', ...defaultClientConditions],
-    // The source is written against React's API; Preact's compat layer runs it in 1/6 of react-dom's bytes.
-    alias: [
-      { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
-      { find: /^react(-dom)?$/, replacement: 'preact/compat' },
-    ],
   },
-  // JSX through compat's runtime, so React's prop semantics apply (onChange fires on every input, className…).
-  oxc: { jsx: { runtime: 'automatic', importSource: 'preact/compat' } },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -111,7 +111,7 @@ export default function MacroEditor({ macros, onChange, onClose }: MacroEditorPr
             value={draft.value}
             placeholder={HINT[draft.kind]}
             autoCapitalize="off"
-            spellcheck={false}
+            spellCheck={false}
             onChange={(e) => set({ value: e.currentTarget.value })}
           />
         </label>

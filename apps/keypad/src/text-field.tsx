@@ -19,7 +19,7 @@ export function TextField({ onSend }: { onSend(text: string): void }) {
         placeholder="Type text…"
         autoComplete="off"
         autoCapitalize="off"
-        spellcheck={false}
+        spellCheck={false}
         value={text}
         onChange={(event) => setText(event.currentTarget.value)}
       />

@@ -20,7 +20,7 @@ const inputs = [
   join(workspace, 'packages/key-events/src'),
 ]
 
-/** Vitest sets NODE_ENV=test, which vite build would pass on (dev builds of Preact's and Workbox's code). */
+/** Vitest sets NODE_ENV=test, which vite build would pass on (dev builds of React's and Workbox's code). */
 const BUILD_ENV = { ...process.env, NODE_ENV: 'production' }
 
 function hashInputs(): string {

@@ -98,7 +98,7 @@ describe('docker/relay.Dockerfile and compose.yaml agree with the code', () => {
   })
 })
 
-/** The names `.dockerignore` keeps out of the build context (its `**/name` and `name` lines). */
+// The names .dockerignore keeps out of the build context (its "any depth" lines and plain names).
 const dockerignored = new Set(
   readFileSync(join(repo, '.dockerignore'), 'utf8')
     .split('\n')

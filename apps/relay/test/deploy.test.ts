@@ -135,7 +135,8 @@ async function replayBuildStage(out: string): Promise<void> {
         expect(`pnpm@${args.split('pnpm@')[1]}`).toBe(pnpmVersion)
         continue
       }
-      await promisify(execFile)('sh', ['-c', args.replace(/ /out$/, ` ${out}`)], {
+      const command = args.endsWith(' /out') ? `${args.slice(0, -' /out'.length)} ${out}` : args
+      await promisify(execFile)('sh', ['-c', command], {
         cwd: context,
         timeout: 180_000,
       })

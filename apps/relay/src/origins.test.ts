@@ -50,4 +50,11 @@ describe('createOriginCheck', () => {
     expect(pinned('https://pad.example.org:8443').ok).toBe(true)
     expect(pinned('https://pad.example.org').ok).toBe(false)
   })
+
+  it('takes the LAN address `pnpm start` allows when HOST=0.0.0.0', () => {
+    const lan = createOriginCheck({ allowedOrigins: ['http://192.168.1.20:7300'], allowMissingOrigin: true })
+    expect(lan('http://192.168.1.20:7300').ok).toBe(true)
+    expect(lan('http://192.168.1.20:8080').ok).toBe(false)
+    expect(lan('http://192.168.1.200:7300').ok).toBe(false)
+  })
 })

@@ -99,6 +99,19 @@ describe('bad input gets a specific error, and the relay keeps serving everyone'
     )
   })
 
+  it('a frame far over the limit: the transport drops that connection, and only that one', async () => {
+    const { url } = await relay({ maxPayloadBytes: 1024 }) // frames over 4 x 1024 + 16 KiB are cut
+    const a = await member(url, 'huge')
+    const b = await member(url, 'huge')
+    const reasons: string[] = []
+    a.socket.on('disconnect', (reason) => reasons.push(reason))
+    a.socket.emit(RelayEvent.broadcast, { roomName: 'huge', eventName: 'msg', payload: 'x'.repeat(100_000) })
+    await vi.waitFor(() => expect(reasons).toEqual(['transport close']))
+    expect(b.received).toEqual([])
+    expect(b.socket.connected).toBe(true)
+    await expectRelayServes(url)
+  })
+
   it('more rooms than allowed: too-many-rooms', async () => {
     const { url } = await relay({ maxRoomsPerSocket: 2 })
     const socket = await client(url)

@@ -96,16 +96,10 @@ start('relay', ['apps/relay/src/main.ts'], {
 })
 await waitForHealth(`http://127.0.0.1:${port}`, 20_000)
 const link = roomLink()
-start('receiver', [
-  'apps/mac-receiver/src/main.ts',
-  'run',
-  '--link',
-  link,
-  '--driver',
-  driver,
-  '--name',
-  hostname(),
-])
+// The link goes by environment, not argv: it holds the room key, and argv is visible to every local user.
+start('receiver', ['apps/mac-receiver/src/main.ts', 'run', '--driver', driver, '--name', hostname()], {
+  KEYROOM_LINK: link,
+})
 
 console.log(await renderQrTerminal(link))
 console.log(`keyroom is running: relay and keypad on ${publicUrl}, a receiver with the ${driver} driver.`)

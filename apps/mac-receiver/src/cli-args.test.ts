@@ -10,6 +10,16 @@ describe('command line', () => {
     })
   })
 
+  it('takes the link from --link, else from KEYROOM_LINK (out of the process list)', () => {
+    expect(parseCli(['run'], { KEYROOM_LINK: 'from-env' })).toEqual({
+      ok: true,
+      value: { kind: 'run', driver: 'nut', link: 'from-env' },
+    })
+    expect(parseCli(['run', '--link', 'flag'], { KEYROOM_LINK: 'from-env' })).toMatchObject({
+      value: { link: 'flag' },
+    })
+  })
+
   it('pairs with a relay from the flag or the environment, or with a link', () => {
     expect(parseCli(['pair', '--relay', 'http://r:4000'])).toEqual({
       ok: true,

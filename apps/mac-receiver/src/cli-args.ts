@@ -18,7 +18,8 @@ Usage:
       Create a room on the relay (or take an existing pairing link), print the link and its QR code,
       and store it. --relay defaults to $KEYROOM_RELAY.
   keyroom-receiver [run] [--link LINK] [--driver nut|log] [--name NAME]
-      Join the stored (or given) room and inject keys. --driver log prints one JSON line per key action
+      Join the given room (--link, else $KEYROOM_LINK, which keeps the room key out of the process list), else
+      the stored one, and inject keys. --driver log prints one JSON line per key action
       instead of pressing keys (needs no permissions). --name defaults to this computer's name.
   keyroom-receiver install [--driver nut|log] [--name NAME]
       macOS: install and start a LaunchAgent that runs the receiver at login.
@@ -26,7 +27,7 @@ Usage:
   keyroom-receiver status       Show the pairing and the LaunchAgent.
   keyroom-receiver --help
 
-Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_RELAY, LOG_LEVEL.
+Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_RELAY, KEYROOM_LINK, LOG_LEVEL.
 `
 
 const fail = (message: string): Result<never> => ({ ok: false, error: { code: 'usage', message, path: '' } })
@@ -74,11 +75,13 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
         },
       }
     }
-    case 'run':
+    case 'run': {
+      const link = values.link ?? env.KEYROOM_LINK
       return {
         ok: true,
-        value: { kind: 'run', driver, ...named, ...(values.link ? { link: values.link } : {}) },
+        value: { kind: 'run', driver, ...named, ...(link ? { link } : {}) },
       }
+    }
     case 'install':
       return { ok: true, value: { kind: 'install', driver, ...named } }
     default:

@@ -12,6 +12,8 @@ WORKDIR /src
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY packages/key-events/package.json packages/key-events/
 COPY packages/room-client/package.json packages/room-client/
+# Test helpers: only their manifest, so the workspace resolves (the image never runs tests).
+COPY packages/test-kit/package.json packages/test-kit/
 COPY apps/relay/package.json apps/relay/
 COPY apps/keypad/package.json apps/keypad/
 RUN pnpm install --frozen-lockfile --filter @keyroom/relay... --filter @keyroom/keypad...

@@ -1,58 +1,36 @@
 // The README's first command: `pnpm start` runs the relay, the keypad and a receiver on one laptop.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { connectRoom, parsePairingLink } from '@keyroom/room-client'
+import { freePort, spawnProcess } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 
 describe('pnpm start', () => {
   it('serves the keypad, pairs a receiver by the printed link, types what a keypad sends, and stops on SIGTERM', async () => {
     const port = await freePort()
     const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
-    const child = spawn(
+    const start = spawnProcess(
       process.execPath,
       ['--conditions=@keyroom/source', '--import', 'tsx', 'scripts/start.ts'],
-      {
-        cwd: root,
-        env: { ...process.env, PORT: String(port), KEYROOM_START_DIR: stateDir, KEYROOM_DRIVER: 'log' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { cwd: root, env: { PORT: String(port), KEYROOM_START_DIR: stateDir, KEYROOM_DRIVER: 'log' } },
     )
-    onTestFinished(() => {
-      child.kill('SIGKILL')
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
 
     const linkLine = await vi.waitFor(
       () => {
-        const line = stdout.split('\n').find((l) => l.startsWith(`http://127.0.0.1:${port}/#relay=`))
-        if (!line) throw new Error(`no pairing link yet:\n${stdout}\n${stderr}`)
+        const line = start
+          .stdout()
+          .split('\n')
+          .find((l) => l.startsWith(`http://127.0.0.1:${port}/#relay=`))
+        if (!line) throw new Error(`no pairing link yet:\n${start.stdout()}\n${start.stderr()}`)
         return line.trim()
       },
       { timeout: 120_000, interval: 250 },
     )
-    expect(stdout).toContain(`keyroom is running: relay and keypad on http://127.0.0.1:${port}`)
+    expect(start.stdout()).toContain(`keyroom is running: relay and keypad on http://127.0.0.1:${port}`)
     expect(readFileSync(join(stateDir, 'start-link.txt'), 'utf8').trim()).toBe(linkLine)
 
     // The relay serves the keypad the link opens.
@@ -67,10 +45,12 @@ describe('pnpm start', () => {
       timeout: 20_000,
     })
     expect(await keypad.send({ type: 'key', code: 'KeyQ', phase: 'tap' })).toEqual({ ok: true })
-    await vi.waitFor(() => expect(stdout).toMatch(/"code":"KeyQ"/), { timeout: 10_000 })
+    await vi.waitFor(() => expect(start.jsonLines()).toContainEqual({ action: 'down', code: 'KeyQ' }), {
+      timeout: 10_000,
+    })
 
-    child.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    start.child.kill('SIGTERM')
+    expect(await start.exited).toBe(0)
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
   }, 180_000)
 })

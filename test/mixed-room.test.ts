@@ -1,40 +1,22 @@
 // One keypad, mixed targets in one room: a Mac receiver and a Pi agent at once, each as its own process, through
 // the relay as its own process. What makes keyroom different, shown end to end.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { connectRoom, createRoom, formatPairingLink, type RoomConnection } from '@keyroom/room-client'
+import { spawnProcess } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fromSource = ['--conditions=@keyroom/source', '--import', 'tsx']
 
+/** A keyroom app from source, as its own process, with a config folder of its own. */
 function product(name: string, args: string[], env: Record<string, string> = {}) {
-  const child: ChildProcess = spawn(process.execPath, [...fromSource, ...args], {
+  return spawnProcess(process.execPath, [...fromSource, ...args], {
     cwd: root,
-    env: { ...process.env, KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), `keyroom-${name}-`)), ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), `keyroom-${name}-`)), ...env },
   })
-  onTestFinished(() => {
-    child.kill('SIGKILL')
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-  })
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  /** Every stdout line that is a JSON object. */
-  const lines = () =>
-    stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-  return { child, lines, stdout: () => stdout, stderr: () => stderr }
 }
 
 async function keypadIn(link: ReturnType<typeof createRoom>): Promise<RoomConnection> {
@@ -93,12 +75,12 @@ describe('one keypad drives a Mac and a Pi in one room', () => {
     ])
     const macKeys = () =>
       mac
-        .lines()
+        .jsonLines()
         .filter((l) => l.code === 'KeyL')
         .map((l) => l.action)
     const led = () =>
       pi
-        .lines()
+        .jsonLines()
         .filter((l) => l.pin === 17)
         .map((l) => l.value)
 

@@ -1,11 +1,11 @@
 // The whole path a user takes: a phone opens the pairing link in Chromium, and the keys it taps come out of the
 // real receiver process (`keyroom-receiver run --driver log`, as `pnpm start` runs it) through the real relay.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { spawnProcess } from '@keyroom/test-kit'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { launchChromium, newPhone } from './browser.js'
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 /** The receiver as its own process; its stdout is one JSON line per key it would press. */
 function startReceiverProcess(link: string) {
-  const child: ChildProcess = spawn(
+  const receiver = spawnProcess(
     process.execPath,
     [
       '--conditions=@keyroom/source',
@@ -38,8 +38,6 @@ function startReceiverProcess(link: string) {
       'tsx',
       'apps/mac-receiver/src/main.ts',
       'run',
-      '--link',
-      link,
       '--driver',
       'log',
       '--name',
@@ -47,25 +45,12 @@ function startReceiverProcess(link: string) {
     ],
     {
       cwd: repo,
-      env: { ...process.env, KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'keyroom-receiver-')) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { KEYROOM_LINK: link, KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'keyroom-receiver-')) },
     },
   )
-  onTestFinished(() => {
-    child.kill('SIGKILL')
-  })
-  let stdout = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-  })
+  /** `down KeyQ`, `type hi`…: what the receiver would have pressed, in order. */
   const pressed = () =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => {
-        const { action, code, text } = JSON.parse(line) as { action: string; code?: string; text?: string }
-        return code ? `${action} ${code}` : `${action} ${text}`
-      })
+    receiver.jsonLines().map(({ action, code, text }) => (code ? `${action} ${code}` : `${action} ${text}`))
   return { pressed }
 }
 

@@ -1,29 +1,19 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { spawnProcess } from '@keyroom/test-kit'
+import { describe, expect, it, vi } from 'vitest'
 import { client, expectRelayServes, relay } from './helpers.js'
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
 const nodeArgs = ['--conditions=@keyroom/source', '--import', 'tsx', main]
 
 function startMain(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  onTestFinished(() => {
-    child.kill('SIGKILL')
-  })
-  let output = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString()
-  })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return { child, exited, output: () => output }
+  const relay = spawnProcess(process.execPath, nodeArgs, { env: { LOG_LEVEL: 'info', ...env } })
+  return { child: relay.child, exited: relay.exited, output: relay.stdout }
 }
 
 describe('keyroom-relay (main.ts)', () => {

@@ -1,37 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { onTestFinished, vi } from 'vitest'
+import { freePort, spawnProcess } from '@keyroom/test-kit'
+import { vi } from 'vitest'
 
-/** A free TCP port on 127.0.0.1 (for servers that cannot be told to pick one and print it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
+export { freePort }
 
+/** A process whose stdout and stderr the test reads as one text (killed when the test finishes). */
 function spawnWithOutput(command: string, args: string[], env: Record<string, string> = {}, cwd?: string) {
-  const child: ChildProcess = spawn(command, args, {
-    env: { ...process.env, ...env },
-    ...(cwd ? { cwd } : {}),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  const append = (chunk: Buffer) => {
-    output += chunk.toString()
-  }
-  child.stdout?.on('data', append)
-  child.stderr?.on('data', append)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  onTestFinished(() => {
-    child.kill('SIGKILL')
-  })
-  return { child, exited, output: () => output }
+  const spawned = spawnProcess(command, args, { env, ...(cwd ? { cwd } : {}) })
+  return { child: spawned.child, exited: spawned.exited, output: () => spawned.stdout() + spawned.stderr() }
 }
 
 /** A real redis-server on a free loopback port, with no persistence. Fails clearly when it is not installed. */

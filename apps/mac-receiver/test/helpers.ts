@@ -11,6 +11,7 @@ import {
   type RoomLink,
   type VerifiedMessage,
 } from '@keyroom/room-client'
+import { spawnProcess } from '@keyroom/test-kit'
 import { io } from 'socket.io-client'
 import { expect, onTestFinished, vi } from 'vitest'
 import { requireBinary } from './binaries.js'
@@ -156,28 +157,14 @@ export async function spawnReceiver(
 }
 
 /** Runs the CLI to completion (pair, status, help…). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@keyroom/source', '--import', 'tsx', 'src/main.ts', ...args],
-      {
-        cwd: packageDir,
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 30_000,
-      },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.once('exit', (code) => resolve({ code, stdout, stderr }))
-  })
+export async function runCli(args: string[], env: Record<string, string | undefined>) {
+  const cli = spawnProcess(
+    process.execPath,
+    ['--conditions=@keyroom/source', '--import', 'tsx', 'src/main.ts', ...args],
+    { cwd: packageDir, env: env as Record<string, string> },
+  )
+  const code = await cli.exited
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() }
 }
 
 /** A keypad in its own process, so a test can kill it mid-hold (its socket drops without a bye). */

@@ -40,8 +40,8 @@ export function createRelay(options: RelayOptions = {}) {
   const metrics = createMetrics()
   const checkOrigin = createOriginCheck(config)
   const connectionsPerIp = createConnectionCounter(config.maxConnectionsPerIp)
-  /** Slots taken at the handshake, handed to the connection it becomes. */
-  const reservations = new WeakMap<IncomingMessage, () => () => void>()
+  /** Per-IP slots taken at the handshake and not yet held by a connection, with when they lapse. */
+  const reservations = new WeakMap<IncomingMessage, NodeJS.Timeout>()
   const startedAt = Date.now()
 
   // Routes go in before Socket.IO attaches: it then answers /socket.io/ itself and hands every other request on.
@@ -79,17 +79,13 @@ export function createRelay(options: RelayOptions = {}) {
         done(`too many connections from ${ip}`, false)
         return
       }
-      const release = () => connectionsPerIp.close(ip)
       // A handshake that never becomes a connection (the client went away mid-upgrade) gives the slot back.
-      const timer = setTimeout(() => {
+      const expiry = setTimeout(() => {
         reservations.delete(req)
-        release()
+        connectionsPerIp.close(ip)
       }, HANDSHAKE_RESERVATION_MS)
-      timer.unref()
-      reservations.set(req, () => {
-        clearTimeout(timer)
-        return release
-      })
+      expiry.unref()
+      reservations.set(req, expiry)
       done(null, true)
     },
   })
@@ -111,9 +107,12 @@ export function createRelay(options: RelayOptions = {}) {
   io.engine.on(
     'connection',
     (engineSocket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
-      const confirm = reservations.get(engineSocket.request)
+      const expiry = reservations.get(engineSocket.request)
+      if (!expiry) return
+      clearTimeout(expiry)
       reservations.delete(engineSocket.request)
-      if (confirm) engineSocket.once('close', confirm())
+      const ip = clientIp(engineSocket.request, config.trustProxy)
+      engineSocket.once('close', () => connectionsPerIp.close(ip))
     },
   )
 

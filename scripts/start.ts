@@ -21,7 +21,7 @@ const fromSource = ['--conditions=@keyroom/source', '--import', 'tsx']
 const children: ChildProcess[] = []
 
 let stopping = false
-/** Stops the receiver first (it releases held keys), then the relay; waits up to 5 s for both. */
+/** Sends SIGTERM to the receiver (it releases held keys on its own) and the relay; waits up to 5 s for both. */
 function stopAll(code: number): void {
   if (stopping) return
   stopping = true

@@ -176,9 +176,7 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
       ;(retry as { unref?: () => void }).unref?.()
     }
     setState(closing ? 'offline' : 'connecting')
-    // Whatever was known about the room is stale now; peers say hello again after the re-join and answer the
-    // new challenge before anything else they send is accepted.
-    verified.clear()
+    // Whatever was known about the room is stale now; peers say hello again after the re-join.
     for (const peer of presence.clear()) events.emit('peer-left', peer)
     peersChanged()
   })

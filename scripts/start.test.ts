@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { connectRoom, parsePairingLink } from '@keyroom/room-client'
-import { freePort, spawnProcess } from '@keyroom/test-kit'
+import { freePort, NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -13,11 +13,10 @@ describe('pnpm start', () => {
   it('serves the keypad, pairs a receiver by the printed link, types what a keypad sends, and stops on SIGTERM', async () => {
     const port = await freePort()
     const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
-    const start = spawnProcess(
-      process.execPath,
-      ['--conditions=@keyroom/source', '--import', 'tsx', 'scripts/start.ts'],
-      { cwd: root, env: { PORT: String(port), KEYROOM_START_DIR: stateDir, KEYROOM_DRIVER: 'log' } },
-    )
+    const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
+      cwd: root,
+      env: { PORT: String(port), KEYROOM_START_DIR: stateDir, KEYROOM_DRIVER: 'log' },
+    })
 
     const linkLine = await vi.waitFor(
       () => {

@@ -5,15 +5,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { connectRoom, createRoom, formatPairingLink, type RoomConnection } from '@keyroom/room-client'
-import { spawnProcess } from '@keyroom/test-kit'
+import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const fromSource = ['--conditions=@keyroom/source', '--import', 'tsx']
 
 /** A keyroom app from source, as its own process, with a config folder of its own. */
 function product(name: string, args: string[], env: Record<string, string> = {}) {
-  return spawnProcess(process.execPath, [...fromSource, ...args], {
+  return spawnProcess(process.execPath, [...NODE_FROM_SOURCE, ...args], {
     cwd: root,
     env: { KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), `keyroom-${name}-`)), ...env },
   })

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import { spawnProcess } from '@keyroom/test-kit'
+import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { launchChromium, newPhone } from './browser.js'
@@ -32,17 +32,7 @@ afterAll(async () => {
 function startReceiverProcess(link: string) {
   const receiver = spawnProcess(
     process.execPath,
-    [
-      '--conditions=@keyroom/source',
-      '--import',
-      'tsx',
-      'apps/mac-receiver/src/main.ts',
-      'run',
-      '--driver',
-      'log',
-      '--name',
-      'Studio Mac',
-    ],
+    [...NODE_FROM_SOURCE, 'apps/mac-receiver/src/main.ts', 'run', '--driver', 'log', '--name', 'Studio Mac'],
     {
       cwd: repo,
       env: { KEYROOM_LINK: link, KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'keyroom-receiver-')) },

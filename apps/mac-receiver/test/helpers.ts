@@ -11,7 +11,7 @@ import {
   type RoomLink,
   type VerifiedMessage,
 } from '@keyroom/room-client'
-import { spawnProcess } from '@keyroom/test-kit'
+import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
 import { io } from 'socket.io-client'
 import { expect, onTestFinished, vi } from 'vitest'
 import { requireBinary } from './binaries.js'
@@ -104,10 +104,7 @@ export async function spawnReceiver(
   const [command, argv] =
     options.via === 'pnpm'
       ? [requireBinary('pnpm'), ['receiver', ...args]]
-      : [
-          process.execPath,
-          ['--conditions=@keyroom/source', '--import', 'tsx', 'apps/mac-receiver/src/main.ts', ...args],
-        ]
+      : [process.execPath, [...NODE_FROM_SOURCE, 'apps/mac-receiver/src/main.ts', ...args]]
   const child = spawn(command, argv, {
     cwd: workspaceRoot,
     env: { ...process.env, ...options.env, KEYROOM_CONFIG_DIR: configDir, LOG_LEVEL: 'debug' },
@@ -158,11 +155,10 @@ export async function spawnReceiver(
 
 /** Runs the CLI to completion (pair, status, help…). */
 export async function runCli(args: string[], env: Record<string, string | undefined>) {
-  const cli = spawnProcess(
-    process.execPath,
-    ['--conditions=@keyroom/source', '--import', 'tsx', 'src/main.ts', ...args],
-    { cwd: packageDir, env: env as Record<string, string> },
-  )
+  const cli = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'src/main.ts', ...args], {
+    cwd: packageDir,
+    env,
+  })
   const code = await cli.exited
   return { code, stdout: cli.stdout(), stderr: cli.stderr() }
 }
@@ -177,15 +173,7 @@ export function spawnKeypad(
   const script = fileURLToPath(new URL('./fixtures/keypad-script.ts', import.meta.url))
   const child = spawn(
     process.execPath,
-    [
-      '--conditions=@keyroom/source',
-      '--import',
-      'tsx',
-      script,
-      formatPairingLink(link),
-      receiverName,
-      JSON.stringify(actions),
-    ],
+    [...NODE_FROM_SOURCE, script, formatPairingLink(link), receiverName, JSON.stringify(actions)],
     { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
   )
   let out = ''

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { spawnProcess } from '@keyroom/test-kit'
+import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { client, expectRelayServes, relay } from './helpers.js'
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
-const nodeArgs = ['--conditions=@keyroom/source', '--import', 'tsx', main]
+const nodeArgs = [...NODE_FROM_SOURCE, main]
 
 function startMain(env: Record<string, string>) {
   const relay = spawnProcess(process.execPath, nodeArgs, { env: { LOG_LEVEL: 'info', ...env } })

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { freePort, spawnProcess } from '@keyroom/test-kit'
+import { freePort, NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
 import { vi } from 'vitest'
 
 export { freePort }
@@ -62,9 +62,7 @@ export async function startRelayProcess(
   env: Record<string, string>,
   options: { entry?: string; cwd?: string } = {},
 ) {
-  const args = options.entry
-    ? [options.entry]
-    : ['--conditions=@keyroom/source', '--import', 'tsx', relayMain]
+  const args = options.entry ? [options.entry] : [...NODE_FROM_SOURCE, relayMain]
   const relay = spawnWithOutput(process.execPath, args, { PORT: '0', LOG_LEVEL: 'info', ...env }, options.cwd)
   const listening = vi.waitFor(
     () => {

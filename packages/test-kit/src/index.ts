@@ -1,2 +1,2 @@
 export { freePort } from './free-port.js'
-export { type Spawned, spawnProcess } from './spawn-process.js'
+export { NODE_FROM_SOURCE, type Spawned, spawnProcess } from './spawn-process.js'

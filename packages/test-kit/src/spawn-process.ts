@@ -1,6 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { onTestFinished } from 'vitest'
 
+/** Node's arguments to run a workspace entry point from its TypeScript source, as the root scripts do. */
+export const NODE_FROM_SOURCE: readonly string[] = ['--conditions=@keyroom/source', '--import', 'tsx']
+
 export interface Spawned {
   child: ChildProcessWithoutNullStreams
   /** Resolves with the exit code (null when killed by a signal). */
@@ -18,7 +21,7 @@ export interface Spawned {
 export function spawnProcess(
   command: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Spawned {
   const child = spawn(command, args, {
     env: { ...process.env, ...options.env },

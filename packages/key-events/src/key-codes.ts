@@ -152,10 +152,15 @@ export const KEY_CODES = [
   'NumpadEqual',
 ] as const
 
-export const KeyCode = z.enum(KEY_CODES)
+export const KeyCode = z.enum(KEY_CODES, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a key code keyroom knows (KeyboardEvent.code names: KeyQ, Digit1, Enter, ArrowLeft, F1…)`,
+})
 export type KeyCode = z.infer<typeof KeyCode>
 
-export const ModifierCode = z.enum(MODIFIER_CODES)
+export const ModifierCode = z.enum(MODIFIER_CODES, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a modifier (${MODIFIER_CODES.join(', ')})`,
+})
 export type ModifierCode = z.infer<typeof ModifierCode>
 
 const modifierSet: ReadonlySet<string> = new Set(MODIFIER_CODES)

@@ -46,4 +46,28 @@ describe('parsers on untrusted input', () => {
       ),
     )
   })
+
+  it('names what is wrong in words, not a bare "Invalid input"', () => {
+    expect(parseKeyAction({ type: 'key', code: 'NotAKey', phase: 'tap' })).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-action',
+        path: 'code',
+        message:
+          'code: "NotAKey" is not a key code keyroom knows (KeyboardEvent.code names: KeyQ, Digit1, Enter, ArrowLeft, F1…)',
+      },
+    })
+    expect(parseKeyAction({ type: 'chord', modifiers: ['KeyA'], code: 'KeyC' })).toMatchObject({
+      ok: false,
+      error: { path: 'modifiers.0', message: expect.stringContaining('"KeyA" is not a modifier (ShiftLeft') },
+    })
+    for (const input of [
+      { type: 'key', code: 'KeyQ', phase: 'sideways' },
+      { type: 'text', text: 5 },
+      'a string',
+    ]) {
+      const result = parseKeyAction(input)
+      expect(!result.ok && result.error.message).not.toMatch(/Invalid input$/)
+    }
+  })
 })

@@ -1,4 +1,8 @@
-import type { z } from 'zod/mini'
+import { z } from 'zod/mini'
+import en from 'zod/v4/locales/en.js'
+
+// zod/mini ships without messages ("Invalid input"); errors that reach users and logs must name the problem.
+z.config(en())
 
 /** A value or a specific error; parsing never throws. */
 export type Result<T, E = ProtocolError> = { ok: true; value: T } | { ok: false; error: E }

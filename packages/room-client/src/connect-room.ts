@@ -153,7 +153,14 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     if (typeof info?.left === 'string') peerLeft(presence.removeBySocket(info.left))
   })
 
+  let closing = false
+  let retry: ReturnType<typeof setTimeout> | undefined
   socket.on('connect', () => {
+    // Whatever reconnected after close() (a retry timer, socket.io's own backoff) goes straight back down.
+    if (closing) {
+      socket.disconnect()
+      return
+    }
     socket.emit(RelayEvent.joinRoom, link.room, (ack: RelayAck) => {
       if (!ack?.ok) {
         events.emit(
@@ -168,11 +175,14 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     })
   })
 
-  let closing = false
   socket.on('disconnect', (reason) => {
     // socket.io does not reconnect after a server-side disconnect (a relay shutting down): we do, unless we closed.
     if (reason === 'io server disconnect' && !closing) {
-      const retry = setTimeout(() => socket.connect(), 1_000)
+      clearTimeout(retry)
+      retry = setTimeout(() => {
+        retry = undefined
+        if (!closing) socket.connect()
+      }, 1_000)
       ;(retry as { unref?: () => void }).unref?.()
     }
     setState(closing ? 'offline' : 'connecting')
@@ -220,6 +230,8 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     },
     async close() {
       closing = true
+      clearTimeout(retry)
+      retry = undefined
       for (const timer of timers) clearInterval(timer)
       if (state === 'connected') await emitSealed({ type: 'bye' })
       socket.disconnect()

@@ -181,4 +181,30 @@ describe('room-client through a real relay', () => {
     await vi.waitFor(() => expect(left).toEqual(['phone']))
     expect(receiver.peers()).toEqual([])
   })
+
+  it('a room closed right after the relay dropped it stays closed (issue 18)', async () => {
+    const { relay: server, url } = await relay()
+    const link = createRoom(url)
+    const observer = await joinRoom(link, 'mac-receiver', 'observer')
+    const closer = await joinRoom(link, 'keypad', 'closer')
+    const control = await joinRoom(link, 'keypad', 'control')
+    await waitForPeer(observer, 'closer')
+    await waitForPeer(observer, 'control')
+    const sid = (name: string) => observer.peers().find((p) => p.name === name)?.sid ?? ''
+    const members = () => server.io.sockets.adapter.rooms.get(link.room)?.size ?? 0
+
+    // A server-side disconnect arms the client's retry; close() comes inside that second.
+    server.io.sockets.sockets.get(sid('closer'))?.disconnect()
+    await vi.waitFor(() => expect(closer.state).not.toBe('connected'))
+    await closer.close()
+    // The control is dropped the same way after it, so its retry fires after the closer's would have.
+    server.io.sockets.sockets.get(sid('control'))?.disconnect()
+    await vi.waitFor(() => expect(control.state).not.toBe('connected'))
+    await vi.waitFor(() => expect(control.state).toBe('connected'), { timeout: 5_000 })
+    await waitForPeer(observer, 'control')
+
+    expect(closer.state).toBe('offline')
+    expect(members()).toBe(2)
+    expect(observer.peers().map((p) => p.name)).toEqual(['control'])
+  })
 })

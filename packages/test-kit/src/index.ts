@@ -1,2 +1,3 @@
+export { type Direction, type FaultProxy, startFaultProxy } from './fault-proxy.js'
 export { freePort } from './free-port.js'
 export { NODE_FROM_SOURCE, type Spawned, spawnProcess } from './spawn-process.js'

@@ -221,6 +221,11 @@ export function createAgent(options: AgentOptions): Agent {
       case 'pong':
       case 'notice':
         return
+      // GPIO pins have no pointer; button renewals inside a `renew` are ignored the same way.
+      case 'move':
+      case 'scroll':
+      case 'button':
+        return
       case 'bye':
         releaseSender(message.from, 'peer-bye')
         return

@@ -1,6 +1,7 @@
 export * from './chord-text.js'
 export * from './key-codes.js'
 export * from './messages.js'
+export * from './pointer.js'
 export * from './protocol.js'
 export * from './relay-wire.js'
 export * from './result.js'

@@ -1,5 +1,7 @@
 import { z } from 'zod/mini'
 import { KeyCode, ModifierCode } from './key-codes.js'
+import type { MoveAction, PointerAction, ScrollAction } from './pointer.js'
+import { PointerButton, pointerActionOptions } from './pointer.js'
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
 import { parseWith, type Result } from './result.js'
 
@@ -32,12 +34,25 @@ export const TextAction = z.object({
   type: z.literal('text'),
   text: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT_LENGTH)),
 })
-/** The sender still holds these keys: extend their lease. */
-export const RenewAction = z.object({
-  type: z.literal('renew'),
-  codes: z.array(KeyCode).check(z.minLength(1), z.maxLength(16)),
-})
-/** Release every key this sender holds. */
+/** The sender still holds these keys and mouse buttons: extend their leases. */
+export const RenewAction = z
+  .object({
+    type: z.literal('renew'),
+    codes: z.array(KeyCode).check(z.maxLength(16)),
+    buttons: z.optional(
+      z.array(PointerButton).check(
+        z.maxLength(3),
+        z.refine((b) => new Set(b).size === b.length, 'buttons must not repeat'),
+      ),
+    ),
+  })
+  .check(
+    z.refine(
+      (r) => r.codes.length > 0 || (r.buttons?.length ?? 0) > 0,
+      'a renew must name at least one key code or button',
+    ),
+  )
+/** Release every key and mouse button this sender holds. */
 export const ReleaseAllAction = z.object({ type: z.literal('release-all') })
 
 const keyActionOptions = [KeyActionSchema, ChordAction, TextAction, RenewAction, ReleaseAllAction] as const
@@ -55,6 +70,8 @@ export const Capabilities = z.object({
   platform: z.optional(z.string().check(z.maxLength(32))),
   /** Why the device cannot act right now (missing Accessibility permission, Secure Input). */
   blocked: z.optional(z.string().check(z.maxLength(200))),
+  /** Can move the pointer and press mouse buttons (absent: cannot). */
+  pointer: z.optional(z.boolean()),
   /** Keys the device reacts to; absent means all. */
   keys: z.optional(z.array(KeyCode).check(z.maxLength(256))),
 })
@@ -99,6 +116,7 @@ export const NoticeMessage = z.object({
 
 export const MessageBody = z.discriminatedUnion('type', [
   ...keyActionOptions,
+  ...pointerActionOptions,
   HelloMessage,
   ByeMessage,
   PingMessage,
@@ -124,6 +142,18 @@ const keyActionTypes: ReadonlySet<string> = new Set<string>(
   keyActionOptions.flatMap((o) => o.shape.type.def.values),
 )
 export const isKeyAction = (body: MessageBody): body is KeyAction => keyActionTypes.has(body.type)
+const pointerActionTypes: ReadonlySet<string> = new Set<string>(
+  pointerActionOptions.flatMap((o) => o.shape.type.def.values),
+)
+export const isPointerAction = (body: MessageBody): body is PointerAction => pointerActionTypes.has(body.type)
+
+/** Releases are honoured however late they are: a late release is never wrong, a late press is. */
+export const isRelease = (body: MessageBody): boolean =>
+  body.type === 'release-all' || ((body.type === 'key' || body.type === 'button') && body.phase === 'up')
+
+/** Moves and scrolls are droppable: one that arrives late is dropped (MAX_MOTION_AGE_MS), never replayed. */
+export const isDroppable = (body: MessageBody): body is MoveAction | ScrollAction =>
+  body.type === 'move' || body.type === 'scroll'
 
 /** Parses a decrypted message; a wrong version gets its own error code. */
 export function parseEnvelope(input: unknown): Result<Envelope> {

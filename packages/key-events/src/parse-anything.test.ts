@@ -2,10 +2,18 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { KEY_CODES, MODIFIER_CODES } from './key-codes.js'
 import { parseEnvelope, parseKeyAction } from './messages.js'
+import { parsePointerAction } from './pointer.js'
 import { parseBroadcastRequest, parseRoomName } from './relay-wire.js'
 import { parseSealedPayload } from './sealed.js'
 
-const parsers = { parseKeyAction, parseEnvelope, parseBroadcastRequest, parseRoomName, parseSealedPayload }
+const parsers = {
+  parseKeyAction,
+  parsePointerAction,
+  parseEnvelope,
+  parseBroadcastRequest,
+  parseRoomName,
+  parseSealedPayload,
+}
 
 describe('parsers on untrusted input', () => {
   it.each(Object.entries(parsers))('%s never throws and always names the problem', (_, parse) => {

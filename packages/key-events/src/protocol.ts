@@ -7,6 +7,10 @@ export const HOLD_LEASE_MS = 1500
 export const LEASE_RENEW_INTERVAL_MS = 500
 /** A press older than this on arrival is dropped rather than typed late; releases are always honoured. */
 export const MAX_EVENT_AGE_MS = 2000
+/** A pointer move or scroll later than this is dropped: moving the pointer late (or in a burst) is worse than not. */
+export const MAX_MOTION_AGE_MS = 250
+/** Senders coalesce moves and scrolls into at most one of each per this interval (about 60 per second). */
+export const MOTION_INTERVAL_MS = 16
 /** The largest clock difference a receiver accepts between a sender and itself. */
 export const MAX_CLOCK_SKEW_MS = 60_000
 /** Presence entries vanish after this long without any message from the device. */
@@ -16,6 +20,10 @@ export const PRESENCE_INTERVAL_MS = 10_000
 
 /** Longest text in one `text` action, in UTF-16 code units. */
 export const MAX_TEXT_LENGTH = 512
+/** Largest pointer move in one message, in screen points per axis. */
+export const MAX_POINTER_DELTA = 2000
+/** Largest scroll in one message, in pixels of content per axis. */
+export const MAX_SCROLL_DELTA = 2000
 /** Longest device name. */
 export const MAX_NAME_LENGTH = 64
 

@@ -2,6 +2,7 @@ import {
   type Envelope,
   MAX_CLOCK_SKEW_MS,
   MAX_EVENT_AGE_MS,
+  MAX_MOTION_AGE_MS,
   type MessageBody,
   PROTOCOL_VERSION,
 } from '@keyroom/key-events'
@@ -49,6 +50,37 @@ describe('acceptance', () => {
     })
     expect(acceptor.accept(sealed(3, T0 + 1000, up), late).ok).toBe(true)
     expect(acceptor.accept(sealed(4, T0 + 1000, { type: 'release-all' }), late).ok).toBe(true)
+  })
+
+  it('drops a move or scroll later than MAX_MOTION_AGE_MS, keeps the keys and buttons behind it', () => {
+    const acceptor = createAcceptor(sealer)
+    const move: MessageBody = { type: 'move', dx: 5, dy: -3 }
+    const scroll: MessageBody = { type: 'scroll', dx: 0, dy: 40 }
+    const click: MessageBody = { type: 'button', button: 'left', phase: 'click' }
+    expect(acceptor.accept(sealed(1, T0, move), T0 + 20).ok).toBe(true)
+    expect(acceptor.accept(sealed(2, T0 + 16, move), T0 + 36 + MAX_MOTION_AGE_MS).ok).toBe(true)
+    const late = T0 + 32 + 20 + MAX_MOTION_AGE_MS + 1
+    expect(acceptor.accept(sealed(3, T0 + 32, move), late)).toMatchObject({
+      ok: false,
+      error: { reason: 'stale' },
+    })
+    expect(acceptor.accept(sealed(4, T0 + 32, scroll), late)).toMatchObject({
+      ok: false,
+      error: { reason: 'stale' },
+    })
+    // Just as late, a click or a key is still fresh (MAX_EVENT_AGE_MS), and a lost move left no gap to wait for.
+    expect(acceptor.accept(sealed(5, T0 + 32, click), late).ok).toBe(true)
+    expect(acceptor.accept(sealed(6, T0 + 32, down), late).ok).toBe(true)
+    const veryLate = T0 + 32 + 20 + MAX_EVENT_AGE_MS + 1
+    expect(
+      acceptor.accept(sealed(7, T0 + 32, { type: 'button', button: 'left', phase: 'down' }), veryLate),
+    ).toMatchObject({
+      ok: false,
+      error: { reason: 'stale' },
+    })
+    expect(
+      acceptor.accept(sealed(8, T0 + 32, { type: 'button', button: 'left', phase: 'up' }), veryLate).ok,
+    ).toBe(true)
   })
 
   it('tolerates a sender clock that is seconds off, but not minutes', () => {

@@ -1,8 +1,10 @@
 import {
   type Envelope,
+  isDroppable,
+  isRelease,
   MAX_CLOCK_SKEW_MS,
   MAX_EVENT_AGE_MS,
-  type MessageBody,
+  MAX_MOTION_AGE_MS,
   parseEnvelope,
 } from '@keyroom/key-events'
 import type { Sealer } from './seal.js'
@@ -22,10 +24,7 @@ interface SenderState {
   baselineDelay: number
 }
 
-/** Releases are honoured however late they are: a late release is never wrong, a late press is. */
-export function isRelease(body: MessageBody): boolean {
-  return body.type === 'release-all' || (body.type === 'key' && body.phase === 'up')
-}
+export { isRelease }
 
 /**
  * Freshness is judged against each sender's own clock: a message is late when its delay exceeds the smallest delay
@@ -70,7 +69,9 @@ export function createAcceptor(sealer: Sealer): Acceptor {
       const baselineDelay = Math.min(state?.baselineDelay ?? delay, delay)
       senders.set(from, { lastSeq: seq, baselineDelay })
       const lateness = delay - baselineDelay
-      if (lateness > MAX_EVENT_AGE_MS && !isRelease(envelope.body)) {
+      // A late move or scroll is dropped well before a late key: it would jump the pointer for nothing.
+      const maxAge = isDroppable(envelope.body) ? MAX_MOTION_AGE_MS : MAX_EVENT_AGE_MS
+      if (lateness > maxAge && !isRelease(envelope.body)) {
         return reject({ reason: 'stale', from, message: `${envelope.body.type} arrived ${lateness} ms late` })
       }
       return { ok: true, value: envelope }

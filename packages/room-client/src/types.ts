@@ -5,6 +5,7 @@ import type {
   KeyAction,
   MessageBody,
   NoticeMessage,
+  PointerAction,
   RelayAck,
   Result,
   Role,
@@ -75,8 +76,8 @@ export interface RoomEvents {
 /** The relay's ack, or a client-side reason the message never left. */
 export type SendResult = RelayAck | { ok: false; error: { code: 'offline' | 'timeout'; message: string } }
 
-/** What a device may send: key actions, or a notice back to the room. */
-export type Sendable = KeyAction | NoticeMessage
+/** What a device may send: key and pointer actions, or a notice back to the room. */
+export type Sendable = KeyAction | PointerAction | NoticeMessage
 
 export interface RoomConnection {
   /** This device's sender id for this session. */

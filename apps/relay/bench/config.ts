@@ -22,6 +22,8 @@ export const RAISED_LIMITS = {
 } as const
 
 export const BENCH = {
+  /** Node versions the bench runs on, one after the other: majors installed from the registry, or `current`. */
+  nodes: (process.env.BENCH_NODES || '24,26').split(',').map((name) => name.trim()),
   /** Interleaved rounds: every relay runs every phase once per round, in a rotated order. */
   rounds: numberFromEnv('BENCH_ROUNDS', 5),
   /** Rooms of 1 sender + 2 receivers. */
@@ -35,12 +37,19 @@ export const BENCH = {
   drainMs: 2_000,
   /** Sent before the first round, not recorded: JIT warm-up and lazy allocations. */
   warmupEvents: 2_000,
-  /** Idle connections per memory sample. */
-  idleConnections: numberFromEnv('BENCH_IDLE', 1_000),
+  /** Idle connections per memory sample: each count is measured in its own fresh relay process. */
+  idleConnections: listFromEnv('BENCH_IDLE', [1_000, 10_000]),
+  /** Rounds per memory sample; counts above 1,000 take one round (10,000 connections take a while to open). */
   memoryRounds: numberFromEnv('BENCH_MEMORY_ROUNDS', 2),
+  largeMemoryRounds: numberFromEnv('BENCH_LARGE_MEMORY_ROUNDS', 1),
+  /**
+   * Idle CPU is read at the largest idle count, over this window: plain Socket.IO's default heartbeat interval
+   * (25 s), so every connection pings at least once inside it.
+   */
+  idleCpuSeconds: numberFromEnv('BENCH_IDLE_CPU_SECONDS', 25),
   /** Connections opened at once while filling a relay. */
   connectBatch: 100,
   connectTimeoutMs: 10_000,
-  /** The whole bench is killed past this. */
-  deadlineMs: 5 * 60_000,
+  /** One runtime's run is killed past this. */
+  deadlineMs: 12 * 60_000,
 } as const

@@ -7,6 +7,8 @@ export interface MemoryResult {
   connections: number
   heapBytesPerConnection: number
   rssBytesPerConnection: number
+  /** Server CPU while the connections sat idle (heartbeats only), as a share of one core; absent if not measured. */
+  idleCpuShare?: number
 }
 
 const ignore = () => {}
@@ -26,10 +28,26 @@ async function waitForConnections(server: ServerProcess, target: number): Promis
 }
 
 /**
+ * Server CPU over `ms` of silence, as a share of one core. The window should span at least one heartbeat interval:
+ * the connections were opened over several seconds, so their pings are spread across it.
+ */
+async function idleCpu(server: ServerProcess, ms: number): Promise<number> {
+  const start = await server.stats()
+  const startedAt = performance.now()
+  await sleep(ms)
+  const end = await server.stats()
+  return (end.cpuMicros - start.cpuMicros) / 1000 / (performance.now() - startedAt)
+}
+
+/**
  * Heap and RSS of a fresh relay process holding `count` idle connections, each in a room of 3, minus its baseline,
  * per connection. A fresh process each time: RSS rarely shrinks, so a used process would understate it.
  */
-export async function measureIdleMemory(kind: RelayKind, count: number): Promise<MemoryResult> {
+export async function measureIdleMemory(
+  kind: RelayKind,
+  count: number,
+  options: { idleCpuMs?: number } = {},
+): Promise<MemoryResult> {
   const server = await startServer(kind)
   try {
     const warm = await connectMany(kind, server.url, WARMUP_CONNECTIONS, ignore)
@@ -42,11 +60,13 @@ export async function measureIdleMemory(kind: RelayKind, count: number): Promise
     await Promise.all(clients.map((client, i) => client.join(`idle-${Math.floor(i / 3)}`)))
     await waitForConnections(server, count)
     const after = await server.stats({ gc: true })
+    const idleCpuShare = options.idleCpuMs ? await idleCpu(server, options.idleCpuMs) : undefined
     for (const client of clients) client.close()
     return {
       connections: count,
       heapBytesPerConnection: (after.heapUsed - before.heapUsed) / count,
       rssBytesPerConnection: (after.rss - before.rss) / count,
+      ...(idleCpuShare === undefined ? {} : { idleCpuShare }),
     }
   } finally {
     await server.stop()

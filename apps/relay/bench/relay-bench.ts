@@ -1,171 +1,74 @@
 /**
- * `pnpm bench`: keyroom's relay beside the plain Socket.IO relay it grew from and a bare `ws` relay, doing the same
- * job in one interleaved run. See README.md for what is measured and how to read it.
+ * `pnpm bench`: runs run-runtime.ts (keyroom's relay beside plain Socket.IO and raw ws, interleaved) once on each
+ * Node in BENCH_NODES, then prints the goal ratios of every runtime side by side and writes one JSON with all of
+ * them. See README.md for what is measured and how to read it.
  */
-import { DEFAULT_CONFIG } from '../src/index.js'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { removeTranspiledRelay, transpileRelay } from './build-relay.js'
-import { BENCH, RAISED_LIMITS } from './config.js'
-import { type Fleet, type LoadResult, openFleet, runLoad } from './load.js'
-import { type MemoryResult, measureIdleMemory } from './memory.js'
-import { PAYLOAD_JSON_BYTES } from './payload.js'
-import { fixed, machine, writeJson } from './report.js'
-import { killAllServers, RELAY_KINDS, type RelayKind, startServer } from './server-process.js'
-import {
-  loadTable,
-  memoryTable,
-  summarizeLoad,
-  summarizeMemory,
-  VARIANT_LABELS,
-  type VariantId,
-} from './summary.js'
+import { BENCH } from './config.js'
+import { writeJson } from './report.js'
+import { type Runtime, resolveRuntime } from './runtimes.js'
+import { goalTable, type RuntimeResult } from './summary.js'
 
-const VARIANTS: { id: VariantId; kind: RelayKind; ack: boolean }[] = [
-  { id: 'ours', kind: 'ours', ack: false },
-  { id: 'ours-ack', kind: 'ours', ack: true },
-  { id: 'socketio', kind: 'socketio', ack: false },
-  { id: 'ws', kind: 'ws', ack: false },
-]
-
-/** Round r starts at the r-th item, so no relay always runs first or right after another. */
-const rotate = <T>(items: readonly T[], r: number): T[] =>
-  items.map((_, i) => items[(i + r) % items.length] as T)
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url))
+const RUN_FILE = fileURLToPath(new URL('run-runtime.ts', import.meta.url))
+/** A runtime's run ends itself at BENCH.deadlineMs; this catches one that cannot. */
+const KILL_AFTER_MS = BENCH.deadlineMs + 30_000
 
 const log = (line = '') => process.stdout.write(`${line}\n`)
 
-const deadline = setTimeout(() => {
-  log(`bench: still running after ${BENCH.deadlineMs / 1000} s; giving up`)
-  killAllServers()
-  process.exit(1)
-}, BENCH.deadlineMs)
-
-async function loadRounds() {
-  const servers = await Promise.all(RELAY_KINDS.map(startServer))
-  const fleets = new Map<RelayKind, Fleet>()
-  try {
-    for (const server of servers) fleets.set(server.kind, await openFleet(server))
-    const fleetOf = (kind: RelayKind) => fleets.get(kind) as Fleet
-    for (const variant of VARIANTS) {
-      await runLoad(fleetOf(variant.kind), {
-        rate: 1_000,
-        seconds: BENCH.warmupEvents / 1_000,
-        ack: variant.ack,
-      })
-    }
-    const results = BENCH.rates.map(
-      () => ({ ours: [], 'ours-ack': [], socketio: [], ws: [] }) as Record<VariantId, LoadResult[]>,
-    )
-    for (let round = 0; round < BENCH.rounds; round++) {
-      for (const [i, rate] of BENCH.rates.entries()) {
-        const line: string[] = []
-        for (const variant of rotate(VARIANTS, round)) {
-          const result = await runLoad(fleetOf(variant.kind), {
-            rate,
-            seconds: BENCH.seconds,
-            ack: variant.ack,
-          })
-          results[i]?.[variant.id].push(result)
-          line.push(
-            `${variant.id} ${fixed(result.serverMicrosPerEvent, 0)} us/ev p95 ${fixed(result.latency.p95, 1)} ms`,
-          )
-        }
-        log(`  round ${round + 1}, ${rate}/s: ${line.join(' | ')}`)
-      }
-    }
-    return results
-  } finally {
-    for (const fleet of fleets.values()) fleet.close()
-    await Promise.all(servers.map((server) => server.stop()))
-  }
-}
-
-async function memoryRounds() {
-  const results: Record<RelayKind, MemoryResult[]> = { ours: [], socketio: [], ws: [] }
-  for (let round = 0; round < BENCH.memoryRounds; round++) {
-    const line: string[] = []
-    for (const kind of rotate(RELAY_KINDS, round)) {
-      const result = await measureIdleMemory(kind, BENCH.idleConnections)
-      results[kind].push(result)
-      line.push(`${kind} ${fixed(result.heapBytesPerConnection / 1024)} KB heap`)
-    }
-    log(`  memory round ${round + 1}: ${line.join(' | ')}`)
-  }
-  return results
-}
-
-async function measure() {
-  // Ours as production runs it: under tsx, keepNames would add heap per connection (see build-relay.ts).
-  process.env.BENCH_RELAY_ENTRY = transpileRelay().href
-  try {
-    return { load: await loadRounds(), memory: await memoryRounds() }
-  } finally {
-    removeTranspiledRelay()
-  }
+function runOn(runtime: Runtime, relayEntry: string, resultFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(runtime.execPath, ['--conditions=@keyroom/source', '--import', 'tsx', RUN_FILE], {
+      cwd: PACKAGE_DIR,
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_RELAY_ENTRY: relayEntry, BENCH_RESULT_FILE: resultFile },
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS)
+    child.once('error', reject)
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) resolve()
+      else reject(new Error(`the run on Node ${runtime.version} ended with ${signal ?? `exit code ${code}`}`))
+    })
+  })
 }
 
 async function main() {
-  const startedAt = Date.now()
-  const host = machine()
-  const perRoom = 1 + BENCH.receiversPerRoom
-  log(
-    `keyroom relay bench: ${host.cpuModel}, ${host.cores} cores, Node ${host.node}, load ${host.loadAverage.join(' ')}`,
-  )
-  log(
-    `${BENCH.rooms} rooms of 1 sender + ${BENCH.receiversPerRoom} receivers per relay (${BENCH.rooms * perRoom} connections);`,
-  )
-  log(`payload {v, nonce, ciphertext} like a sealed key event, ${PAYLOAD_JSON_BYTES} bytes of JSON.`)
-  log(
-    `ours runs with its limits raised so they do not refuse the load: eventsPerSecond ${RAISED_LIMITS.eventsPerSecond} ` +
-      `(default ${DEFAULT_CONFIG.eventsPerSecond}), eventBurst ${RAISED_LIMITS.eventBurst} (default ${DEFAULT_CONFIG.eventBurst}), ` +
-      `maxConnectionsPerIp ${RAISED_LIMITS.maxConnectionsPerIp} (default ${DEFAULT_CONFIG.maxConnectionsPerIp}).`,
-  )
-  log('ours runs from its src transpiled to plain JavaScript (as `tsc` builds dist), not under tsx.')
-  log(`Each relay in its own process; clients in this one. ${BENCH.rounds} interleaved rounds:`)
-  const { load, memory } = await measure()
-
-  const loadSummaries = BENCH.rates.map((rate, i) => ({
-    rate,
-    ...summarizeLoad(load[i] as Record<VariantId, LoadResult[]>),
-    rounds: load[i],
-  }))
-  const memorySummary = summarizeMemory(memory)
-  log()
-  for (const summary of loadSummaries) {
-    log(
-      `Offered ${summary.rate} events/s for ${BENCH.seconds} s (${summary.rate * BENCH.receiversPerRoom} deliveries/s); ` +
-        `median of ${BENCH.rounds} rounds, ratios are medians of per-round ratios:`,
-    )
-    log(loadTable(summary))
-    log()
+  const startedAt = new Date()
+  const runtimes = BENCH.nodes.map(resolveRuntime)
+  const scratch = mkdtempSync(join(tmpdir(), 'keyroom-bench-'))
+  // Ours as production runs it: under tsx, keepNames would add heap per connection (see build-relay.ts).
+  const relayEntry = transpileRelay().href
+  const runs: RuntimeResult[] = []
+  try {
+    for (const runtime of runtimes) {
+      log(`\n=== Node ${runtime.version} (${runtime.execPath})`)
+      const file = join(scratch, `${runtime.name}.json`)
+      await runOn(runtime, relayEntry, file)
+      runs.push(JSON.parse(readFileSync(file, 'utf8')) as RuntimeResult)
+    }
+  } finally {
+    removeTranspiledRelay()
+    rmSync(scratch, { recursive: true, force: true })
   }
-  log(
-    `Idle memory, ${BENCH.idleConnections} connections in rooms of 3, fresh process, median of ${BENCH.memoryRounds}:`,
-  )
-  log(memoryTable(memorySummary))
 
-  const finishedAt = Date.now()
-  const date = new Date(startedAt).toISOString().slice(0, 10)
-  const file = new URL(`results/${process.env.BENCH_OUT ?? `${date}.json`}`, import.meta.url)
-  writeJson(file, {
-    date: new Date(startedAt).toISOString(),
-    durationSeconds: Math.round((finishedAt - startedAt) / 1000),
-    machine: { ...host, loadAverageAtEnd: machine().loadAverage },
-    settings: { ...BENCH, payloadJsonBytes: PAYLOAD_JSON_BYTES, oursRaisedLimits: RAISED_LIMITS },
-    variants: VARIANT_LABELS,
-    load: loadSummaries,
-    memory: { ...memorySummary, rounds: memory },
-  })
-  log()
-  log(`${Math.round((finishedAt - startedAt) / 1000)} s; results in ${file.pathname}`)
+  log('\nGoals, ours / plain Socket.IO (medians of per-round ratios; see README.md):')
+  log(goalTable(runs))
+  const date = startedAt.toISOString().slice(0, 10)
+  const out = new URL(`results/${process.env.BENCH_OUT ?? `${date}.json`}`, import.meta.url)
+  writeJson(out, { date: startedAt.toISOString(), runs })
+  log(`\nresults in ${fileURLToPath(out)}`)
 }
 
 main().then(
-  () => {
-    clearTimeout(deadline)
-    process.exit(0)
-  },
+  () => process.exit(0),
   (error: Error) => {
-    log(`bench failed: ${error.stack ?? error.message}`)
-    killAllServers()
+    log(`bench failed: ${error.message}`)
     process.exit(1)
   },
 )

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
 
@@ -46,7 +48,7 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
 
-export function writeJson(url: URL, value: unknown): void {
-  mkdirSync(new URL('.', url), { recursive: true })
-  writeFileSync(url, `${JSON.stringify(value, null, 2)}\n`)
+export function writeJson(path: string | URL, value: unknown): void {
+  mkdirSync(dirname(path instanceof URL ? fileURLToPath(path) : path), { recursive: true })
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`)
 }

@@ -26,6 +26,8 @@ type LoadMetric = keyof typeof LOAD_METRICS
 type Numbers<K extends string> = Record<K, number>
 
 const LOAD_RATIOS: [string, VariantId, VariantId][] = [
+  // The goal: what every keypad pays (acks on) against the plain relay doing less (no acks).
+  ['ours acks on / plain Socket.IO', 'ours-ack', 'socketio'],
   ['ours / plain Socket.IO', 'ours', 'socketio'],
   ['ours / raw ws', 'ours', 'ws'],
   ['ours acks on / off', 'ours-ack', 'ours'],
@@ -95,6 +97,7 @@ export function loadTable(summary: ReturnType<typeof summarizeLoad>): string {
 const MEMORY_METRICS = {
   heapBytesPerConnection: (r: MemoryResult) => r.heapBytesPerConnection,
   rssBytesPerConnection: (r: MemoryResult) => r.rssBytesPerConnection,
+  idleCpuShare: (r: MemoryResult) => r.idleCpuShare ?? Number.NaN,
 } as const
 type MemoryMetric = keyof typeof MEMORY_METRICS
 
@@ -116,19 +119,72 @@ export function summarizeMemory(results: Record<'ours' | 'socketio' | 'ws', Memo
 
 export function memoryTable(summary: ReturnType<typeof summarizeMemory>): string {
   const kb = (bytes: number) => fixed(bytes / 1024, 1)
+  const share = (value: number) => (Number.isFinite(value) ? `${fixed(value * 100, 2)}%` : '-')
   return table(
-    ['', 'heap KB/conn', 'RSS KB/conn'],
+    ['', 'heap KB/conn', 'RSS KB/conn', 'idle CPU, share of a core'],
     [
       ...Object.entries(summary.medians).map(([kind, m]) => [
         VARIANT_LABELS[kind as VariantId],
         kb(m.heapBytesPerConnection),
         kb(m.rssBytesPerConnection),
+        share(m.idleCpuShare),
       ]),
       ...Object.entries(summary.ratios).map(([name, m]) => [
         name,
         times(m.heapBytesPerConnection),
         times(m.rssBytesPerConnection),
+        times(m.idleCpuShare),
       ]),
     ],
   )
+}
+
+/** One runtime's results as run-runtime.ts writes them. */
+export interface RuntimeResult {
+  machine: { node: string; cpuModel: string; cores: number; loadAverage: number[] }
+  load: (ReturnType<typeof summarizeLoad> & { rate: number })[]
+  memory: (ReturnType<typeof summarizeMemory> & { connections: number })[]
+}
+
+const PLAIN = 'ours / plain Socket.IO'
+
+/** The issue's goals, one row per runtime: every figure is ours / plain Socket.IO, the goal in the header. */
+export function goalTable(runs: readonly RuntimeResult[]): string {
+  const rates = runs[0]?.load.map((l) => l.rate) ?? []
+  const counts = runs[0]?.memory.map((m) => m.connections) ?? []
+  const largest = Math.max(...counts)
+  const percent = (share: number | undefined) =>
+    share !== undefined && Number.isFinite(share) ? `${fixed(share * 100, 2)}%` : '-'
+  const header = [
+    'Node',
+    ...rates.map((rate) => `CPU/ev acks on @${rate}/s (<=0.80)`),
+    ...counts.flatMap((count) => [`heap/conn @${count} (<=0.75)`, `RSS/conn @${count} (<=0.75)`]),
+    `idle CPU @${largest} (<=1.00)`,
+    ...rates.map((rate) => `p99 acks on @${rate}/s (<=1.00)`),
+    'delivered',
+  ]
+  const rows = runs.map((run) => {
+    const load = (rate: number) => run.load.find((l) => l.rate === rate)
+    const memory = (count: number) => run.memory.find((m) => m.connections === count)
+    const idle = memory(largest)
+    const delivered = Math.min(
+      ...run.load.flatMap((l) => Object.values(l.medians).map((m) => m.deliveredShare)),
+    )
+    return [
+      run.machine.node,
+      ...rates.map((rate) =>
+        times(load(rate)?.ratios['ours acks on / plain Socket.IO']?.serverMicrosPerEvent ?? Number.NaN),
+      ),
+      ...counts.flatMap((count) => [
+        times(memory(count)?.ratios[PLAIN].heapBytesPerConnection ?? Number.NaN),
+        times(memory(count)?.ratios[PLAIN].rssBytesPerConnection ?? Number.NaN),
+      ]),
+      `${times(idle?.ratios[PLAIN].idleCpuShare ?? Number.NaN)} (${percent(idle?.medians.ours.idleCpuShare)} vs ${percent(idle?.medians.socketio.idleCpuShare)})`,
+      ...rates.map((rate) =>
+        times(load(rate)?.ratios['ours acks on / plain Socket.IO']?.p99Ms ?? Number.NaN),
+      ),
+      `${fixed(delivered * 100, 1)}%`,
+    ]
+  })
+  return table(header, rows)
 }

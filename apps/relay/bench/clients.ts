@@ -105,3 +105,14 @@ export async function connectMany(
   }
   return clients
 }
+
+/** Joins every client to `roomOf(index)`, `BENCH.connectBatch` at a time, so 10,000 joins do not all wait at once. */
+export async function joinAll(
+  clients: readonly RelayClient[],
+  roomOf: (index: number) => string,
+): Promise<void> {
+  for (let start = 0; start < clients.length; start += BENCH.connectBatch) {
+    const batch = clients.slice(start, start + BENCH.connectBatch)
+    await Promise.all(batch.map((client, i) => client.join(roomOf(start + i))))
+  }
+}

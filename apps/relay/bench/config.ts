@@ -42,11 +42,6 @@ export const BENCH = {
   /** Rounds per memory sample; counts above 1,000 take one round (10,000 connections take a while to open). */
   memoryRounds: numberFromEnv('BENCH_MEMORY_ROUNDS', 2),
   largeMemoryRounds: numberFromEnv('BENCH_LARGE_MEMORY_ROUNDS', 1),
-  /**
-   * Idle CPU is read at the largest idle count, over this window: plain Socket.IO's default heartbeat interval
-   * (25 s), so every connection pings at least once inside it.
-   */
-  idleCpuSeconds: numberFromEnv('BENCH_IDLE_CPU_SECONDS', 25),
   /** Connections opened at once while filling a relay. */
   connectBatch: 100,
   connectTimeoutMs: 10_000,

@@ -77,6 +77,8 @@ export interface LoadResult {
   latency: LatencySummary
   /** Server CPU (user + system) per inbound event, microseconds. */
   serverMicrosPerEvent: number
+  /** The kernel's part of it (system time): what no JavaScript change can remove. */
+  serverSystemMicrosPerEvent: number
   /** CPU of the bench process (all clients) per inbound event, microseconds: context, not the relay's cost. */
   clientMicrosPerEvent: number
   acked: number
@@ -133,6 +135,7 @@ export async function runLoad(
     deliveredPerSecond: activeSeconds > 0 ? recorder.delivered / activeSeconds : 0,
     latency: summarizeLatency(recorder.latencies, recorder.delivered),
     serverMicrosPerEvent: (serverAfter.cpuMicros - serverBefore.cpuMicros) / sent,
+    serverSystemMicrosPerEvent: (serverAfter.systemMicros - serverBefore.systemMicros) / sent,
     clientMicrosPerEvent: (client.user + client.system) / sent,
     acked: recorder.acked,
     refused: recorder.refused,

@@ -1,4 +1,4 @@
-import { connectMany } from './clients.js'
+import { connectMany, joinAll } from './clients.js'
 import { BENCH } from './config.js'
 import { type RelayKind, type ServerProcess, startServer } from './server-process.js'
 import { sleep } from './wait.js'
@@ -28,8 +28,8 @@ async function waitForConnections(server: ServerProcess, target: number): Promis
 }
 
 /**
- * Server CPU over `ms` of silence, as a share of one core. The window should span at least one heartbeat interval:
- * the connections were opened over several seconds, so their pings are spread across it.
+ * Server CPU over `ms` of silence, as a share of one core. `ms` is the server's own heartbeat interval: a window of
+ * exactly one interval holds exactly one ping per connection, however their opening times fall.
  */
 async function idleCpu(server: ServerProcess, ms: number): Promise<number> {
   const start = await server.stats()
@@ -46,21 +46,22 @@ async function idleCpu(server: ServerProcess, ms: number): Promise<number> {
 export async function measureIdleMemory(
   kind: RelayKind,
   count: number,
-  options: { idleCpuMs?: number } = {},
+  options: { idleCpu?: boolean } = {},
 ): Promise<MemoryResult> {
   const server = await startServer(kind)
   try {
     const warm = await connectMany(kind, server.url, WARMUP_CONNECTIONS, ignore)
-    await Promise.all(warm.map((client, i) => client.join(`warm-${Math.floor(i / 3)}`)))
+    await joinAll(warm, (i) => `warm-${Math.floor(i / 3)}`)
     for (const client of warm) client.close()
     await waitForConnections(server, 0)
 
     const before = await server.stats({ gc: true })
     const clients = await connectMany(kind, server.url, count, ignore)
-    await Promise.all(clients.map((client, i) => client.join(`idle-${Math.floor(i / 3)}`)))
+    await joinAll(clients, (i) => `idle-${Math.floor(i / 3)}`)
     await waitForConnections(server, count)
     const after = await server.stats({ gc: true })
-    const idleCpuShare = options.idleCpuMs ? await idleCpu(server, options.idleCpuMs) : undefined
+    const idleCpuShare =
+      options.idleCpu && server.heartbeatMs ? await idleCpu(server, server.heartbeatMs) : undefined
     for (const client of clients) client.close()
     return {
       connections: count,

@@ -24,6 +24,7 @@ const VARIANTS: { id: VariantId; kind: RelayKind; ack: boolean }[] = [
   { id: 'ours-ack', kind: 'ours', ack: true },
   { id: 'socketio', kind: 'socketio', ack: false },
   { id: 'ws', kind: 'ws', ack: false },
+  { id: 'lean-ack', kind: 'lean', ack: true },
 ]
 
 /** Round r starts at the r-th item, so no relay always runs first or right after another. */
@@ -52,7 +53,11 @@ async function loadRounds() {
       })
     }
     const results = BENCH.rates.map(
-      () => ({ ours: [], 'ours-ack': [], socketio: [], ws: [] }) as Record<VariantId, LoadResult[]>,
+      () =>
+        ({ ours: [], 'ours-ack': [], socketio: [], ws: [], 'lean-ack': [] }) as Record<
+          VariantId,
+          LoadResult[]
+        >,
     )
     for (let round = 0; round < BENCH.rounds; round++) {
       for (const [i, rate] of BENCH.rates.entries()) {
@@ -90,7 +95,7 @@ async function memoryRounds(count: number) {
     const line: string[] = []
     for (const kind of rotate(RELAY_KINDS, round)) {
       const result = await measureIdleMemory(kind, count, {
-        ...(count === largest ? { idleCpuMs: BENCH.idleCpuSeconds * 1000 } : {}),
+        idleCpu: count === largest,
       })
       results[kind].push(result)
       const cpu =

@@ -2,14 +2,15 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { ChildMessage, ParentRequest, ServerStats } from './servers/harness.js'
 
-export type RelayKind = 'ours' | 'socketio' | 'ws'
+export type RelayKind = 'ours' | 'socketio' | 'ws' | 'lean'
 
-export const RELAY_KINDS: readonly RelayKind[] = ['ours', 'socketio', 'ws']
+export const RELAY_KINDS: readonly RelayKind[] = ['ours', 'socketio', 'ws', 'lean']
 
 const SERVER_FILES: Record<RelayKind, string> = {
   ours: 'servers/ours.ts',
   socketio: 'servers/socketio.ts',
   ws: 'servers/raw-ws.ts',
+  lean: 'servers/lean-wire.ts',
 }
 
 const START_TIMEOUT_MS = 30_000
@@ -19,6 +20,8 @@ const REQUEST_TIMEOUT_MS = 10_000
 export interface ServerProcess {
   kind: RelayKind
   url: string
+  /** How often the server pings an idle connection; undefined when it does not. */
+  heartbeatMs: number | undefined
   /** Readings from inside the server; `gc` collects garbage first (for memory). */
   stats(options?: { gc?: boolean }): Promise<ServerStats>
   stop(): Promise<void>
@@ -46,10 +49,10 @@ export async function startServer(kind: RelayKind): Promise<ServerProcess> {
   running.add(child)
   child.once('exit', () => running.delete(child))
 
-  const port = await withTimeout(
-    new Promise<number>((resolve, reject) => {
+  const { port, heartbeatMs } = await withTimeout(
+    new Promise<{ port: number; heartbeatMs: number | undefined }>((resolve, reject) => {
       child.on('message', (message: ChildMessage) => {
-        if (message.type === 'ready') resolve(message.port)
+        if (message.type === 'ready') resolve(message)
         if (message.type === 'failed') reject(new Error(`${kind} server failed to start: ${message.message}`))
       })
       child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code} before it listened`)))
@@ -70,6 +73,7 @@ export async function startServer(kind: RelayKind): Promise<ServerProcess> {
   return {
     kind,
     url: `http://127.0.0.1:${port}`,
+    heartbeatMs,
     stats: ({ gc = false } = {}) => {
       const id = nextId++
       const answer = new Promise<ServerStats>((resolve) => pending.set(id, resolve))

@@ -1,15 +1,24 @@
 import type { LoadResult } from './load.js'
 import type { MemoryResult } from './memory.js'
 import { fixed, table, times } from './report.js'
+import type { RelayKind } from './server-process.js'
 import { median, pairedRatio } from './stats.js'
 
-export type VariantId = 'ours' | 'ours-ack' | 'socketio' | 'ws'
+export type VariantId = 'ours' | 'ours-ack' | 'socketio' | 'ws' | 'lean-ack'
 
 export const VARIANT_LABELS: Record<VariantId, string> = {
   ours: 'ours (keyroom relay)',
   'ours-ack': 'ours, acks on',
   socketio: 'plain Socket.IO',
   ws: 'raw ws',
+  'lean-ack': 'lean wire, acks on',
+}
+/** Memory is measured per relay, not per variant: the lean prototype's row has no acks to speak of. */
+const KIND_LABELS: Record<RelayKind, string> = {
+  ours: VARIANT_LABELS.ours,
+  socketio: VARIANT_LABELS.socketio,
+  ws: VARIANT_LABELS.ws,
+  lean: 'lean wire (prototype)',
 }
 
 /** The load numbers compared: medians per relay and ratios between relays. */
@@ -20,6 +29,7 @@ const LOAD_METRICS = {
   p95Ms: (r: LoadResult) => r.latency.p95,
   p99Ms: (r: LoadResult) => r.latency.p99,
   serverMicrosPerEvent: (r: LoadResult) => r.serverMicrosPerEvent,
+  serverSystemMicrosPerEvent: (r: LoadResult) => r.serverSystemMicrosPerEvent,
   clientMicrosPerEvent: (r: LoadResult) => r.clientMicrosPerEvent,
 } as const
 type LoadMetric = keyof typeof LOAD_METRICS
@@ -31,6 +41,7 @@ const LOAD_RATIOS: [string, VariantId, VariantId][] = [
   ['ours / plain Socket.IO', 'ours', 'socketio'],
   ['ours / raw ws', 'ours', 'ws'],
   ['ours acks on / off', 'ours-ack', 'ours'],
+  ['lean wire acks on / plain Socket.IO', 'lean-ack', 'socketio'],
 ]
 
 function mapMetrics<K extends string, T>(
@@ -68,6 +79,7 @@ export function loadTable(summary: ReturnType<typeof summarizeLoad>): string {
     'p95 ms',
     'p99 ms',
     'server us/ev',
+    'of it kernel',
     'clients us/ev',
   ]
   const row = (m: Numbers<LoadMetric>) => [
@@ -77,6 +89,7 @@ export function loadTable(summary: ReturnType<typeof summarizeLoad>): string {
     fixed(m.p95Ms, 2),
     fixed(m.p99Ms, 2),
     fixed(m.serverMicrosPerEvent, 0),
+    fixed(m.serverSystemMicrosPerEvent, 0),
     fixed(m.clientMicrosPerEvent, 0),
   ]
   const ratioRow = (m: Numbers<LoadMetric>) => [
@@ -86,6 +99,7 @@ export function loadTable(summary: ReturnType<typeof summarizeLoad>): string {
     times(m.p95Ms),
     times(m.p99Ms),
     times(m.serverMicrosPerEvent),
+    times(m.serverSystemMicrosPerEvent),
     times(m.clientMicrosPerEvent),
   ]
   return table(header, [
@@ -101,18 +115,21 @@ const MEMORY_METRICS = {
 } as const
 type MemoryMetric = keyof typeof MEMORY_METRICS
 
-export function summarizeMemory(results: Record<'ours' | 'socketio' | 'ws', MemoryResult[]>) {
+export function summarizeMemory(results: Record<RelayKind, MemoryResult[]>) {
   const medians = Object.fromEntries(
     Object.entries<MemoryResult[]>(results).map(([kind, rounds]) => [
       kind,
       mapMetrics(MEMORY_METRICS, (f) => median(rounds.map(f))),
     ]),
-  ) as Record<'ours' | 'socketio' | 'ws', Numbers<MemoryMetric>>
+  ) as Record<RelayKind, Numbers<MemoryMetric>>
   const ratios = {
     'ours / plain Socket.IO': mapMetrics(MEMORY_METRICS, (f) =>
       pairedRatio(results.ours.map(f), results.socketio.map(f)),
     ),
     'ours / raw ws': mapMetrics(MEMORY_METRICS, (f) => pairedRatio(results.ours.map(f), results.ws.map(f))),
+    'lean wire / plain Socket.IO': mapMetrics(MEMORY_METRICS, (f) =>
+      pairedRatio(results.lean.map(f), results.socketio.map(f)),
+    ),
   }
   return { medians, ratios }
 }
@@ -124,7 +141,7 @@ export function memoryTable(summary: ReturnType<typeof summarizeMemory>): string
     ['', 'heap KB/conn', 'RSS KB/conn', 'idle CPU, share of a core'],
     [
       ...Object.entries(summary.medians).map(([kind, m]) => [
-        VARIANT_LABELS[kind as VariantId],
+        KIND_LABELS[kind as RelayKind],
         kb(m.heapBytesPerConnection),
         kb(m.rssBytesPerConnection),
         share(m.idleCpuShare),
@@ -146,9 +163,18 @@ export interface RuntimeResult {
   memory: (ReturnType<typeof summarizeMemory> & { connections: number })[]
 }
 
-const PLAIN = 'ours / plain Socket.IO'
+/** Whose goal row: keyroom's relay, or the lean wire prototype (the measured next step). */
+const SUBJECTS = [
+  { label: 'ours', kind: 'ours', load: 'ours acks on / plain Socket.IO', memory: 'ours / plain Socket.IO' },
+  {
+    label: 'lean wire',
+    kind: 'lean',
+    load: 'lean wire acks on / plain Socket.IO',
+    memory: 'lean wire / plain Socket.IO',
+  },
+] as const
 
-/** The issue's goals, one row per runtime: every figure is ours / plain Socket.IO, the goal in the header. */
+/** The issue's goals, one row per runtime and relay: every figure is x / plain Socket.IO, the goal in the header. */
 export function goalTable(runs: readonly RuntimeResult[]): string {
   const rates = runs[0]?.load.map((l) => l.rate) ?? []
   const counts = runs[0]?.memory.map((m) => m.connections) ?? []
@@ -156,35 +182,32 @@ export function goalTable(runs: readonly RuntimeResult[]): string {
   const percent = (share: number | undefined) =>
     share !== undefined && Number.isFinite(share) ? `${fixed(share * 100, 2)}%` : '-'
   const header = [
-    'Node',
+    'Node, relay',
     ...rates.map((rate) => `CPU/ev acks on @${rate}/s (<=0.80)`),
     ...counts.flatMap((count) => [`heap/conn @${count} (<=0.75)`, `RSS/conn @${count} (<=0.75)`]),
     `idle CPU @${largest} (<=1.00)`,
     ...rates.map((rate) => `p99 acks on @${rate}/s (<=1.00)`),
     'delivered',
   ]
-  const rows = runs.map((run) => {
-    const load = (rate: number) => run.load.find((l) => l.rate === rate)
-    const memory = (count: number) => run.memory.find((m) => m.connections === count)
-    const idle = memory(largest)
-    const delivered = Math.min(
-      ...run.load.flatMap((l) => Object.values(l.medians).map((m) => m.deliveredShare)),
-    )
-    return [
-      run.machine.node,
-      ...rates.map((rate) =>
-        times(load(rate)?.ratios['ours acks on / plain Socket.IO']?.serverMicrosPerEvent ?? Number.NaN),
-      ),
-      ...counts.flatMap((count) => [
-        times(memory(count)?.ratios[PLAIN].heapBytesPerConnection ?? Number.NaN),
-        times(memory(count)?.ratios[PLAIN].rssBytesPerConnection ?? Number.NaN),
-      ]),
-      `${times(idle?.ratios[PLAIN].idleCpuShare ?? Number.NaN)} (${percent(idle?.medians.ours.idleCpuShare)} vs ${percent(idle?.medians.socketio.idleCpuShare)})`,
-      ...rates.map((rate) =>
-        times(load(rate)?.ratios['ours acks on / plain Socket.IO']?.p99Ms ?? Number.NaN),
-      ),
-      `${fixed(delivered * 100, 1)}%`,
-    ]
-  })
+  const rows = runs.flatMap((run) =>
+    SUBJECTS.map((subject) => {
+      const load = (rate: number) => run.load.find((l) => l.rate === rate)?.ratios[subject.load]
+      const memory = (count: number) => run.memory.find((m) => m.connections === count)
+      const idle = memory(largest)
+      const variant = subject.kind === 'ours' ? 'ours-ack' : 'lean-ack'
+      const delivered = Math.min(...run.load.map((l) => l.medians[variant].deliveredShare))
+      return [
+        `${run.machine.node}, ${subject.label}`,
+        ...rates.map((rate) => times(load(rate)?.serverMicrosPerEvent ?? Number.NaN)),
+        ...counts.flatMap((count) => [
+          times(memory(count)?.ratios[subject.memory]?.heapBytesPerConnection ?? Number.NaN),
+          times(memory(count)?.ratios[subject.memory]?.rssBytesPerConnection ?? Number.NaN),
+        ]),
+        `${times(idle?.ratios[subject.memory]?.idleCpuShare ?? Number.NaN)} (${percent(idle?.medians[subject.kind].idleCpuShare)} vs ${percent(idle?.medians.socketio.idleCpuShare)})`,
+        ...rates.map((rate) => times(load(rate)?.p99Ms ?? Number.NaN)),
+        `${fixed(delivered * 100, 1)}%`,
+      ]
+    }),
+  )
   return table(header, rows)
 }

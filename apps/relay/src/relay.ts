@@ -23,6 +23,14 @@ const HANDSHAKE_RESERVATION_MS = 30_000
 /** How long a member count may wait for the other relays before it falls back to this relay's own count. */
 const CLUSTER_COUNT_TIMEOUT_MS = 1_000
 
+/**
+ * Heartbeats: every connection pings once per interval, so the interval is what idle connections cost (10 s cost
+ * 2.5x the idle CPU of Socket.IO's default 25 s; see bench/README.md). 30 s + 10 s still notices a dead peer within
+ * 40 s, sooner than the default's 45 s; a key held by a vanished keypad is released by its 1.5 s lease, not by this.
+ */
+const PING_INTERVAL_MS = 30_000
+const PING_TIMEOUT_MS = 10_000
+
 /** Socket.IO frames carry some overhead around a payload; beyond this the transport drops the connection. */
 const FRAME_ALLOWANCE_BYTES = 16 * 1024
 
@@ -59,8 +67,11 @@ export function createRelay(options: RelayOptions = {}) {
     serveClient: false,
     // Payloads over the limit get a clear ack error; only far larger frames hit the transport's silent cut-off.
     maxHttpBufferSize: config.maxPayloadBytes * 4 + FRAME_ALLOWANCE_BYTES,
-    pingInterval: 10_000,
-    pingTimeout: 5_000,
+    pingInterval: PING_INTERVAL_MS,
+    pingTimeout: PING_TIMEOUT_MS,
+    // Sealed payloads are random bytes: compressing them costs CPU and memory per connection and saves nothing.
+    perMessageDeflate: false,
+    httpCompression: false,
     // For long-polling from other allowed origins; WebSocket is checked in allowRequest below.
     cors: { origin: (origin, done) => done(null, checkOrigin(origin).ok) },
     allowRequest: (req, done) => {

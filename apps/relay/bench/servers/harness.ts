@@ -7,6 +7,8 @@ export interface BenchServer {
   port: number
   /** Open client connections, as the server counts them. */
   connections(): number
+  /** How often the server pings each idle connection; undefined when it does not. */
+  heartbeatMs?: number | undefined
   close(): Promise<void>
 }
 
@@ -15,13 +17,15 @@ export type ParentRequest = { type: 'stats'; id: number; gc: boolean } | { type:
 export interface ServerStats {
   /** process.cpuUsage() user + system since the process started, in microseconds. */
   cpuMicros: number
+  /** The system (kernel) part of cpuMicros: socket reads and writes, epoll. */
+  systemMicros: number
   heapUsed: number
   rss: number
   connections: number
 }
 
 export type ChildMessage =
-  | { type: 'ready'; port: number }
+  | { type: 'ready'; port: number; heartbeatMs: number | undefined }
   | { type: 'stats'; id: number; stats: ServerStats }
   | { type: 'failed'; message: string }
 
@@ -57,13 +61,14 @@ export function serveBench(start: () => Promise<BenchServer>): void {
           id: request.id,
           stats: {
             cpuMicros: cpu.user + cpu.system,
+            systemMicros: cpu.system,
             heapUsed: memory.heapUsed,
             rss: memory.rss,
             connections: server.connections(),
           },
         })
       })
-      send({ type: 'ready', port: server.port })
+      send({ type: 'ready', port: server.port, heartbeatMs: server.heartbeatMs })
     },
     (error: Error) => {
       send({ type: 'failed', message: error.message })

@@ -14,5 +14,10 @@ serveBench(async () => {
     logLevel: 'silent',
     ...RAISED_LIMITS,
   })
-  return { port, connections: () => relay.io.engine.clientsCount, close }
+  return {
+    port,
+    connections: () => relay.io.engine.clientsCount,
+    heartbeatMs: relay.io.engine.opts.pingInterval,
+    close,
+  }
 })

@@ -21,6 +21,7 @@ serveBench(async () => {
   return {
     port: (http.address() as AddressInfo).port,
     connections: () => io.engine.clientsCount,
+    heartbeatMs: io.engine.opts.pingInterval,
     close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   }
 })

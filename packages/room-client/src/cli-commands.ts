@@ -1,8 +1,11 @@
 import {
+  ButtonPhase,
   type KeyAction,
   KeyPhase,
+  type PointerAction,
   parseChordText,
   parseKeyAction,
+  parsePointerAction,
   type Result,
   type Role,
 } from '@keyroom/key-events'
@@ -31,19 +34,55 @@ export async function roomNew(options: { relay: string; keypad?: string; qr: boo
   io.out(text)
 }
 
-/** Builds the one action `send` sends from its flags. */
-export function actionFromFlags(flags: {
+/** The flags `send` takes; exactly one of text, key, chord, move, click, scroll, button. */
+export interface SendFlags {
   text?: string
   key?: string
   phase?: string
   chord?: string
-}): Result<KeyAction> {
-  const given = [flags.text, flags.key, flags.chord].filter((f) => f !== undefined).length
-  if (given !== 1) {
-    return {
-      ok: false,
-      error: { code: 'usage', message: 'give exactly one of --text, --key, --chord', path: '' },
-    }
+  move?: string
+  click?: string
+  scroll?: string
+  button?: string
+}
+
+const usage = (message: string, path = ''): Result<never> => ({
+  ok: false,
+  error: { code: 'usage', message, path },
+})
+
+/** `<dx>,<dy>` as two integers (the schema checks the bounds). */
+function parsePair(flag: string, text: string): Result<{ dx: number; dy: number }> {
+  const match = /^\s*(-?\d+)\s*,\s*(-?\d+)\s*$/.exec(text)
+  if (!match)
+    return usage(`--${flag} takes <dx>,<dy> as two integers, e.g. --${flag} 40,-10 (got "${text}")`, flag)
+  return { ok: true, value: { dx: Number(match[1]), dy: Number(match[2]) } }
+}
+
+/** Builds the one action `send` sends from its flags. */
+export function actionFromFlags(flags: SendFlags): Result<KeyAction | PointerAction> {
+  const given = [
+    flags.text,
+    flags.key,
+    flags.chord,
+    flags.move,
+    flags.click,
+    flags.scroll,
+    flags.button,
+  ].filter((f) => f !== undefined).length
+  if (given !== 1)
+    return usage('give exactly one of --text, --key, --chord, --move, --click, --scroll, --button')
+  if (flags.move !== undefined || flags.scroll !== undefined) {
+    const type = flags.move !== undefined ? 'move' : 'scroll'
+    const pair = parsePair(type, flags.move ?? flags.scroll ?? '')
+    return pair.ok ? parsePointerAction({ type, ...pair.value }) : pair
+  }
+  if (flags.click !== undefined)
+    return parsePointerAction({ type: 'button', button: flags.click, phase: 'click' })
+  if (flags.button !== undefined) {
+    const phase = ButtonPhase.safeParse(flags.phase ?? 'click')
+    if (!phase.success) return usage('--phase for a --button must be down, up or click', 'phase')
+    return parsePointerAction({ type: 'button', button: flags.button, phase: phase.data })
   }
   if (flags.chord !== undefined) {
     const chord = parseChordText(flags.chord)
@@ -54,12 +93,7 @@ export function actionFromFlags(flags: {
   }
   if (flags.key !== undefined) {
     const phase = KeyPhase.safeParse(flags.phase ?? 'tap')
-    if (!phase.success) {
-      return {
-        ok: false,
-        error: { code: 'usage', message: '--phase must be down, up or tap', path: 'phase' },
-      }
-    }
+    if (!phase.success) return usage('--phase must be down, up or tap', 'phase')
     return parseKeyAction({ type: 'key', code: flags.key, phase: phase.data })
   }
   return parseKeyAction({ type: 'text', text: flags.text })
@@ -98,10 +132,7 @@ export async function openRoom(
   return room
 }
 
-export async function send(
-  options: { link: string; timeoutMs: number; text?: string; key?: string; phase?: string; chord?: string },
-  io: Output,
-) {
+export async function send(options: { link: string; timeoutMs: number } & SendFlags, io: Output) {
   const action = actionFromFlags(options)
   if (!action.ok) throw new CliError(action.error.message)
   const room = await openRoom(options.link, 'keypad', 'keyroom-cli', options.timeoutMs)

@@ -8,8 +8,14 @@ const HELP = `keyroom: try and script keyroom rooms
   keyroom send --link <link> --text "hello"                   type text
   keyroom send --link <link> --key KeyQ [--phase down|up|tap] press a key
   keyroom send --link <link> --chord Meta+KeyC                press a chord
+  keyroom send --link <link> --move <dx>,<dy>                 move the pointer by dx, dy points
+  keyroom send --link <link> --click left|right|middle        click a mouse button
+  keyroom send --link <link> --scroll <dx>,<dy>               scroll (pixels; positive dy scrolls down)
+  keyroom send --link <link> --button <name> --phase down|up  hold or release a mouse button (a held
+                                                              button is released after 1.5 s: nothing renews it)
   keyroom listen --link <link>                                print verified messages as JSON lines
 
+A value that starts with "-" needs "=": --move=-5,3.
 Options: --timeout <ms> to reach the relay (default 10000). Exit code 1 with the reason on a bad link or relay.`
 
 const io: Output = {
@@ -30,6 +36,10 @@ async function main(argv: string[]): Promise<void> {
       key: { type: 'string' },
       phase: { type: 'string' },
       chord: { type: 'string' },
+      move: { type: 'string' },
+      click: { type: 'string' },
+      scroll: { type: 'string' },
+      button: { type: 'string' },
       timeout: { type: 'string', default: '10000' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -59,6 +69,10 @@ async function main(argv: string[]): Promise<void> {
           ...opt('key', values.key),
           ...opt('phase', values.phase),
           ...opt('chord', values.chord),
+          ...opt('move', values.move),
+          ...opt('click', values.click),
+          ...opt('scroll', values.scroll),
+          ...opt('button', values.button),
         },
         io,
       )

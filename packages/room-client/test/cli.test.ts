@@ -39,6 +39,12 @@ describe('the keyroom command', () => {
       ['--text', 'hello'],
       ['--key', 'KeyQ', '--phase', 'down'],
       ['--chord', 'Meta+KeyC'],
+      ['--move', '40,-10'],
+      ['--move=-5,3'],
+      ['--click', 'right'],
+      ['--scroll', '0,120'],
+      ['--button', 'left', '--phase', 'down'],
+      ['--button', 'left', '--phase', 'up'],
     ]) {
       const result = await run('send', '--link', link, ...args)
       expect(result.stderr).toContain('sent')
@@ -49,9 +55,15 @@ describe('the keyroom command', () => {
         { type: 'text', text: 'hello' },
         { type: 'key', code: 'KeyQ', phase: 'down' },
         { type: 'chord', modifiers: ['MetaLeft'], code: 'KeyC' },
+        { type: 'move', dx: 40, dy: -10 },
+        { type: 'move', dx: -5, dy: 3 },
+        { type: 'button', button: 'right', phase: 'click' },
+        { type: 'scroll', dx: 0, dy: 120 },
+        { type: 'button', button: 'left', phase: 'down' },
+        { type: 'button', button: 'left', phase: 'up' },
       ]),
     )
-  })
+  }, 60_000)
 
   it('exits non-zero with the reason on a bad link, a bad key or an unreachable relay', async () => {
     const badLink = await run('send', '--link', 'https://x/#room=abc', '--text', 'hi')

@@ -36,4 +36,8 @@ export async function waitForPeer(room: RoomConnection, name: string): Promise<v
 }
 
 export const keyActions = (messages: VerifiedMessage[]) =>
-  messages.map((m) => m.body).filter((b) => ['key', 'chord', 'text', 'renew', 'release-all'].includes(b.type))
+  messages
+    .map((m) => m.body)
+    .filter((b) =>
+      ['key', 'chord', 'text', 'renew', 'release-all', 'move', 'scroll', 'button'].includes(b.type),
+    )

@@ -1,6 +1,6 @@
 import { type KeyAction, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
 import { describe, expect, it } from 'vitest'
-import { createManualTimers } from './fake-timers.js'
+import { createManualTimers } from '../test/fake-timers.js'
 import { createHoldKeys } from './hold-keys.js'
 
 function setup() {

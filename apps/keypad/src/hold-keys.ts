@@ -1,19 +1,12 @@
-import { type KeyAction, type KeyCode, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
+import type { KeyAction, KeyCode } from '@keyroom/key-events'
+import { createLeaseRenewer, type Timers } from '@keyroom/room-client'
 
-/** The timer functions hold-keys needs; injected so tests drive time by hand. */
-export interface Timers {
-  setInterval(callback: () => void, ms: number): unknown
-  clearInterval(handle: unknown): void
-}
-
-export const browserTimers: Timers = {
-  setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
-  clearInterval: (handle) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
-}
+/** The timers hold-keys needs; injected so tests drive time by hand. */
+export type IntervalTimers = Pick<Timers, 'setInterval' | 'clearInterval'>
 
 export interface HoldKeysOptions {
   send(action: KeyAction): void
-  timers: Timers
+  timers: IntervalTimers
   /** @default LEASE_RENEW_INTERVAL_MS */
   renewEveryMs?: number
 }
@@ -31,55 +24,35 @@ export interface HoldKeys {
 }
 
 /**
- * True hold: a key stays down while a finger is on it, and its lease on the receiver is renewed every
- * {@link LEASE_RENEW_INTERVAL_MS} so that a lost `up` releases it after HOLD_LEASE_MS at the latest.
+ * True hold: a key stays down while a finger is on it, and the room-client lease renewer renews its lease on the
+ * receiver, so that a lost `up` releases it after HOLD_LEASE_MS at the latest.
  */
 export function createHoldKeys(options: HoldKeysOptions): HoldKeys {
-  const { send, timers } = options
-  const every = options.renewEveryMs ?? LEASE_RENEW_INTERVAL_MS
-  const pointers = new Map<number, KeyCode>()
-  let timer: unknown
-  const heldCodes = (): KeyCode[] => [...new Set(pointers.values())]
-  const isHeld = (code: KeyCode) => [...pointers.values()].includes(code)
-
-  const stop = () => {
-    if (timer === undefined) return
-    timers.clearInterval(timer)
-    timer = undefined
-  }
-  const renew = () => {
-    const codes = heldCodes().slice(0, 16)
-    if (codes.length === 0) stop()
-    else send({ type: 'renew', codes })
-  }
+  const { send } = options
+  const renewer = createLeaseRenewer<KeyCode>({
+    renew: (codes) => send({ type: 'renew', codes }),
+    timers: options.timers,
+    ...(options.renewEveryMs ? { renewEveryMs: options.renewEveryMs } : {}),
+  })
 
   return {
     down(pointerId, code) {
       // A pointer id that is still down elsewhere (missed up): release that key first.
-      if (pointers.has(pointerId)) this.up(pointerId)
-      const already = isHeld(code)
-      pointers.set(pointerId, code)
-      if (!already) send({ type: 'key', code, phase: 'down' })
-      if (timer === undefined) timer = timers.setInterval(renew, every)
+      if (renewer.keyOf(pointerId) !== undefined) this.up(pointerId)
+      if (renewer.hold(pointerId, code)) send({ type: 'key', code, phase: 'down' })
     },
     up(pointerId) {
-      const code = pointers.get(pointerId)
-      if (code === undefined) return
-      pointers.delete(pointerId)
-      if (!isHeld(code)) send({ type: 'key', code, phase: 'up' })
-      if (pointers.size === 0) stop()
+      const code = renewer.release(pointerId)
+      if (code !== undefined) send({ type: 'key', code, phase: 'up' })
     },
     releaseHeld() {
-      const codes = heldCodes()
-      pointers.clear()
-      stop()
+      const codes = renewer.clear()
       for (const code of codes) send({ type: 'key', code, phase: 'up' })
       return codes
     },
     forget() {
-      pointers.clear()
-      stop()
+      renewer.clear()
     },
-    held: heldCodes,
+    held: () => renewer.held(),
   }
 }

@@ -1,5 +1,5 @@
 import type { KeyAction, KeyCode, Result } from '@keyroom/key-events'
-import { createHoldKeys, type Timers } from './hold-keys.js'
+import { createHoldKeys, type IntervalTimers } from './hold-keys.js'
 import { type KeyDef, modifierOf } from './layouts.js'
 import { chunkText, type Macro, macroActions } from './macros.js'
 import { consumeModifiers, type ModifierState, NO_MODIFIERS, tapModifier } from './modifiers.js'
@@ -7,7 +7,7 @@ import { consumeModifiers, type ModifierState, NO_MODIFIERS, tapModifier } from 
 export interface KeypadControllerOptions {
   /** Sends one action to the room, synchronously (ordering matters). */
   send(action: KeyAction): void
-  timers: Timers
+  timers: IntervalTimers
   now(): number
 }
 

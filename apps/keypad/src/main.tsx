@@ -1,9 +1,8 @@
-import { connectRoom } from '@keyroom/room-client'
+import { connectRoom, systemTimers } from '@keyroom/room-client'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app.js'
 import { browserFeedbackHost, createFeedback } from './feedback.js'
-import { browserTimers } from './hold-keys.js'
 import { createKeypadController } from './keypad-controller.js'
 import { loadMacros } from './macros.js'
 import { linkFromHash, loadRooms, rememberRoom, saveRooms, toRoomLink } from './pairing.js'
@@ -37,12 +36,12 @@ if (fromHash) history.replaceState(null, '', location.pathname + location.search
 const session = createSession({
   connect: connectRoom,
   name: settings.name,
-  setInterval: browserTimers.setInterval,
-  clearInterval: browserTimers.clearInterval,
+  setInterval: systemTimers.setInterval,
+  clearInterval: systemTimers.clearInterval,
 })
 const controller = createKeypadController({
   send: session.send,
-  timers: browserTimers,
+  timers: systemTimers,
   now: () => performance.now(),
 })
 const feedback = createFeedback(browserFeedbackHost(), settings.sound)

@@ -8,7 +8,7 @@ import {
   type SendResult,
 } from '@keyroom/room-client'
 import { describe, expect, it, vi } from 'vitest'
-import { createManualTimers } from './fake-timers.js'
+import { createManualTimers } from '../test/fake-timers.js'
 import { createSession, PING_EVERY_MS } from './session.js'
 
 /** A hand-written RoomConnection: records sends, lets the test emit events and answer pings. */

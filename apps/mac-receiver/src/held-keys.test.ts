@@ -1,7 +1,8 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { captureLogger } from '../test/capture-logger.js'
+import { createRecordingKeyboard } from '../test/recording-keyboard.js'
 import { createHeldKeys } from './held-keys.js'
-import { createRecordingKeyboard } from './recording-keyboard.js'
+import { createSerial } from './serial.js'
 
 const setup = (leaseMs = 60_000, failRelease: Parameters<typeof createRecordingKeyboard>[0] = {}) => {
   const keyboard = createRecordingKeyboard(failRelease)
@@ -26,19 +27,47 @@ describe('held keys', () => {
   })
 
   it('releases a key whose lease runs out, unless it was renewed', async () => {
+    vi.useFakeTimers()
+    onTestFinished(() => {
+      vi.useRealTimers()
+    })
     const { keyboard, held, lines } = setup(150)
     await held.down('phone-001', 'ShiftLeft')
     await held.down('phone-001', 'KeyA')
     const renewals = setInterval(() => held.renew('phone-001', ['KeyA', 'KeyZ']), 50)
-    await vi.waitFor(() => expect(keyboard.down.has('ShiftLeft')).toBe(false), { timeout: 2000 })
+    await vi.advanceTimersByTimeAsync(150)
+    expect(keyboard.down.has('ShiftLeft')).toBe(false)
     expect(keyboard.down.has('KeyA')).toBe(true)
     clearInterval(renewals)
-    await vi.waitFor(() => expect(keyboard.down.size).toBe(0), { timeout: 2000 })
+    await vi.advanceTimersByTimeAsync(150)
+    expect(keyboard.down.size).toBe(0)
     expect(keyboard.actions.filter((a) => a.action === 'down')).toHaveLength(2)
     expect(lines.filter((l) => l.reason === 'lease-expired').map((l) => l.code)).toEqual([
       'ShiftLeft',
       'KeyA',
     ])
+  })
+
+  it('a renewal queued before the expiry ran keeps the key down', async () => {
+    vi.useFakeTimers()
+    onTestFinished(() => {
+      vi.useRealTimers()
+    })
+    const keyboard = createRecordingKeyboard()
+    const serial = createSerial()
+    const held = createHeldKeys({ keyboard, logger: captureLogger().logger, leaseMs: 150, serial })
+    await held.down('phone-001', 'KeyA')
+    // A slow job holds the queue while the lease runs out; the renewal behind it arrives before the expiry runs.
+    let finish = () => {}
+    void serial.run(() => new Promise<void>((resolve) => (finish = resolve)))
+    await vi.advanceTimersByTimeAsync(100)
+    void serial.run(async () => held.renew('phone-001', ['KeyA']))
+    await vi.advanceTimersByTimeAsync(50)
+    finish()
+    await serial.idle()
+    expect(keyboard.down.has('KeyA')).toBe(true)
+    await vi.advanceTimersByTimeAsync(150)
+    expect(keyboard.down.has('KeyA')).toBe(false)
   })
 
   it('counts holders: the key goes up when the last sender lets go', async () => {

@@ -1,4 +1,5 @@
-import { HOLD_LEASE_MS, type KeyCode } from '@keyroom/key-events'
+import type { KeyCode } from '@keyroom/key-events'
+import { createLeaseTable, type Release, type Timers } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import type { Keyboard } from './keyboard.js'
 import { createSerial, type Serial } from './serial.js'
@@ -19,12 +20,13 @@ export interface HeldKeysOptions {
   leaseMs?: number
   /** Lease expiries run on this queue, so they never interleave with other keyboard calls. */
   serial?: Serial
+  /** @default systemTimers */
+  timers?: Timers
 }
 
 /**
- * Which keys are held, by whom, until when. A key stays physically down while at least one sender holds it (two
- * keypads holding Shift: it goes up when the last lets go). Nothing here throws on release: a key that fails to
- * release is logged and the others are still released.
+ * Which keys are held, by whom (the room-client lease table), pressed and released on this keyboard. Nothing here
+ * throws on release: a key that fails to release is logged and the others are still released.
  */
 export interface HeldKeys {
   /** Presses `code` for `sender` (or renews its lease if it already holds it). Throws if the keyboard refuses. */
@@ -43,81 +45,57 @@ export interface HeldKeys {
   snapshot(): Record<string, string[]>
 }
 
-interface Lease {
-  timer: ReturnType<typeof setTimeout>
-}
-
 export function createHeldKeys(options: HeldKeysOptions): HeldKeys {
   const { keyboard, logger } = options
-  const leaseMs = options.leaseMs ?? HOLD_LEASE_MS
   const serial = options.serial ?? createSerial()
-  const leases = new Map<string, Map<KeyCode, Lease>>()
-  const holders = new Map<KeyCode, Set<string>>()
+  const leases = createLeaseTable<KeyCode>({
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    onExpire(lease) {
+      void serial.run(async () => {
+        // Renewed (or released) while this expiry waited in the queue: `expire` leaves it alone.
+        await settle(lease.sender, lease.key, leases.expire(lease), 'lease-expired')
+      })
+    },
+  })
 
-  const startLease = (sender: string, code: KeyCode) => {
-    const own = leases.get(sender) ?? new Map<KeyCode, Lease>()
-    leases.set(sender, own)
-    const previous = own.get(code)
-    if (previous) clearTimeout(previous.timer)
-    const lease: Lease = {
-      timer: setTimeout(() => {
-        void serial.run(async () => {
-          // Renewed (or released) while this expiry waited in the queue: not ours to release.
-          if (leases.get(sender)?.get(code) !== lease) return
-          await releaseHold(sender, code, 'lease-expired')
-        })
-      }, leaseMs),
+  const settle = async (
+    sender: string,
+    code: KeyCode,
+    release: Release | undefined,
+    reason: ReleaseReason,
+  ) => {
+    if (release === 'still-held') {
+      logger.debug(
+        { code, sender, reason, stillHeldBy: leases.holderCount(code) },
+        'key still held by another sender',
+      )
     }
-    lease.timer.unref?.()
-    own.set(code, lease)
-  }
-
-  const releaseKey = async (code: KeyCode, context: Record<string, unknown>) => {
+    if (release !== 'free') return
     try {
       await keyboard.releaseKey(code)
-      logger.info({ code, ...context }, 'released key')
+      logger.info({ code, sender, reason }, 'released key')
     } catch (error) {
-      logger.error({ code, ...context, err: error }, 'could not release key')
+      logger.error({ code, sender, reason, err: error }, 'could not release key')
     }
   }
 
-  const releaseHold = async (sender: string, code: KeyCode, reason: ReleaseReason) => {
-    const own = leases.get(sender)
-    const lease = own?.get(code)
-    if (!own || !lease) return
-    clearTimeout(lease.timer)
-    own.delete(code)
-    if (own.size === 0) leases.delete(sender)
-    const others = holders.get(code)
-    others?.delete(sender)
-    if (others && others.size > 0) {
-      logger.debug({ code, sender, reason, stillHeldBy: others.size }, 'key still held by another sender')
-      return
-    }
-    holders.delete(code)
-    await releaseKey(code, { sender, reason })
+  const releaseSender = async (sender: string, reason: ReleaseReason) => {
+    for (const code of leases.heldBy(sender)) await settle(sender, code, leases.release(sender, code), reason)
   }
 
   return {
     async down(sender, code) {
-      if (leases.get(sender)?.has(code)) {
-        startLease(sender, code)
-        return
-      }
-      const current = holders.get(code)
-      if (!current || current.size === 0) await keyboard.pressKey(code)
-      const set = current ?? new Set<string>()
-      set.add(sender)
-      holders.set(code, set)
-      startLease(sender, code)
+      if (!leases.holds(sender, code) && !leases.isHeld(code)) await keyboard.pressKey(code)
+      leases.hold(sender, code)
     },
     async up(sender, code) {
-      if (leases.get(sender)?.has(code)) {
-        await releaseHold(sender, code, 'key-up')
+      if (leases.holds(sender, code)) {
+        await settle(sender, code, leases.release(sender, code), 'key-up')
         return
       }
       // A release for a key nobody holds (its lease ran out, or the down was lost): releasing again is harmless.
-      if (!holders.has(code)) {
+      if (!leases.isHeld(code)) {
         try {
           await keyboard.releaseKey(code)
         } catch (error) {
@@ -125,22 +103,12 @@ export function createHeldKeys(options: HeldKeysOptions): HeldKeys {
         }
       }
     },
-    renew(sender, codes) {
-      const own = leases.get(sender)
-      for (const code of codes) if (own?.has(code)) startLease(sender, code)
-    },
-    isHeld: (code) => holders.has(code),
-    async releaseSender(sender, reason) {
-      const codes = [...(leases.get(sender)?.keys() ?? [])]
-      for (const code of codes) await releaseHold(sender, code, reason)
-    },
+    renew: (sender, codes) => leases.renew(sender, codes),
+    isHeld: (code) => leases.isHeld(code),
+    releaseSender,
     async releaseAll(reason) {
-      for (const sender of [...leases.keys()]) {
-        for (const code of [...(leases.get(sender)?.keys() ?? [])]) await releaseHold(sender, code, reason)
-      }
+      for (const sender of leases.senders()) await releaseSender(sender, reason)
     },
-    snapshot() {
-      return Object.fromEntries([...holders].map(([code, set]) => [code, [...set]]))
-    },
+    snapshot: () => leases.snapshot(),
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { captureLogger } from '../test/capture-logger.js'
 import { createFakeRoom } from '../test/fake-room.js'
+import { createRecordingKeyboard } from '../test/recording-keyboard.js'
 import { createReceiver } from './receiver.js'
-import { createRecordingKeyboard } from './recording-keyboard.js'
 
 const PHONE = 'phone-0001'
 const peer = (id: string) => ({

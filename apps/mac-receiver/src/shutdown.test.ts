@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
 import { captureLogger } from '../test/capture-logger.js'
 import { createFakeRoom } from '../test/fake-room.js'
+import { createRecordingKeyboard } from '../test/recording-keyboard.js'
 import { createReceiver } from './receiver.js'
-import { createRecordingKeyboard } from './recording-keyboard.js'
 import { installShutdownHandlers } from './shutdown.js'
 
 function setup() {

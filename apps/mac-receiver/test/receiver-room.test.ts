@@ -2,9 +2,9 @@ import type { KeyAction } from '@keyroom/key-events'
 import { createRoom, createSealer } from '@keyroom/room-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createReceiver } from '../src/receiver.js'
-import { createRecordingKeyboard } from '../src/recording-keyboard.js'
 import { captureLogger } from './capture-logger.js'
 import { joinRoom as join, joinAsIntruder, notices, relay, spawnKeypad, waitForPeer } from './helpers.js'
+import { createRecordingKeyboard } from './recording-keyboard.js'
 
 /** A receiver in this process with a recording keyboard, joined to a real room through a real relay. */
 async function setup(options: { leaseMs?: number } = {}) {

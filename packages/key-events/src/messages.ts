@@ -2,7 +2,7 @@ import { z } from 'zod/mini'
 import { KeyCode, ModifierCode } from './key-codes.js'
 import type { MoveAction, PointerAction, ScrollAction } from './pointer.js'
 import { PointerButton, pointerActionOptions } from './pointer.js'
-import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
+import { MAX_NAME_LENGTH, MAX_RENEW_CODES, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
 import { parseWith, type Result } from './result.js'
 
 /** A random id per device session (base64url, 8 to 43 characters). */
@@ -38,7 +38,7 @@ export const TextAction = z.object({
 export const RenewAction = z
   .object({
     type: z.literal('renew'),
-    codes: z.array(KeyCode).check(z.maxLength(16)),
+    codes: z.array(KeyCode).check(z.maxLength(MAX_RENEW_CODES)),
     buttons: z.optional(
       z.array(PointerButton).check(
         z.maxLength(3),

@@ -18,6 +18,9 @@ export const PRESENCE_TIMEOUT_MS = 25_000
 /** Devices say hello again this often so that presence survives lost messages. */
 export const PRESENCE_INTERVAL_MS = 10_000
 
+/** The most key codes one `renew` message carries. */
+export const MAX_RENEW_CODES = 16
+
 /** Longest text in one `text` action, in UTF-16 code units. */
 export const MAX_TEXT_LENGTH = 512
 /** Largest pointer move in one message, in screen points per axis. */

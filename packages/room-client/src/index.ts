@@ -1,6 +1,7 @@
 export { createAcceptor, isRelease } from './acceptance.js'
 export { fromBase64url, toBase64url } from './base64url.js'
 export { connectRoom } from './connect-room.js'
+export * from './leases.js'
 export { createRoom, formatPairingLink, normalizeRelayUrl, parsePairingLink } from './pairing-link.js'
 export { renderQrSvg, renderQrTerminal } from './qr.js'
 export { createSealer, type Sealer } from './seal.js'

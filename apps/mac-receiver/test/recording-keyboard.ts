@@ -1,6 +1,6 @@
 import type { KeyCode } from '@keyroom/key-events'
-import { InjectError, type Keyboard } from './keyboard.js'
-import type { LogLine } from './log-keyboard.js'
+import { InjectError, type Keyboard } from '../src/keyboard.js'
+import type { LogLine } from '../src/log-keyboard.js'
 
 export interface RecordingKeyboard extends Keyboard {
   /** Every accepted action, in order. */

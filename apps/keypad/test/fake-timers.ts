@@ -1,7 +1,7 @@
-import type { Timers } from './hold-keys.js'
+import type { IntervalTimers } from '../src/hold-keys.js'
 
 /** Hand-driven interval timers for tests: `advance(ms)` runs whatever falls due. */
-export function createManualTimers(): Timers & { advance(ms: number): void; active(): number } {
+export function createManualTimers(): IntervalTimers & { advance(ms: number): void; active(): number } {
   let now = 0
   let nextId = 1
   const intervals = new Map<number, { callback: () => void; every: number; due: number }>()

@@ -26,6 +26,9 @@ export function StatusBar({ session }: { session: SessionSnapshot }) {
           {others.map((peer) => (
             <li key={peer.id} className={peer.caps.blocked ? 'device blocked' : 'device'}>
               <strong>{peer.name}</strong> <span className="role">{peer.role}</span>
+              {peer.caps.hid ? (
+                <span className="hid"> USB keyboard, layout {peer.caps.hid.layout}</span>
+              ) : null}
               {peer.rttMs !== undefined ? <span className="rtt"> {Math.round(peer.rttMs)} ms</span> : null}
               {peer.caps.blocked ? (
                 <span className="blocked-reason"> blocked: {peer.caps.blocked}</span>

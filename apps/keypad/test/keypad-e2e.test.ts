@@ -314,6 +314,12 @@ describe('keypad in a phone browser', () => {
     )
   })
 
+  it('shows a Pi that is a USB keyboard as one, with the layout it types text for', async () => {
+    const { receiver, page } = await pairedPhone()
+    receiver.room.updateCapabilities({ inject: true, pointer: true, hid: { layout: 'de' } })
+    await page.getByText('USB keyboard, layout de').waitFor()
+  })
+
   it('edits a macro on the phone, keeps it across a reload and sends it', async () => {
     const { receiver, page } = await pairedPhone()
     await button(page, 'Macros').tap()

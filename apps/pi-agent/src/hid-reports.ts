@@ -39,9 +39,6 @@ export type MouseButton = keyof typeof MOUSE_BUTTON_BITS
 /** Relative motion in one report is an 8-bit signed value with the descriptor's logical range −127…127. */
 export const MAX_MOTION = 127
 
-/** The largest move or scroll one message may ask for; more is refused, not split into hundreds of reports. */
-export const MAX_MOVE = 4096
-
 export interface MouseMotion {
   /** Right is positive. */
   dx: number

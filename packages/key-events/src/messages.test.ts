@@ -96,6 +96,22 @@ describe('envelope', () => {
     expect(parseEnvelope(envelope({ ...hello, role: 'toaster' })).ok).toBe(false)
   })
 
+  it('parses a USB keyboard’s caps.hid with its target layout, and refuses a bad one', () => {
+    const hello = {
+      type: 'hello',
+      role: 'pi-agent',
+      name: 'kvm',
+      caps: { inject: true, hid: { layout: 'de' } },
+    }
+    const parsed = parseEnvelope(envelope(hello))
+    expect(parsed.ok && parsed.value.body.type === 'hello' && parsed.value.body.caps.hid).toEqual({
+      layout: 'de',
+    })
+    for (const layout of ['', 'x'.repeat(33), 7]) {
+      expect(parseEnvelope(envelope({ ...hello, caps: { hid: { layout } } })).ok, String(layout)).toBe(false)
+    }
+  })
+
   it('types the wire', () => {
     expectTypeOf<KeyAction>().toMatchTypeOf<{ type: string }>()
     expectTypeOf<Envelope['seq']>().toEqualTypeOf<number>()

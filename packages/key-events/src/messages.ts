@@ -72,6 +72,11 @@ export const Capabilities = z.object({
   blocked: z.optional(z.string().check(z.maxLength(200))),
   /** Can move the pointer and press mouse buttons (absent: cannot). */
   pointer: z.optional(z.boolean()),
+  /**
+   * A USB keyboard (a Pi's HID gadget): it types into the computer it is plugged into, whatever runs there, as key
+   * positions; `layout` is the target layout its text is typed for (`us`, or a layout file's name).
+   */
+  hid: z.optional(z.object({ layout: z.string().check(z.minLength(1), z.maxLength(32)) })),
   /** Keys the device reacts to; absent means all. */
   keys: z.optional(z.array(KeyCode).check(z.maxLength(256))),
 })

@@ -1,9 +1,11 @@
 # keyroom relay: the Socket.IO room relay, serving the built keypad on the same origin.
 #   docker build -f docker/relay.Dockerfile -t keyroom-relay .
-#   docker run -p 7300:7300 keyroom-relay
+#   docker run -p 7300:7300 --ulimit nofile=65536:65536 --log-opt max-size=10m --log-opt max-file=3 keyroom-relay
 # Settings are environment variables (docker run --rm keyroom-relay --help lists them):
 #   PORT (7300), HOST (0.0.0.0 here), ALLOWED_ORIGINS, ALLOW_NO_ORIGIN, MAX_PAYLOAD_BYTES, MAX_ROOMS_PER_SOCKET,
-#   EVENTS_PER_SECOND, EVENT_BURST, MAX_CONNECTIONS_PER_IP, TRUST_PROXY, KEYPAD_DIR, REDIS_URL, LOG_LEVEL.
+#   EVENTS_PER_SECOND, EVENT_BURST, MAX_CONNECTIONS_PER_IP, MAX_SOCKETS_PER_IP, MAX_PENDING_HANDSHAKES_PER_IP,
+#   HEADERS_TIMEOUT_MS, TRUST_PROXY, FLOOD_DISCONNECT_MS, KEYPAD_DIR, REDIS_URL, LOG_LEVEL.
+# On the open internet read apps/relay/README.md#hardening (descriptor limit, log rotation, proxy limits).
 
 FROM node:24-alpine AS build
 RUN npm install -g pnpm@10.34.9

@@ -34,7 +34,11 @@ describe('configFromEnv', () => {
         eventsPerSecond: 10,
         eventBurst: 5,
         maxConnectionsPerIp: 3,
-        trustProxy: true,
+        maxSocketsPerIp: 128,
+        maxPendingHandshakesPerIp: 8,
+        headersTimeoutMs: 10_000,
+        trustProxyHops: 1,
+        floodDisconnectMs: 10_000,
         staticDir: '/srv/keypad',
         redisUrl: 'redis://127.0.0.1:6379',
         logLevel: 'warn',
@@ -48,6 +52,7 @@ describe('configFromEnv', () => {
       MAX_PAYLOAD_BYTES: '16k',
       ALLOWED_ORIGINS: 'https://example.com/path',
       TRUST_PROXY: 'maybe',
+      HEADERS_TIMEOUT_MS: '5',
       REDIS_URL: 'localhost:6379',
     })
     expect(config).toEqual({
@@ -56,7 +61,8 @@ describe('configFromEnv', () => {
         'PORT must be a whole number from 0 to 65535, got "70000"',
         'ALLOWED_ORIGINS "https://example.com/path" is not an origin pattern (host, *.host or scheme://host[:port])',
         'MAX_PAYLOAD_BYTES must be a whole number from 64 to 1048576, got "16k"',
-        'TRUST_PROXY must be true or false, got "maybe"',
+        'HEADERS_TIMEOUT_MS must be a whole number from 100 to 600000, got "5"',
+        'TRUST_PROXY must be a number of proxy hops (0-99), true (1) or false (0), got "maybe"',
         'REDIS_URL must look like redis://host:6379, got "localhost:6379"',
       ],
     })

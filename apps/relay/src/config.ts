@@ -18,8 +18,19 @@ export interface RelayConfig {
   eventBurst: number
   /** @default 64 */
   maxConnectionsPerIp: number
-  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). @default false */
-  trustProxy: boolean
+  /** Open TCP sockets per peer address, counted at accept (polling clients use two). Not applied behind a proxy. @default 128 */
+  maxSocketsPerIp: number
+  /** Handshakes per client IP that have passed the checks and are not yet connections. @default 8 */
+  maxPendingHandshakesPerIp: number
+  /** How long a client may take to send its request headers. @default 10000 */
+  headersTimeoutMs: number
+  /**
+   * How many proxies you run in front of the relay: the client IP is the `X-Forwarded-For` entry that many hops
+   * from the right (the one your nearest proxy wrote). 0 ignores the header. @default 0
+   */
+  trustProxyHops: number
+  /** A connection refused for its rate this long without a pause of a second is disconnected. @default 10000 */
+  floodDisconnectMs: number
   /** Directory with a built single-page app (the keypad) to serve at `/`; none when undefined. */
   staticDir?: string | undefined
   /** Socket.IO's Redis adapter for several relays behind one load balancer; none when undefined. */
@@ -38,7 +49,11 @@ export const DEFAULT_CONFIG: RelayConfig = {
   eventsPerSecond: 100,
   eventBurst: 200,
   maxConnectionsPerIp: 64,
-  trustProxy: false,
+  maxSocketsPerIp: 128,
+  maxPendingHandshakesPerIp: 8,
+  headersTimeoutMs: 10_000,
+  trustProxyHops: 0,
+  floodDisconnectMs: 10_000,
   logLevel: 'info',
 }
 
@@ -129,7 +144,46 @@ export const ENV_VARS: readonly EnvVar[] = [
     'events a connection may send at once before the rate applies',
   ),
   integer('MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIp', 1, 1_000_000, 'open connections per client IP'),
-  boolean('TRUST_PROXY', 'trustProxy', 'take the client IP from X-Forwarded-For; only behind your own proxy'),
+  integer(
+    'MAX_SOCKETS_PER_IP',
+    'maxSocketsPerIp',
+    1,
+    1_000_000,
+    'open TCP sockets per peer address, refused at accept (off behind a trusted proxy)',
+  ),
+  integer(
+    'MAX_PENDING_HANDSHAKES_PER_IP',
+    'maxPendingHandshakesPerIp',
+    1,
+    1_000_000,
+    'handshakes per client IP not yet connected',
+  ),
+  integer(
+    'HEADERS_TIMEOUT_MS',
+    'headersTimeoutMs',
+    100,
+    600_000,
+    'time a client has to send its request headers',
+  ),
+  {
+    name: 'TRUST_PROXY',
+    help: `proxies you run in front of the relay: the client IP is the X-Forwarded-For entry that many hops from the right; true means 1 (default ${DEFAULT_CONFIG.trustProxyHops})`,
+    apply: (c, v) => {
+      const value = v.trim().toLowerCase()
+      if (['true', 'yes'].includes(value)) c.trustProxyHops = 1
+      else if (['false', 'no'].includes(value)) c.trustProxyHops = 0
+      else if (/^\d{1,2}$/.test(value)) c.trustProxyHops = Number(value)
+      else return `must be a number of proxy hops (0-99), true (1) or false (0), got "${v}"`
+      return undefined
+    },
+  },
+  integer(
+    'FLOOD_DISCONNECT_MS',
+    'floodDisconnectMs',
+    1_000,
+    3_600_000,
+    'a connection held at its rate limit this long is disconnected',
+  ),
   {
     name: 'KEYPAD_DIR',
     help: 'directory of the built keypad to serve at / (default: none)',

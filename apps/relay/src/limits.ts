@@ -19,6 +19,8 @@ export function createTokenBucket(
   }
 }
 
+export type TokenBucket = ReturnType<typeof createTokenBucket>
+
 /** Counts open connections per client IP. */
 export function createConnectionCounter(maxPerIp: number) {
   const open = new Map<string, number>()

@@ -1,7 +1,7 @@
 /** What the relay counts; rendered as Prometheus text at /metrics and summarised at /healthz. */
 export function createMetrics() {
   const refusals = new Map<string, number>()
-  const counters = { connectionsTotal: 0, eventsIn: 0, eventsOut: 0, handshakeRefusals: 0 }
+  const counters = { connectionsTotal: 0, eventsIn: 0, eventsOut: 0, floodDisconnects: 0 }
   return {
     counters,
     refused(reason: string) {
@@ -28,6 +28,9 @@ export function createMetrics() {
         '# HELP keyroom_relay_events_out_total Events delivered to members on this relay of the room they were sent to (one per recipient).',
         '# TYPE keyroom_relay_events_out_total counter',
         `keyroom_relay_events_out_total ${counters.eventsOut}`,
+        '# HELP keyroom_relay_flood_disconnects_total Connections disconnected for staying over their event rate.',
+        '# TYPE keyroom_relay_flood_disconnects_total counter',
+        `keyroom_relay_flood_disconnects_total ${counters.floodDisconnects}`,
         '# HELP keyroom_relay_refusals_total Requests refused, by reason.',
         '# TYPE keyroom_relay_refusals_total counter',
         ...[...refusals].map(

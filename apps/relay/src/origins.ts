@@ -4,6 +4,8 @@
  * `example.com` does not match `example.com.evil.net` or `evilexample.com`.
  */
 
+import { quote } from './log-budget.js'
+
 /** Always allowed: the keypad served from this machine, on any port. */
 export const DEFAULT_ORIGIN_PATTERNS = ['localhost', '127.0.0.1', '[::1]']
 
@@ -54,14 +56,14 @@ export function createOriginCheck(options: {
     try {
       url = new URL(origin)
     } catch {
-      return { ok: false, reason: `Origin "${origin}" is not a URL` }
+      return { ok: false, reason: `Origin ${quote(origin)} is not a URL` }
     }
     // An origin is scheme://host[:port] only; anything more (a path, credentials) is not a browser's Origin.
     if (url.origin !== origin.toLowerCase().replace(/\/$/, '') && url.origin !== origin) {
-      return { ok: false, reason: `Origin "${origin}" is not a plain origin` }
+      return { ok: false, reason: `Origin ${quote(origin)} is not a plain origin` }
     }
     return patterns.some((pattern) => matches(pattern, url))
       ? { ok: true }
-      : { ok: false, reason: `Origin "${origin}" is not allowed` }
+      : { ok: false, reason: `Origin ${quote(origin)} is not allowed` }
   }
 }

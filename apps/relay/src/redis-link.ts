@@ -34,6 +34,16 @@ export async function connectRedis(url: string, log: Logger) {
       state = 'down'
     })
   }
+  // The sharded adapter calls these and drops their promises: when Redis goes away, or this link closes with a
+  // (un)subscription still queued, the rejection would be unhandled and end the process. Count it as an error.
+  for (const method of ['sSubscribe', 'sUnsubscribe'] as const) {
+    const original = sub[method].bind(sub) as (...args: unknown[]) => Promise<unknown>
+    ;(sub as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const pending = original(...args)
+      pending.catch((error: Error) => onError(error))
+      return pending
+    }
+  }
   pub.on('ready', () => {
     if (state === 'down' && lastError) log.info({ url }, 'redis is back, rooms are shared again')
     state = 'up'

@@ -1,24 +1,23 @@
-import { createServer, type IncomingMessage } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type Logger, pino } from 'pino'
 import { Server } from 'socket.io'
+import { createAdmission } from './admission.js'
 import { DEFAULT_CONFIG, type RelayConfig } from './config.js'
 import { createHttpRoutes, type Status } from './http-routes.js'
-import { createConnectionCounter } from './limits.js'
+import { createLogBudget } from './log-budget.js'
 import { createMetrics } from './metrics.js'
-import { createOriginCheck } from './origins.js'
 import { connectRedis, type RedisLink } from './redis-link.js'
-import { attachRoomHandlers } from './rooms.js'
+import { createRoomCalls } from './rooms.js'
 
 export interface RelayOptions extends Partial<RelayConfig> {
   /** @default a pino logger at `logLevel` on stdout */
   logger?: Logger
   /** Shares rooms with other relays; see {@link connectRedis}. */
   redis?: RedisLink
+  /** Monotonic clock in ms for rate limits and flood detection. @default performance.now */
+  now?: () => number
 }
-
-/** How long a handshake may take to become a connection before its per-IP slot is given back. */
-const HANDSHAKE_RESERVATION_MS = 30_000
 
 /** How long a member count may wait for the other relays before it falls back to this relay's own count. */
 const CLUSTER_COUNT_TIMEOUT_MS = 1_000
@@ -34,26 +33,30 @@ const PING_TIMEOUT_MS = 10_000
 /** Socket.IO frames carry some overhead around a payload; beyond this the transport drops the connection. */
 const FRAME_ALLOWANCE_BYTES = 16 * 1024
 
-function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers['x-forwarded-for']
-  if (trustProxy && typeof forwarded === 'string') return forwarded.split(',')[0]?.trim() || 'unknown'
-  return req.socket.remoteAddress ?? 'unknown'
-}
+/** Whole requests (headers and body) must arrive within this; a polling POST is at most a few hundred KB. */
+const REQUEST_TIMEOUT_MS = 30_000
+
+/** What one client IP may make the relay log: a line a second (with the count it held back), 50 in all. */
+const LOG_BUDGET = { perKey: 1, total: 50, intervalMs: 1_000, maxKeys: 10_000 }
 
 /** A relay, not yet listening. */
 export function createRelay(options: RelayOptions = {}) {
-  const { logger, redis, ...overrides } = options
+  const { logger, redis, now = performance.now.bind(performance), ...overrides } = options
   const config: RelayConfig = { ...DEFAULT_CONFIG, ...overrides }
   const log = logger ?? pino({ name: 'relay', level: config.logLevel })
   const metrics = createMetrics()
-  const checkOrigin = createOriginCheck(config)
-  const connectionsPerIp = createConnectionCounter(config.maxConnectionsPerIp)
-  /** Per-IP slots taken at the handshake and not yet held by a connection, with when they lapse. */
-  const reservations = new WeakMap<IncomingMessage, NodeJS.Timeout>()
+  const logBudget = createLogBudget(LOG_BUDGET)
+  const admission = createAdmission({ config, metrics, log, logBudget })
   const startedAt = Date.now()
 
   // Routes go in before Socket.IO attaches: it then answers /socket.io/ itself and hands every other request on.
   const http = createServer(
+    {
+      // Slow and half-open clients: headers in time or the socket goes, checked every second, not every 30.
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: Math.max(REQUEST_TIMEOUT_MS, config.headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+    },
     createHttpRoutes({
       staticDir: config.staticDir,
       status: (): Status => status(),
@@ -63,6 +66,7 @@ export function createRelay(options: RelayOptions = {}) {
       },
     }),
   )
+  http.on('connection', admission.onTcpConnection)
   const io = new Server(http, {
     serveClient: false,
     // Payloads over the limit get a clear ack error; only far larger frames hit the transport's silent cut-off.
@@ -72,64 +76,32 @@ export function createRelay(options: RelayOptions = {}) {
     // Sealed payloads are random bytes: compressing them costs CPU and memory per connection and saves nothing.
     perMessageDeflate: false,
     httpCompression: false,
-    // For long-polling from other allowed origins; WebSocket is checked in allowRequest below.
-    cors: { origin: (origin, done) => done(null, checkOrigin(origin).ok) },
-    allowRequest: (req, done) => {
-      const ip = clientIp(req, config.trustProxy)
-      const origin = checkOrigin(req.headers.origin)
-      if (!origin.ok) {
-        metrics.refused('origin-not-allowed')
-        log.warn({ origin: req.headers.origin ?? null, ip }, `refused handshake: ${origin.reason}`)
-        done(origin.reason, false)
-        return
-      }
-      // The slot is taken now, so handshakes racing each other cannot all pass; the connection keeps it.
-      if (!connectionsPerIp.tryOpen(ip)) {
-        metrics.refused('too-many-connections')
-        log.warn({ ip }, `refused handshake: ${ip} already has ${config.maxConnectionsPerIp} connections`)
-        done(`too many connections from ${ip}`, false)
-        return
-      }
-      // A handshake that never becomes a connection (the client went away mid-upgrade) gives the slot back.
-      const expiry = setTimeout(() => {
-        reservations.delete(req)
-        connectionsPerIp.close(ip)
-      }, HANDSHAKE_RESERVATION_MS)
-      expiry.unref()
-      reservations.set(req, expiry)
-      done(null, true)
-    },
+    // CORS headers for long-polling from other allowed origins; the middleware below refuses the rest.
+    cors: { origin: admission.corsOrigin },
+    allowRequest: admission.allowHandshake,
   })
+  // Every request, not only handshakes: polling requests and upgrades of a session carry an Origin too.
+  io.engine.use(admission.checkRequest)
+  io.engine.on('connection', admission.onEngineConnection)
 
   redis?.attach(io)
 
-  async function countMembers(room: string, excluding?: string): Promise<number> {
-    const members = io.sockets.adapter.rooms.get(room)
+  async function countMembers(key: string, excluding?: string): Promise<number> {
+    const members = io.sockets.adapter.rooms.get(key)
     const local = () => (members?.size ?? 0) - (excluding && members?.has(excluding) ? 1 : 0)
     if (redis?.state() !== 'up') return local()
     try {
-      const sockets = await io.in(room).timeout(CLUSTER_COUNT_TIMEOUT_MS).fetchSockets()
+      const sockets = await io.in(key).timeout(CLUSTER_COUNT_TIMEOUT_MS).fetchSockets()
       return sockets.filter((socket) => socket.id !== excluding).length
     } catch {
       return local()
     }
   }
 
-  io.engine.on(
-    'connection',
-    (engineSocket: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
-      const expiry = reservations.get(engineSocket.request)
-      if (!expiry) return
-      clearTimeout(expiry)
-      reservations.delete(engineSocket.request)
-      const ip = clientIp(engineSocket.request, config.trustProxy)
-      engineSocket.once('close', () => connectionsPerIp.close(ip))
-    },
-  )
-
+  const roomCalls = createRoomCalls({ io, config, metrics, log, logBudget, countMembers, now })
   io.on('connection', (socket) => {
     metrics.counters.connectionsTotal++
-    attachRoomHandlers(socket, { io, config, metrics, log, countMembers })
+    roomCalls.attach(socket)
   })
 
   const status = (): Status => ({

@@ -2,85 +2,80 @@ import {
   parseBroadcastRequest,
   parseRoomName,
   type RelayAck,
+  type RelayError,
   type RelayErrorCode,
   RelayEvent,
   type RoomInfo,
 } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
+import { clientIp } from './client-ip.js'
 import type { RelayConfig } from './config.js'
-import { createTokenBucket, payloadBytes } from './limits.js'
+import { createTokenBucket, payloadBytes, type TokenBucket } from './limits.js'
+import { type LogBudget, quote } from './log-budget.js'
 import type { Metrics } from './metrics.js'
 
 type Ack = (answer: RelayAck) => void
-type Handler = (args: unknown[]) => RelayAck
+type Handler = (socket: Socket, args: unknown[]) => RelayAck
 
 const OK: RelayAck = { ok: true }
 const refuse = (code: RelayErrorCode, message: string): RelayAck => ({ ok: false, error: { code, message } })
 
-/** Refusals of one socket are logged at most this often, so a flood cannot flood the log. */
-const REFUSAL_LOG_INTERVAL_MS = 1_000
+/**
+ * Application rooms live under this prefix inside Socket.IO. Connection ids (base64url) never contain `:`, so no
+ * room a client names can be another connection's private room, on this relay or on any relay sharing Redis.
+ */
+const ROOM_PREFIX = 'room:'
+export const roomKey = (name: string): string => ROOM_PREFIX + name
+
+/** A rate-limit refusal within this long of the last one continues a client's flood. */
+const FLOOD_GAP_MS = 1_000
 
 export interface RoomContext {
   io: Server
   config: RelayConfig
   metrics: Metrics
   log: Logger
-  /** Members of a room on every relay that shares it, not counting `excluding`. */
-  countMembers(room: string, excluding?: string): Promise<number>
+  /** Bounds what any one client IP can make the relay log. */
+  logBudget: LogBudget
+  /** Monotonic clock in ms. */
+  now: () => number
+  /** Members of a room (by its internal key) on every relay that shares it, not counting `excluding`. */
+  countMembers(key: string, excluding?: string): Promise<number>
 }
 
-/** Members of a room on this relay. */
-const localCount = (io: Server, room: string): number => io.sockets.adapter.rooms.get(room)?.size ?? 0
+/** What the relay keeps per connection. */
+interface Member {
+  ip: string
+  bucket: TokenBucket
+  /** Start of the current run of rate-limit refusals. */
+  floodSince: number
+  lastRateRefusal: number
+}
 
 /**
  * The seed relay's calls (`join-room`, `broadcast`, `broadcast-all`) plus `leave-room`, each with an optional ack.
- * Every argument is untrusted: it is parsed first, and nothing a client sends can throw out of a handler.
+ * Every name and argument is untrusted: calls are looked up by own keys only (a `Map`, never an object whose
+ * prototype answers `toString`), arguments are parsed first, and nothing a client sends can throw out of the
+ * per-event path. One set of functions serves every connection; a connection adds only its {@link Member}.
  */
-export function attachRoomHandlers(socket: Socket, context: RoomContext): void {
-  const { io, config, metrics, log } = context
-  const bucket = createTokenBucket(config.eventsPerSecond, config.eventBurst)
-  const joined = () => socket.rooms.size - 1 // socket.io puts every socket in a room named by its id
-  const inRoom = (room: string) => room !== socket.id && socket.rooms.has(room)
-  const notInRoom = (room: string) => refuse('not-in-room', `join room "${room}" before sending to it`)
+export function createRoomCalls(context: RoomContext) {
+  const { io, config, metrics, log, logBudget, now } = context
+  const members = new WeakMap<Socket, Member>()
 
   // Counting may ask the other relays, so room-info goes out once the count is known.
-  const announce = (room: string, change: { joined: string } | { left: string }) => {
-    void context.countMembers(room, 'left' in change ? change.left : undefined).then((count) => {
+  const announce = (socket: Socket, room: string, change: { joined: string } | { left: string }) => {
+    const key = roomKey(room)
+    void context.countMembers(key, 'left' in change ? change.left : undefined).then((count) => {
       const info: RoomInfo = { roomName: room, count, ...change }
-      socket.to(room).emit(RelayEvent.roomInfo, info)
+      socket.to(key).emit(RelayEvent.roomInfo, info)
       if ('joined' in change) socket.emit(RelayEvent.roomInfo, info)
     })
   }
+  const joinedCount = (socket: Socket) => socket.rooms.size - 1 // every socket is in a room named by its id
+  const notInRoom = (room: string) => refuse('not-in-room', `join room "${room}" before sending to it`)
 
-  const handlers: Record<string, Handler> = {
-    [RelayEvent.joinRoom]: ([name]) => {
-      const room = parseRoomName(name)
-      if (!room.ok) return refuse('invalid-room-name', room.error.message)
-      if (inRoom(room.value)) return OK
-      if (room.value === socket.id || io.sockets.sockets.has(room.value)) {
-        return refuse('invalid-room-name', 'room name is taken by a connection id')
-      }
-      if (joined() >= config.maxRoomsPerSocket) {
-        return refuse('too-many-rooms', `a connection may join at most ${config.maxRoomsPerSocket} rooms`)
-      }
-      void socket.join(room.value)
-      announce(room.value, { joined: socket.id })
-      return OK
-    },
-    [RelayEvent.leaveRoom]: ([name]) => {
-      const room = parseRoomName(name)
-      if (!room.ok) return refuse('invalid-room-name', room.error.message)
-      if (!inRoom(room.value)) return notInRoom(room.value)
-      void socket.leave(room.value)
-      announce(room.value, { left: socket.id })
-      return OK
-    },
-    [RelayEvent.broadcast]: ([request]) => relay(request, false),
-    [RelayEvent.broadcastAll]: ([request]) => relay(request, true),
-  }
-
-  function relay(input: unknown, includeSender: boolean): RelayAck {
+  function relay(socket: Socket, input: unknown, includeSender: boolean): RelayAck {
     // Size first: an oversize payload is refused without being parsed any further.
     const size = payloadBytes((input as { payload?: unknown } | null | undefined)?.payload)
     if (size > config.maxPayloadBytes) {
@@ -89,59 +84,153 @@ export function attachRoomHandlers(socket: Socket, context: RoomContext): void {
     const request = parseBroadcastRequest(input)
     if (!request.ok) return refuse(request.error.code as RelayErrorCode, request.error.message)
     const { roomName, eventName, payload } = request.value
-    if (!inRoom(roomName)) return notInRoom(roomName)
-    const members = localCount(io, roomName)
-    if (includeSender) io.to(roomName).emit(eventName, payload)
-    else socket.to(roomName).emit(eventName, payload)
-    metrics.counters.eventsOut += includeSender ? members : members - 1
+    const key = roomKey(roomName)
+    if (!socket.rooms.has(key)) return notInRoom(roomName)
+    const local = io.sockets.adapter.rooms.get(key)?.size ?? 0
+    if (includeSender) io.to(key).emit(eventName, payload)
+    else socket.to(key).emit(eventName, payload)
+    metrics.counters.eventsOut += includeSender ? local : local - 1
     return OK
   }
 
-  let lastRefusalLog = 0
-  let unloggedRefusals = 0
-  function answer(event: string, result: RelayAck, ack: Ack | undefined) {
+  const handlers: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+    [
+      RelayEvent.joinRoom,
+      (socket, [name]) => {
+        const room = parseRoomName(name)
+        if (!room.ok) return refuse('invalid-room-name', room.error.message)
+        const key = roomKey(room.value)
+        if (socket.rooms.has(key)) return OK
+        if (joinedCount(socket) >= config.maxRoomsPerSocket) {
+          return refuse('too-many-rooms', `a connection may join at most ${config.maxRoomsPerSocket} rooms`)
+        }
+        void socket.join(key)
+        announce(socket, room.value, { joined: socket.id })
+        return OK
+      },
+    ],
+    [
+      RelayEvent.leaveRoom,
+      (socket, [name]) => {
+        const room = parseRoomName(name)
+        if (!room.ok) return refuse('invalid-room-name', room.error.message)
+        const key = roomKey(room.value)
+        if (!socket.rooms.has(key)) return notInRoom(room.value)
+        void socket.leave(key)
+        announce(socket, room.value, { left: socket.id })
+        return OK
+      },
+    ],
+    [RelayEvent.broadcast, (socket, [request]) => relay(socket, request, false)],
+    [RelayEvent.broadcastAll, (socket, [request]) => relay(socket, request, true)],
+  ])
+
+  /** Logs at most what the client's IP budget allows, with the count of lines it held back. */
+  function warn(ip: string, fields: Record<string, unknown>, message: string) {
+    const suppressed = logBudget.take(ip)
+    if (suppressed === false) return
+    log.warn({ ip, ...fields, ...(suppressed > 0 ? { suppressed } : {}) }, message)
+  }
+
+  function answer(socket: Socket, member: Member, event: string, result: RelayAck, ack: Ack | undefined) {
     if (!result.ok) {
       metrics.refused(result.error.code)
-      const at = Date.now()
-      if (at - lastRefusalLog >= REFUSAL_LOG_INTERVAL_MS) {
-        log.warn(
-          { socket: socket.id, event, code: result.error.code, suppressed: unloggedRefusals },
-          `refused ${event}: ${result.error.message}`,
-        )
-        lastRefusalLog = at
-        unloggedRefusals = 0
-      } else unloggedRefusals++
+      // Our own call names as they are; anything else a client sent, cut and quoted.
+      const shown = handlers.has(event) ? event : quote(event)
+      warn(
+        member.ip,
+        { socket: socket.id, event: shown, code: result.error.code },
+        `refused ${shown}: ${result.error.message}`,
+      )
     }
     ack?.(result)
   }
 
-  function handle(event: string, args: unknown[]) {
-    metrics.counters.eventsIn++
-    const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined
-    if (!bucket.take()) {
-      answer(event, refuse('rate-limited', `more than ${config.eventsPerSecond} events per second`), ack)
+  /** A client over its rate for `floodDisconnectMs` without a second's pause is told why and disconnected. */
+  function rateLimited(socket: Socket, member: Member, event: string, ack: Ack | undefined) {
+    const at = now()
+    if (at - member.lastRateRefusal > FLOOD_GAP_MS) member.floodSince = at
+    member.lastRateRefusal = at
+    if (at - member.floodSince < config.floodDisconnectMs) {
+      const message = `more than ${config.eventsPerSecond} events per second`
+      answer(socket, member, event, refuse('rate-limited', message), ack)
       return
     }
-    const handler = handlers[event]
-    if (!handler) {
-      answer(event, refuse('unknown-event', `the relay has no "${event}" call`), ack)
-      return
+    const seconds = (config.floodDisconnectMs / 1000).toFixed(1)
+    const error: RelayError = {
+      code: 'flooding',
+      message: `over ${config.eventsPerSecond} events per second for ${seconds} s: disconnected`,
     }
-    let result: RelayAck
-    try {
-      result = handler(args)
-    } catch (error) {
-      log.error({ err: error, socket: socket.id, event }, 'handler failed')
-      result = refuse('internal-error', 'the relay failed to handle this call')
-    }
-    answer(event, result, ack)
+    metrics.counters.floodDisconnects++
+    answer(socket, member, event, { ok: false, error }, ack)
+    // The reason goes out before the close, which waits for it to be written.
+    socket.emit(RelayEvent.disconnectReason, error)
+    socket.disconnect(true)
   }
 
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    handle(typeof event === 'string' ? event : String(event), args)
-  })
+  function handle(socket: Socket, member: Member, event: unknown, args: unknown[], ack: Ack | undefined) {
+    metrics.counters.eventsIn++
+    const name = typeof event === 'string' ? event : `<${typeof event}>`
+    if (!member.bucket.take()) {
+      rateLimited(socket, member, name, ack)
+      return
+    }
+    const handler = handlers.get(name)
+    if (!handler) {
+      answer(socket, member, name, refuse('unknown-event', `the relay has no ${quote(name)} call`), ack)
+      return
+    }
+    const result = handler(socket, args)
+    if (!isRelayAck(result)) throw new TypeError(`the ${name} handler returned no RelayAck`)
+    answer(socket, member, name, result, ack)
+  }
 
-  socket.on('disconnecting', () => {
-    for (const room of socket.rooms) if (room !== socket.id) announce(room, { left: socket.id })
-  })
+  // Shared by every connection: Socket.IO calls it with `this` set to the socket.
+  function onEvent(this: Socket, event: unknown, ...args: unknown[]) {
+    const member = members.get(this)
+    // Frames read in the same batch as a flood's last one arrive after its disconnect: nothing to answer.
+    if (!member || !this.connected) return
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined
+    try {
+      handle(this, member, event, args, ack)
+    } catch (error) {
+      // A bug of ours, never the client's input: counted, logged within the IP's budget, answered once.
+      metrics.refused('internal-error')
+      const suppressed = logBudget.take(member.ip)
+      if (suppressed !== false) {
+        log.error({ err: error, ip: member.ip, socket: this.id, suppressed }, 'handler failed')
+      }
+      try {
+        ack?.(refuse('internal-error', 'the relay failed to handle this call'))
+      } catch {
+        // the ack itself failed (already sent): nothing more to tell this client
+      }
+    }
+  }
+
+  function onDisconnecting(this: Socket) {
+    for (const key of this.rooms) {
+      if (key.startsWith(ROOM_PREFIX)) announce(this, key.slice(ROOM_PREFIX.length), { left: this.id })
+    }
+  }
+
+  return {
+    attach(socket: Socket): void {
+      members.set(socket, {
+        ip: clientIp(socket.request, config.trustProxyHops),
+        bucket: createTokenBucket(config.eventsPerSecond, config.eventBurst, now),
+        floodSince: 0,
+        lastRateRefusal: Number.NEGATIVE_INFINITY,
+      })
+      socket.onAny(onEvent)
+      socket.on('disconnecting', onDisconnecting)
+    },
+  }
+}
+
+function isRelayAck(value: unknown): value is RelayAck {
+  if (typeof value !== 'object' || value === null) return false
+  const { ok, error } = value as { ok?: unknown; error?: { code?: unknown; message?: unknown } }
+  if (ok === true) return true
+  return ok === false && typeof error?.code === 'string' && typeof error.message === 'string'
 }

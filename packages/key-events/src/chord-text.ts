@@ -1,18 +1,19 @@
 import { isKeyCode, isModifier, type KeyCode, type ModifierCode } from './key-codes.js'
 import type { Result } from './result.js'
 
-const MODIFIER_ALIASES: Record<string, ModifierCode> = {
-  shift: 'ShiftLeft',
-  ctrl: 'ControlLeft',
-  control: 'ControlLeft',
-  alt: 'AltLeft',
-  option: 'AltLeft',
-  meta: 'MetaLeft',
-  cmd: 'MetaLeft',
-  command: 'MetaLeft',
-  super: 'MetaLeft',
-  win: 'MetaLeft',
-}
+// A Map, never an object literal: `constructor+KeyA` must not find Object.prototype's constructor.
+const MODIFIER_ALIASES: ReadonlyMap<string, ModifierCode> = new Map([
+  ['shift', 'ShiftLeft'],
+  ['ctrl', 'ControlLeft'],
+  ['control', 'ControlLeft'],
+  ['alt', 'AltLeft'],
+  ['option', 'AltLeft'],
+  ['meta', 'MetaLeft'],
+  ['cmd', 'MetaLeft'],
+  ['command', 'MetaLeft'],
+  ['super', 'MetaLeft'],
+  ['win', 'MetaLeft'],
+])
 
 /** A chord written for humans: `Meta+Shift+Digit4`, `Ctrl+KeyC`, `ShiftLeft+KeyA`. */
 export interface ChordText {
@@ -32,7 +33,7 @@ export function parseChordText(text: string): Result<ChordText> {
   if (!isKeyCode(last)) return fail(`"${last}" is not a key code (use W3C names such as KeyC, Digit4, Enter)`)
   const modifiers: ModifierCode[] = []
   for (const part of parts) {
-    const modifier = isModifier(part) ? part : MODIFIER_ALIASES[part.toLowerCase()]
+    const modifier = isModifier(part) ? part : MODIFIER_ALIASES.get(part.toLowerCase())
     if (!modifier) return fail(`"${part}" is not a modifier (Shift, Ctrl, Alt, Meta/Cmd or their W3C codes)`)
     if (modifiers.includes(modifier)) return fail(`"${part}" appears twice in "${text}"`)
     modifiers.push(modifier)

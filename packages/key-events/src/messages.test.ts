@@ -60,6 +60,23 @@ describe('key actions', () => {
     expect(parseKeyAction({ type: 'chord', modifiers: ['KeyA'], code: 'Digit4' }).ok).toBe(false)
   })
 
+  it('finds no modifier or key under an Object.prototype name in chord text', () => {
+    for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+      expect(parseChordText(`${name}+KeyA`), name).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-chord' },
+      })
+      expect(parseChordText(`Shift+${name}`), name).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-chord' },
+      })
+    }
+    expect(parseChordText('Cmd+Shift+Digit4')).toEqual({
+      ok: true,
+      value: { modifiers: ['MetaLeft', 'ShiftLeft'], code: 'Digit4' },
+    })
+  })
+
   it('bounds text length and refuses empty text', () => {
     expect(parseKeyAction({ type: 'text', text: 'héllo €' }).ok).toBe(true)
     expect(parseKeyAction({ type: 'text', text: 'x'.repeat(MAX_TEXT_LENGTH) }).ok).toBe(true)

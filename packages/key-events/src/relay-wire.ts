@@ -11,6 +11,8 @@ export const RelayEvent = {
   broadcast: 'broadcast',
   broadcastAll: 'broadcast-all',
   roomInfo: 'room-info',
+  /** Relay → client, just before the relay disconnects it: `{ code, message }` says why. */
+  disconnectReason: 'disconnect-reason',
 } as const
 
 export const MAX_ROOM_NAME_LENGTH = 128
@@ -28,6 +30,7 @@ export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
   'newListener',
   'removeListener',
   RelayEvent.roomInfo,
+  RelayEvent.disconnectReason,
 ])
 
 export const RoomName = z
@@ -65,6 +68,7 @@ export const RELAY_ERROR_CODES = [
   'too-many-rooms',
   'payload-too-large',
   'rate-limited',
+  'flooding',
   'unknown-event',
   'internal-error',
 ] as const

@@ -26,6 +26,7 @@ const refuse = (code: RelayErrorCode, message: string): RelayAck => ({ ok: false
  * room a client names can be another connection's private room, on this relay or on any relay sharing Redis.
  */
 const ROOM_PREFIX = 'room:'
+/** The Socket.IO room an application room lives in. */
 export const roomKey = (name: string): string => ROOM_PREFIX + name
 
 /** A rate-limit refusal within this long of the last one continues a client's flood. */

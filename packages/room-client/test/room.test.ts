@@ -1,5 +1,5 @@
 import { KEYROOM_EVENT, type KeyAction, PROTOCOL_VERSION, RelayEvent } from '@keyroom/key-events'
-import { startRelay } from '@keyroom/relay'
+import { roomKey, startRelay } from '@keyroom/relay'
 import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { fromBase64url, toBase64url } from '../src/base64url.js'
@@ -191,7 +191,7 @@ describe('room-client through a real relay', () => {
     await waitForPeer(observer, 'closer')
     await waitForPeer(observer, 'control')
     const sid = (name: string) => observer.peers().find((p) => p.name === name)?.sid ?? ''
-    const members = () => server.io.sockets.adapter.rooms.get(link.room)?.size ?? 0
+    const members = () => server.io.sockets.adapter.rooms.get(roomKey(link.room))?.size ?? 0
 
     // A server-side disconnect arms the client's retry; close() comes inside that second.
     server.io.sockets.sockets.get(sid('closer'))?.disconnect()

@@ -11,7 +11,7 @@ import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
 import { clientIp } from './client-ip.js'
 import type { RelayConfig } from './config.js'
-import { createTokenBucket, payloadBytes, type TokenBucket } from './limits.js'
+import { payloadBytes, type TokenBucket, takeToken } from './limits.js'
 import { type LogBudget, quote } from './log-budget.js'
 import type { Metrics } from './metrics.js'
 
@@ -45,10 +45,9 @@ export interface RoomContext {
   countMembers(key: string, excluding?: string): Promise<number>
 }
 
-/** What the relay keeps per connection. */
-interface Member {
+/** What the relay keeps per connection: one flat record (its token bucket's two numbers included). */
+interface Member extends TokenBucket {
   ip: string
-  bucket: TokenBucket
   /** Start of the current run of rate-limit refusals. */
   floodSince: number
   lastRateRefusal: number
@@ -172,7 +171,7 @@ export function createRoomCalls(context: RoomContext) {
   function handle(socket: Socket, member: Member, event: unknown, args: unknown[], ack: Ack | undefined) {
     metrics.counters.eventsIn++
     const name = typeof event === 'string' ? event : `<${typeof event}>`
-    if (!member.bucket.take()) {
+    if (!takeToken(member, config.eventsPerSecond, config.eventBurst, now())) {
       rateLimited(socket, member, name, ack)
       return
     }
@@ -219,7 +218,8 @@ export function createRoomCalls(context: RoomContext) {
     attach(socket: Socket): void {
       members.set(socket, {
         ip: clientIp(socket.request, config.trustProxyHops),
-        bucket: createTokenBucket(config.eventsPerSecond, config.eventBurst, now),
+        tokens: config.eventBurst,
+        last: now(),
         floodSince: 0,
         lastRateRefusal: Number.NEGATIVE_INFINITY,
       })

@@ -1,4 +1,4 @@
-import { type KeyAction, MAX_TEXT_LENGTH, parseChordText, type Result } from '@keyroom/key-events'
+import { fail, type KeyAction, MAX_TEXT_LENGTH, parseChordText, type Result } from '@keyroom/key-events'
 import { type KeyValueStore, readJson, writeJson } from './storage.js'
 
 /** What a macro button does. Chords and steps are written as `Ctrl+KeyC`, `Meta+Shift+Digit4`, `Enter`. */
@@ -48,23 +48,18 @@ export const DEFAULT_MACROS: readonly Macro[] = [
   },
 ]
 
-const fail = (message: string, path: string): Result<never> => ({
-  ok: false,
-  error: { code: 'invalid-macro', message, path },
-})
-
 /** The key actions one press of the macro sends, in order; a chord without modifiers is a tap. */
 export function macroActions(action: MacroAction): Result<KeyAction[]> {
   switch (action.kind) {
     case 'text':
-      if (action.text.length === 0) return fail('the text is empty', 'text')
+      if (action.text.length === 0) return fail('invalid-macro', 'the text is empty', 'text')
       return { ok: true, value: chunkText(action.text).map((text) => ({ type: 'text', text })) }
     case 'chord':
       return stepActions([action.chord], 'chord')
     case 'sequence':
-      if (action.steps.length === 0) return fail('the sequence has no steps', 'steps')
+      if (action.steps.length === 0) return fail('invalid-macro', 'the sequence has no steps', 'steps')
       if (action.steps.length > MAX_SEQUENCE_STEPS) {
-        return fail(`a sequence has at most ${MAX_SEQUENCE_STEPS} steps`, 'steps')
+        return fail('invalid-macro', `a sequence has at most ${MAX_SEQUENCE_STEPS} steps`, 'steps')
       }
       return stepActions(action.steps, 'steps')
   }
@@ -74,9 +69,9 @@ function stepActions(steps: readonly string[], path: string): Result<KeyAction[]
   const actions: KeyAction[] = []
   for (const step of steps) {
     const parsed = parseChordText(step)
-    if (!parsed.ok) return fail(parsed.error.message, path)
+    if (!parsed.ok) return fail('invalid-macro', parsed.error.message, path)
     const { modifiers, code } = parsed.value
-    if (modifiers.length > 4) return fail(`"${step}" has more than 4 modifiers`, path)
+    if (modifiers.length > 4) return fail('invalid-macro', `"${step}" has more than 4 modifiers`, path)
     actions.push(
       modifiers.length === 0 ? { type: 'key', code, phase: 'tap' } : { type: 'chord', modifiers, code },
     )
@@ -104,14 +99,18 @@ export const parseSteps = (text: string): string[] => text.split(/[\s,]+/).filte
 
 /** Checks one macro from storage or the editor; every problem has its own message. */
 export function parseMacro(input: unknown): Result<Macro> {
-  if (typeof input !== 'object' || input === null) return fail('a macro must be an object', '')
+  if (typeof input !== 'object' || input === null)
+    return fail('invalid-macro', 'a macro must be an object', '')
   const m = input as Record<string, unknown>
-  if (typeof m.id !== 'string' || m.id.length === 0 || m.id.length > 64) return fail('id is missing', 'id')
-  if (typeof m.label !== 'string' || m.label.trim().length === 0) return fail('the label is empty', 'label')
+  if (typeof m.id !== 'string' || m.id.length === 0 || m.id.length > 64)
+    return fail('invalid-macro', 'id is missing', 'id')
+  if (typeof m.label !== 'string' || m.label.trim().length === 0)
+    return fail('invalid-macro', 'the label is empty', 'label')
   if (m.label.length > MAX_LABEL_LENGTH) {
-    return fail(`the label is longer than ${MAX_LABEL_LENGTH} characters`, 'label')
+    return fail('invalid-macro', `the label is longer than ${MAX_LABEL_LENGTH} characters`, 'label')
   }
-  if (typeof m.color !== 'string' || !COLOR.test(m.color)) return fail('colour must be #rrggbb', 'color')
+  if (typeof m.color !== 'string' || !COLOR.test(m.color))
+    return fail('invalid-macro', 'colour must be #rrggbb', 'color')
   const action = parseMacroAction(m.action)
   if (!action.ok) return action
   const checked = macroActions(action.value)
@@ -120,7 +119,7 @@ export function parseMacro(input: unknown): Result<Macro> {
 }
 
 function parseMacroAction(input: unknown): Result<MacroAction> {
-  if (typeof input !== 'object' || input === null) return fail('action is missing', 'action')
+  if (typeof input !== 'object' || input === null) return fail('invalid-macro', 'action is missing', 'action')
   const a = input as Record<string, unknown>
   if (a.kind === 'chord' && typeof a.chord === 'string')
     return { ok: true, value: { kind: 'chord', chord: a.chord } }
@@ -129,7 +128,7 @@ function parseMacroAction(input: unknown): Result<MacroAction> {
   if (a.kind === 'sequence' && Array.isArray(a.steps) && a.steps.every((s) => typeof s === 'string')) {
     return { ok: true, value: { kind: 'sequence', steps: a.steps as string[] } }
   }
-  return fail('action must be a chord, a text or a sequence', 'action')
+  return fail('invalid-macro', 'action must be a chord, a text or a sequence', 'action')
 }
 
 /** The saved macros; the defaults when nothing is saved; invalid entries are skipped (storage is untrusted). */

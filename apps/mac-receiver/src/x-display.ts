@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
-import type { Result } from '@keyroom/key-events'
+import { fail, type Result } from '@keyroom/key-events'
 
 export interface XDisplayProbeOptions {
   /** @default process.env */
@@ -17,12 +17,11 @@ export interface XDisplayProbeOptions {
 export async function probeXDisplay(options: XDisplayProbeOptions = {}): Promise<Result<string>> {
   const env = options.env ?? process.env
   const display = env.DISPLAY
-  const fail = (message: string): Result<string> => ({
-    ok: false,
-    error: { code: 'no-display', message, path: '' },
-  })
   if (!display) {
-    return fail('DISPLAY is not set: the nut driver needs an X display (X11 or XWayland); try --driver log')
+    return fail(
+      'no-display',
+      'DISPLAY is not set: the nut driver needs an X display (X11 or XWayland); try --driver log',
+    )
   }
   const nut = createRequire(import.meta.url).resolve('@nut-tree-fork/nut-js')
   const script = `require(${JSON.stringify(nut)}).screen.width().then(() => process.exit(0), (e) => { console.error(String(e)); process.exit(3) })`
@@ -37,6 +36,7 @@ export async function probeXDisplay(options: XDisplayProbeOptions = {}): Promise
           stderr.trim().split('\n')[0] || (error.signal ? `probe killed by ${error.signal}` : error.message)
         resolve(
           fail(
+            'no-display',
             `cannot open X display "${display}" (${why}): is the X server running, and may this user use it?`,
           ),
         )

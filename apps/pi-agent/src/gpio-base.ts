@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Result } from '@keyroom/key-events'
+import { fail, type Result } from '@keyroom/key-events'
 
 /** The pin controllers whose line numbers are the BCM numbers, best first. */
 export const PI_GPIO_LABELS = ['pinctrl-rp1', 'pinctrl-bcm2711', 'pinctrl-bcm2835'] as const
@@ -26,7 +26,7 @@ export function findGpioChip(sysfsRoot = '/sys/class/gpio'): Result<GpioChip> {
   try {
     entries = readdirSync(sysfsRoot).filter((name) => name.startsWith('gpiochip'))
   } catch (error) {
-    return fail(`cannot read ${sysfsRoot}: ${(error as Error).message}`)
+    return fail('no-gpio-chip', `cannot read ${sysfsRoot}: ${(error as Error).message}`)
   }
   const chips: GpioChip[] = []
   for (const chip of entries) {
@@ -37,7 +37,7 @@ export function findGpioChip(sysfsRoot = '/sys/class/gpio'): Result<GpioChip> {
       const base = Number(read('base'))
       const ngpio = Number(read('ngpio'))
       if (!Number.isInteger(base) || base < 0 || !Number.isInteger(ngpio) || ngpio <= 0) {
-        return fail(`${join(sysfsRoot, chip)} has an unreadable base or ngpio`)
+        return fail('no-gpio-chip', `${join(sysfsRoot, chip)} has an unreadable base or ngpio`)
       }
       chips.push({ chip, label, base, ngpio })
     } catch {
@@ -48,6 +48,7 @@ export function findGpioChip(sysfsRoot = '/sys/class/gpio'): Result<GpioChip> {
   const best = chips.sort((a, b) => rank(a) - rank(b))[0]
   if (!best) {
     return fail(
+      'no-gpio-chip',
       `no gpiochip in ${sysfsRoot} is labelled ${PI_GPIO_LABELS.join(', ')}: is this a Raspberry Pi? (use --driver sim elsewhere)`,
     )
   }
@@ -61,8 +62,3 @@ export function sysfsNumber(chip: GpioChip, bcm: number): number {
   }
   return chip.base + bcm
 }
-
-const fail = (message: string): Result<never> => ({
-  ok: false,
-  error: { code: 'no-gpio-chip', message, path: '' },
-})

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import {
+  fail,
   type KeyCode,
   KeyCode as KeyCodeSchema,
   type ModifierCode,
@@ -95,7 +96,7 @@ export function parsePinMap(text: string, source = 'pin map'): Result<PinMap> {
     const message = (error as Error).message
     const position = /position (\d+)/.exec(message)?.[1]
     const where = position === undefined ? '' : `:${lineOf(text, Number(position)).line}`
-    return fail(`${source}${where}: not valid JSON: ${message}`, '')
+    return fail('invalid-pin-map', `${source}${where}: not valid JSON: ${message}`, '')
   }
   const lineFor = (path: string): string => {
     const lines = jsonValueLines(text)
@@ -107,7 +108,7 @@ export function parsePinMap(text: string, source = 'pin map'): Result<PinMap> {
     return ''
   }
   const issue = (path: string, message: string) =>
-    fail(`${source}${lineFor(path)}: ${path || 'pin map'}: ${message}`, path)
+    fail('invalid-pin-map', `${source}${lineFor(path)}: ${path || 'pin map'}: ${message}`, path)
 
   const parsed = PinMapFile.safeParse(raw)
   if (!parsed.success) {
@@ -178,15 +179,10 @@ export function loadPinMap(path: string): Result<PinMap> {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    return fail(`cannot read pin map ${path}: ${(error as Error).message}`, '')
+    return fail('invalid-pin-map', `cannot read pin map ${path}: ${(error as Error).message}`, '')
   }
   return parsePinMap(text, path)
 }
 
 /** The distinct key codes the map reacts to, for the hello's `caps.keys`. */
 export const mappedKeys = (map: PinMap): KeyCode[] => [...new Set(map.outputs.map((o) => o.code))]
-
-const fail = (message: string, path: string): Result<never> => ({
-  ok: false,
-  error: { code: 'invalid-pin-map', message, path },
-})

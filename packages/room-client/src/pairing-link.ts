@@ -1,4 +1,4 @@
-import type { Result } from '@keyroom/key-events'
+import { fail, type Result } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import { fromBase64url, toBase64url } from './base64url.js'
 import type { RoomLink } from './types.js'
@@ -24,11 +24,6 @@ export function formatPairingLink(link: RoomLink, keypadUrl: string = link.relay
   const params = new URLSearchParams({ relay: link.relay, room: link.room, key: toBase64url(link.key) })
   return `${base.endsWith('/') ? base : `${base}/`}#${params.toString()}`
 }
-
-const fail = (code: string, message: string, path: string): Result<never> => ({
-  ok: false,
-  error: { code, message, path },
-})
 
 /** Parses a pairing link, or just its fragment; every way it can be broken has its own message. */
 export function parsePairingLink(text: string): Result<RoomLink> {

@@ -94,14 +94,9 @@ export function createHeldKeys(options: HeldKeysOptions): HeldKeys {
         await settle(sender, code, leases.release(sender, code), 'key-up')
         return
       }
-      // A release for a key nobody holds (its lease ran out, or the down was lost): releasing again is harmless.
-      if (!leases.isHeld(code)) {
-        try {
-          await keyboard.releaseKey(code)
-        } catch (error) {
-          logger.debug({ code, sender, err: error }, 'release of a key nobody holds failed')
-        }
-      }
+      // An up for a key this sender does not hold (its lease ran out, or the down was lost): nothing to release.
+      // Releasing blind is not harmless: libnut's macOS key-up toggles the modifier's flag on (see pressed-keys.ts).
+      logger.debug({ code, sender }, 'up for a key this sender does not hold: ignored')
     },
     renew: (sender, codes) => leases.renew(sender, codes),
     isHeld: (code) => leases.isHeld(code),

@@ -1,7 +1,7 @@
 import { KEY_CODES } from '@keyroom/key-events'
 import { Key } from '@nut-tree-fork/nut-js'
 import { describe, expect, it } from 'vitest'
-import { nutKeyFor } from './key-map.js'
+import { nutKeyFor, refusedCodes } from './key-map.js'
 
 describe('key map', () => {
   it('maps every key-events code to a real nut.js key or gives a reason, on every platform', () => {
@@ -34,12 +34,33 @@ describe('key map', () => {
       ok: false,
       reason: expect.stringContaining('Menu'),
     })
-    expect(nutKeyFor('ContextMenu', 'darwin')).toEqual({ ok: true, key: 'Menu' })
+    expect(nutKeyFor('ContextMenu', 'win32')).toEqual({ ok: true, key: 'Menu' })
+    // libnut-core's macOS keycode.h: K_MENU, K_INSERT, K_PRINTSCREEN, K_NUMLOCK, K_SCROLL_LOCK, K_AUDIO_STOP are
+    // K_NOT_A_KEY, so libnut throws for them.
+    for (const code of [
+      'ContextMenu',
+      'Insert',
+      'PrintScreen',
+      'NumLock',
+      'ScrollLock',
+      'MediaStop',
+    ] as const)
+      expect(nutKeyFor(code, 'darwin'), code).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining(code),
+      })
     expect(nutKeyFor('F13', 'linux').ok).toBe(false)
     expect(nutKeyFor('F13', 'darwin').ok).toBe(true)
     expect(nutKeyFor('F24', 'darwin').ok).toBe(false)
     const refused = (platform: string) => KEY_CODES.filter((code) => !nutKeyFor(code, platform).ok)
     expect(refused('linux')).toEqual(expect.arrayContaining(['IntlBackslash', 'Pause', 'F24']))
     expect(refused('darwin')).not.toContain('MetaLeft')
+  })
+
+  it('lists what each platform refuses, for the capability announcement', () => {
+    expect(refusedCodes('linux').map((r) => r.code)).toEqual(
+      KEY_CODES.filter((code) => !nutKeyFor(code, 'linux').ok),
+    )
+    expect(refusedCodes('darwin')).toContainEqual({ code: 'Pause', reason: 'nut.js cannot press Pause' })
   })
 })

@@ -1,4 +1,4 @@
-import type { KeyCode } from '@keyroom/key-events'
+import { KEY_CODES, type KeyCode } from '@keyroom/key-events'
 import type { Key } from '@nut-tree-fork/nut-js'
 import { InjectError } from './keyboard.js'
 
@@ -66,7 +66,8 @@ for (let f = 1; f <= 24; f++) common[`F${f}` as KeyCode] = `F${f}` as NutKeyName
 
 /**
  * Codes that have no key on a platform, and why. nut.js has no IntlBackslash key, and maps Pause to nothing (it would
- * silently do nothing). On Linux, Cmd/Fn/Menu throw "Invalid key code", and XTest kills the whole process with an
+ * silently do nothing). On macOS, libnut has no key for Insert, PrintScreen, Menu, NumLock, ScrollLock and MediaStop.
+ * On Linux, Cmd/Fn/Menu throw "Invalid key code", and XTest kills the whole process with an
  * X error for a key the server's keymap lacks (F13-F24 under a plain X server), so those are refused up front.
  */
 const unsupported: Record<string, Partial<Record<KeyCode, string>>> = {
@@ -74,9 +75,18 @@ const unsupported: Record<string, Partial<Record<KeyCode, string>>> = {
     IntlBackslash: 'nut.js has no key for IntlBackslash',
     Pause: 'nut.js cannot press Pause',
   },
-  darwin: Object.fromEntries(
-    ['F21', 'F22', 'F23', 'F24'].map((f) => [f, `macOS keyboards stop at F20, there is no ${f}`]),
-  ),
+  darwin: {
+    ...Object.fromEntries(
+      ['F21', 'F22', 'F23', 'F24'].map((f) => [f, `macOS keyboards stop at F20, there is no ${f}`]),
+    ),
+    // libnut-core's macOS keycode.h has K_NOT_A_KEY for these: libnut throws "Invalid key code specified".
+    ...Object.fromEntries(
+      ['Insert', 'PrintScreen', 'ContextMenu', 'NumLock', 'ScrollLock', 'MediaStop'].map((code) => [
+        code,
+        `libnut has no macOS key for ${code}`,
+      ]),
+    ),
+  },
   linux: {
     ContextMenu: 'nut.js has no Menu key on Linux',
     ...Object.fromEntries(
@@ -89,7 +99,7 @@ const unsupported: Record<string, Partial<Record<KeyCode, string>>> = {
 }
 
 const platformKeys: Record<string, Partial<Record<KeyCode, NutKeyName>>> = {
-  darwin: { MetaLeft: 'LeftCmd', MetaRight: 'RightCmd', ContextMenu: 'Menu' },
+  darwin: { MetaLeft: 'LeftCmd', MetaRight: 'RightCmd' },
   linux: { MetaLeft: 'LeftSuper', MetaRight: 'RightSuper' },
   win32: { MetaLeft: 'LeftWin', MetaRight: 'RightWin', ContextMenu: 'Menu' },
 }
@@ -116,4 +126,12 @@ export function requireNutKey(code: KeyCode, platform: string = process.platform
       code,
     )
   return mapping.key
+}
+
+/** Every code `platform` refuses, with the reason: what a receiver announces it cannot press. */
+export function refusedCodes(platform: string = process.platform): Array<{ code: KeyCode; reason: string }> {
+  return KEY_CODES.flatMap((code) => {
+    const mapping = nutKeyFor(code, platform)
+    return mapping.ok ? [] : [{ code, reason: mapping.reason }]
+  })
 }

@@ -11,6 +11,11 @@ export interface Keyboard {
   releaseKey(code: KeyCode): Promise<void>
   /** Types a string. Throws {@link InjectError} when it cannot be typed here. */
   type(text: string): Promise<void>
+  /**
+   * One repeat of a held key: a further key-down without a key-up (what a physical keyboard sends), marked as a
+   * repeat where the OS has such a flag. Absent where the display server repeats held keys itself (X11).
+   */
+  repeatKey?(code: KeyCode): Promise<void>
 }
 
 export type InjectErrorCode = 'unsupported-key' | 'unsupported-text' | 'inject-failed'

@@ -24,4 +24,11 @@ describe('log keyboard', () => {
     expect(isInjectError(error) && error.code).toBe('unsupported-key')
     expect(lines).toEqual([])
   })
+
+  it('prints repeats where keyroom repeats (macOS), not on Linux where the X server does', async () => {
+    const lines: string[] = []
+    await createLogKeyboard({ write: (line) => lines.push(line), platform: 'darwin' }).repeatKey?.('KeyA')
+    expect(lines.map((line) => JSON.parse(line))).toEqual([{ action: 'repeat', code: 'KeyA' }])
+    expect(createLogKeyboard({ platform: 'linux' }).repeatKey).toBeUndefined()
+  })
 })

@@ -3,7 +3,7 @@ import { requireNutKey } from './key-map.js'
 import type { Keyboard } from './keyboard.js'
 
 /** One line of the log driver's output. */
-export type LogLine = { action: 'down' | 'up'; code: KeyCode } | { action: 'type'; text: string }
+export type LogLine = { action: 'down' | 'up' | 'repeat'; code: KeyCode } | { action: 'type'; text: string }
 
 export interface LogKeyboardOptions {
   /** Where the JSON lines go. @default process.stdout.write */
@@ -18,7 +18,7 @@ export function createLogKeyboard(options: LogKeyboardOptions = {}): Keyboard {
   const platform = options.platform ?? process.platform
   const print = (line: LogLine) => write(`${JSON.stringify(line)}\n`)
   const check = (code: KeyCode) => void requireNutKey(code, platform)
-  return {
+  const keyboard: Keyboard = {
     async pressKey(code) {
       check(code)
       print({ action: 'down', code })
@@ -31,4 +31,11 @@ export function createLogKeyboard(options: LogKeyboardOptions = {}): Keyboard {
       print({ action: 'type', text })
     },
   }
+  // As the nut driver: keyroom repeats held keys except on Linux, where the X server does.
+  if (platform !== 'linux')
+    keyboard.repeatKey = async (code) => {
+      check(code)
+      print({ action: 'repeat', code })
+    }
+  return keyboard
 }

@@ -1,13 +1,25 @@
 import type { KeyCode } from '@keyroom/key-events'
 import type { Logger } from 'pino'
-import { requireNutKey } from './key-map.js'
+import { type NutKeyName, requireNutKey } from './key-map.js'
 import { InjectError, type Keyboard } from './keyboard.js'
 import { usStroke } from './us-layout.js'
+
+/** What the receiver uses of nut.js's native keyboard provider (libnut), by nut.js key name. */
+export interface NativeKeyboard {
+  pressKey(key: NutKeyName): Promise<unknown>
+  releaseKey(key: NutKeyName): Promise<unknown>
+  type(text: string): Promise<unknown>
+}
+
+/** Types text on Linux (X11), where libnut only knows US ASCII: see `x11-text.ts`. */
+export type TextTyper = (text: string) => Promise<void>
 
 export interface NutKeyboardOptions {
   /** @default process.platform */
   platform?: string
   logger?: Logger
+  /** Linux: types Unicode text; without it text is limited to US ASCII, typed key by key. */
+  typeText?: TextTyper
 }
 
 /**
@@ -15,19 +27,28 @@ export interface NutKeyboardOptions {
  * driver must work without one.
  */
 export async function createNutKeyboard(options: NutKeyboardOptions = {}): Promise<Keyboard> {
-  const platform = options.platform ?? process.platform
   const nut = await import('@nut-tree-fork/nut-js')
   // nut.js's `keyboard` sleeps `autoDelayMs` (300 ms by default; even 0 means a timer tick, about 1 ms) before every
   // key and logs each one. The keypad needs the key now: talk to the native provider directly, with no delay.
   nut.keyboard.config.autoDelayMs = 0
-  const native = nut.providerRegistry.getKeyboard()
-  native.setKeyboardDelay(0)
+  const provider = nut.providerRegistry.getKeyboard()
+  provider.setKeyboardDelay(0)
+  const native: NativeKeyboard = {
+    pressKey: (key) => provider.pressKey(nut.Key[key]),
+    releaseKey: (key) => provider.releaseKey(nut.Key[key]),
+    type: (text) => provider.type(text),
+  }
+  return keyboardOverNative(native, options)
+}
 
-  const keyOf = (code: KeyCode) => nut.Key[requireNutKey(code, platform)]
+/** The {@link Keyboard} over libnut: key-map lookups, errors as {@link InjectError}, text per platform. */
+export function keyboardOverNative(native: NativeKeyboard, options: NutKeyboardOptions = {}): Keyboard {
+  const platform = options.platform ?? process.platform
   const run = async (code: KeyCode | undefined, action: () => Promise<unknown>) => {
     try {
       await action()
     } catch (error) {
+      if (error instanceof InjectError) throw error
       const message = error instanceof Error ? error.message : String(error)
       if (/invalid key code/i.test(message) && code) {
         throw new InjectError(
@@ -40,15 +61,16 @@ export async function createNutKeyboard(options: NutKeyboardOptions = {}): Promi
     }
   }
   const press = (code: KeyCode) => {
-    const key = keyOf(code)
+    const key = requireNutKey(code, platform)
     return run(code, () => native.pressKey(key))
   }
   const release = (code: KeyCode) => {
-    const key = keyOf(code)
+    const key = requireNutKey(code, platform)
     return run(code, () => native.releaseKey(key))
   }
+  const { typeText } = options
 
-  return {
+  const keyboard: Keyboard = {
     pressKey: press,
     releaseKey: release,
     async type(text) {
@@ -57,13 +79,17 @@ export async function createNutKeyboard(options: NutKeyboardOptions = {}): Promi
         await run(undefined, () => native.type(text))
         return
       }
+      if (typeText) {
+        await run(undefined, () => typeText(text))
+        return
+      }
       const strokes = [...text].map((char) => ({ char, stroke: usStroke(char) }))
       const missing = strokes.filter((s) => !s.stroke).map((s) => s.char)
       if (missing.length > 0) {
         // Refuse the whole text rather than type part of it.
         throw new InjectError(
           'unsupported-text',
-          `cannot type ${JSON.stringify([...new Set(missing)].join(''))} on linux (US ASCII only)`,
+          `cannot type ${JSON.stringify([...new Set(missing)].join(''))} on linux without X11 text support (US ASCII only)`,
         )
       }
       for (const { stroke } of strokes) {
@@ -78,4 +104,8 @@ export async function createNutKeyboard(options: NutKeyboardOptions = {}): Promi
       }
     },
   }
+  // The X server repeats a held key itself; macOS and Windows do not repeat synthetic keys, so keyroom does. libnut
+  // cannot set macOS's autorepeat field: a repeat is a further key-down without it.
+  if (platform !== 'linux') keyboard.repeatKey = press
+  return keyboard
 }

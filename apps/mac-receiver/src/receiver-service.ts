@@ -9,7 +9,10 @@ import { createLogKeyboard } from './log-keyboard.js'
 import { checkInjectionBlocked } from './mac-checks.js'
 import { createNutKeyboard } from './nut-keyboard.js'
 import { createReceiver, type Receiver } from './receiver.js'
+import { readRepeatSettings } from './repeat-settings.js'
 import type { CommandRunner } from './run-command.js'
+import { openX11 } from './x11-client.js'
+import { createX11Text } from './x11-text.js'
 
 export interface ServiceOptions {
   link: RoomLink
@@ -29,13 +32,31 @@ export interface ReceiverService {
   stop(reason: ReleaseReason): Promise<void>
 }
 
+/** Linux: keyroom's own X connection, for Unicode text; without one, text is US ASCII only. */
+async function openX11Text(logger: Logger) {
+  try {
+    const client = await openX11()
+    // The X server repeats held keys itself, with these settings (`xset q` shows the same).
+    logger.info({ repeat: await client.repeatSettings() }, 'X server key repeat')
+    return { client, text: createX11Text(client) }
+  } catch (error) {
+    logger.warn({ err: error }, 'no X11 connection for text: text is limited to US ASCII')
+    return undefined
+  }
+}
+
 /** Connects to the room, announces this receiver, and injects what verified keypads send. */
 export async function startReceiverService(options: ServiceOptions): Promise<ReceiverService> {
   const { logger, platform } = options
+  const x11 = platform === 'linux' && options.driver === 'nut' ? await openX11Text(logger) : undefined
   const keyboard: Keyboard =
     options.driver === 'log'
       ? createLogKeyboard({ platform })
-      : await createNutKeyboard({ platform, logger: logger.child({ module: 'nut-keyboard' }) })
+      : await createNutKeyboard({
+          platform,
+          logger: logger.child({ module: 'nut-keyboard' }),
+          ...(x11 ? { typeText: x11.text.type } : {}),
+        })
   const checkBlocked = () => checkInjectionBlocked({ platform, run: options.run })
   // The log driver prints, it does not inject: nothing can block it.
   let blocked = options.driver === 'nut' ? await checkBlocked() : undefined
@@ -58,10 +79,14 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
   )
   room.on('peers', (peers) => roomLog.debug({ peers: peers.map((p) => `${p.role}:${p.name}`) }, 'peers'))
 
+  const repeat = await readRepeatSettings(platform, options.run)
+  logger.info(repeat, repeat.settings ? 'key repeat' : 'no key repeat by keyroom')
   const receiver = createReceiver({
     room,
     keyboard,
     logger: logger.child({ module: 'receiver' }),
+    platform,
+    ...(repeat.settings ? { repeat: repeat.settings } : {}),
     blocked: () => blocked,
   })
 
@@ -84,6 +109,10 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
       if (watch) clearInterval(watch)
       await receiver.close(reason)
       await room.close()
+      if (x11) {
+        await x11.text.restore().catch(() => undefined)
+        await x11.client.close().catch(() => undefined)
+      }
     },
   }
 }

@@ -2,7 +2,9 @@ import { isKeyAction, type KeyAction, type KeyCode } from '@keyroom/key-events'
 import type { RoomConnection, VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { createHeldKeys, type ReleaseReason } from './held-keys.js'
+import type { RepeatClock, RepeatSettings } from './key-repeat.js'
 import { isInjectError, type Keyboard } from './keyboard.js'
+import { createPressedKeys } from './pressed-keys.js'
 import { createSerial } from './serial.js'
 
 /** The part of a room connection the receiver uses; the real `connectRoom()` result fits. */
@@ -14,6 +16,13 @@ export interface ReceiverOptions {
   logger: Logger
   /** @default HOLD_LEASE_MS */
   leaseMs?: number
+  /** Where the keys go: macOS shares one flag bit between left and right modifiers. @default process.platform */
+  platform?: string
+  /** The target's repeat delay and rate, for keyboards that keyroom repeats (`repeatKey`). Absent: no repeat. */
+  repeat?: RepeatSettings
+  /** @default REPEAT_STALL_MS */
+  stallMs?: number
+  clock?: RepeatClock
   /** Why injection is blocked right now (no Accessibility permission, Secure Input), if it is. */
   blocked?: () => string | undefined
   /** Called after each key action was carried out (or refused), for measurements. */
@@ -34,10 +43,20 @@ const BLOCKED_NOTICE_INTERVAL_MS = 5_000
  * when their lease runs out, when their sender leaves, when the connection drops and on close.
  */
 export function createReceiver(options: ReceiverOptions): Receiver {
-  const { room, keyboard, logger } = options
+  const { room, logger } = options
   const serial = createSerial()
+  // Everything goes through `pressed`: it knows what keyroom put down and never releases anything else.
+  const pressed = createPressedKeys({
+    keyboard: options.keyboard,
+    logger,
+    serial,
+    platform: options.platform ?? process.platform,
+    ...(options.repeat ? { repeat: options.repeat } : {}),
+    ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
   const held = createHeldKeys({
-    keyboard,
+    keyboard: pressed,
     logger,
     serial,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
@@ -59,25 +78,16 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       })
   }
 
-  const tap = async (code: KeyCode) => {
-    await keyboard.pressKey(code)
-    await keyboard.releaseKey(code)
-  }
-
   const chord = async (modifiers: readonly KeyCode[], code: KeyCode) => {
-    const pressed: KeyCode[] = []
+    const added: KeyCode[] = []
     try {
-      for (const modifier of modifiers) {
-        // A modifier someone holds stays down: the chord must not release it.
-        if (held.isHeld(modifier)) continue
-        await keyboard.pressKey(modifier)
-        pressed.push(modifier)
-      }
-      await tap(code)
+      // A modifier that is down already (someone holds it) stays down: `press` says false and it is not released.
+      for (const modifier of modifiers) if (await pressed.press(modifier)) added.push(modifier)
+      await pressed.tap(code)
     } finally {
-      for (const modifier of pressed.reverse()) {
+      for (const modifier of added.reverse()) {
         try {
-          await keyboard.releaseKey(modifier)
+          await pressed.release(modifier)
         } catch (error) {
           logger.error({ code: modifier, err: error }, 'could not release chord modifier')
         }
@@ -85,18 +95,28 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
   }
 
+  // A renewal keeps a key repeating only for the codes this sender holds.
+  const touch = (from: string, codes: readonly KeyCode[]) => {
+    const holders = held.snapshot()
+    for (const code of codes) if (holders[code]?.includes(from)) pressed.touch(code)
+  }
+
   const act = async (body: KeyAction, from: string) => {
     switch (body.type) {
       case 'key':
-        if (body.phase === 'down') return held.down(from, body.code)
+        if (body.phase === 'down') {
+          await held.down(from, body.code)
+          return touch(from, [body.code])
+        }
         if (body.phase === 'up') return held.up(from, body.code)
-        return tap(body.code)
+        return pressed.tap(body.code)
       case 'chord':
         return chord(body.modifiers, body.code)
       case 'text':
-        return keyboard.type(body.text)
+        return pressed.type(body.text)
       case 'renew':
-        return held.renew(from, body.codes)
+        held.renew(from, body.codes)
+        return touch(from, body.codes)
       case 'release-all':
         return held.releaseSender(from, 'release-all')
     }
@@ -126,6 +146,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     options.onAction?.({ body, receivedAt, doneAt: performance.now(), ok })
   }
 
+  const releaseEverything = async (reason: ReleaseReason) => {
+    await held.releaseAll(reason)
+    // Nothing should be left (chords and taps release their own keys), but never leave a key down on the way out.
+    await pressed.releaseAll()
+  }
+
   const unsubscribe = [
     room.on('message', (message) => {
       const { body } = message
@@ -138,7 +164,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       void serial.run(() => held.releaseSender(peer.id, 'peer-left'))
     }),
     room.on('state', (state) => {
-      if (state !== 'connected') void serial.run(() => held.releaseAll('socket-drop'))
+      if (state !== 'connected') void serial.run(() => releaseEverything('socket-drop'))
     }),
   ]
 
@@ -149,7 +175,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       for (const off of unsubscribe) off()
       await serial.run(async () => {
         closed = true
-        await held.releaseAll(reason)
+        await releaseEverything(reason)
       })
     },
   }

@@ -1,7 +1,8 @@
-import type { KeyAction } from '@keyroom/key-events'
+import { type KeyAction, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
 import { startRelay } from '@keyroom/relay'
 import { createRoom, type RoomLink } from '@keyroom/room-client'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { REPEAT_STALL_MS } from '../src/key-repeat.js'
 import {
   joinAsIntruder,
   joinRoom,
@@ -89,6 +90,12 @@ describe('real key presses in an X server', () => {
     await expectTyped([{ type: 'text', text: 'Hello, World: 42! <a|b>\n' }], 'Hello, World: 42! <a|b>\r')
   })
 
+  it('types text beyond ASCII by remapping a spare keycode', async () => {
+    // The terminal writes UTF-8; the session reads bytes as Latin-1.
+    const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1')
+    await expectTyped([{ type: 'text', text: 'café ß über ça ± € 😀\n' }], utf8('café ß über ça ± € 😀\r'))
+  })
+
   it('presses single keys', async () => {
     await expectTyped(
       [tap('KeyQ'), tap('Digit7'), tap('Tab'), tap('Escape'), tap('ArrowUp'), tap('Enter')],
@@ -140,6 +147,59 @@ describe('real key presses in an X server', () => {
     await vi.waitFor(() => expect(dropped().length).toBeGreaterThanOrEqual(forged.length))
     expect(new Set(dropped())).toEqual(new Set(['invalid-seal', 'cannot-open', 'replayed']))
     await expectTyped([tap('KeyF')], 'f')
+  })
+
+  describe('repeat', () => {
+    it('the X server repeats a held key; when renewals stop (release lost) it stops within the stall bound', async () => {
+      const from = (await x.read()).length
+      // When the terminal grew, polled every 5 ms: the time of the last character is when repeating stopped.
+      let last = from
+      let lastGrowth = 0
+      const poll = setInterval(async () => {
+        const length = (await x.read()).length
+        if (length > last) {
+          last = length
+          lastGrowth = performance.now()
+        }
+      }, 5)
+      cleanup(() => clearInterval(poll))
+      expect(await phone.send(down('KeyA'))).toEqual({ ok: true })
+      let lastRenewal = performance.now()
+      for (let i = 0; i < 3; i++) {
+        await vi.waitFor(
+          () => expect(performance.now() - lastRenewal).toBeGreaterThanOrEqual(LEASE_RENEW_INTERVAL_MS),
+          {
+            timeout: 2_000,
+            interval: 10,
+          },
+        )
+        expect(await phone.send({ type: 'renew', codes: ['KeyA'] })).toEqual({ ok: true })
+        lastRenewal = performance.now()
+      }
+      // The phone lets go now, and its `up` is lost: no more renewals, no release.
+      await vi.waitFor(
+        () =>
+          expect(receiver.logs).toContainEqual(
+            expect.objectContaining({ code: 'KeyA', reason: 'lease-expired' }),
+          ),
+        { timeout: 5_000 },
+      )
+      clearInterval(poll)
+      const typed = (await x.read()).slice(from)
+      // It did repeat while renewals came (1.5 s held at the server's 660 ms delay and 25/s: about 20 characters)…
+      expect(typed).toMatch(/^a{10,}$/)
+      expect(receiver.logs).toContainEqual(
+        expect.objectContaining({ code: 'KeyA', msg: expect.stringContaining('renewals stopped') }),
+      )
+      // …and stopped no later than REPEAT_STALL_MS after the last renewal was sent (plus one repeat interval of slack).
+      const storm = lastGrowth - lastRenewal
+      console.info(
+        `repeat storm after the last renewal: ${storm.toFixed(0)} ms (bound ${REPEAT_STALL_MS} ms)`,
+      )
+      expect(storm).toBeLessThanOrEqual(REPEAT_STALL_MS + 100)
+      // The late `up` changes nothing, and the next key is a single one.
+      await expectTyped([up('KeyA'), tap('KeyB')], 'b')
+    })
   })
 
   describe('no stuck Shift', () => {

@@ -42,7 +42,11 @@ export interface XSession {
  * file, in raw mode so control keys arrive as they are. Everything stops when the test (or file) finishes.
  */
 export async function startXSession(
-  options: { cleanup?: (fn: () => Promise<void>) => void } = {},
+  options: {
+    cleanup?: (fn: () => Promise<void>) => void
+    /** xterm in UTF-8 mode (`-u8`), read back as UTF-8: for text beyond Latin-1. */
+    utf8?: boolean
+  } = {},
 ): Promise<XSession> {
   requireXTools()
   const cleanup = options.cleanup ?? ((fn) => onTestFinished(fn))
@@ -75,10 +79,14 @@ export async function startXSession(
   const display = `:${number}`
   const env = { ...process.env, DISPLAY: display }
 
-  const xterm = spawn('xterm', ['-e', 'sh', '-c', `stty raw -echo; exec cat > '${out}'`], {
-    env,
-    stdio: 'ignore',
-  })
+  const xterm = spawn(
+    'xterm',
+    [...(options.utf8 ? ['-u8'] : []), '-e', 'sh', '-c', `stty raw -echo; exec cat > '${out}'`],
+    {
+      env: options.utf8 ? { ...env, LC_ALL: 'C.UTF-8' } : env,
+      stdio: 'ignore',
+    },
+  )
   children.push(xterm)
   // --onlyvisible: xterm has windows that are never mapped, and focusing one fails with BadMatch.
   const windows = await run('xdotool', ['search', '--sync', '--onlyvisible', '--pid', String(xterm.pid)], env)
@@ -97,7 +105,7 @@ export async function startXSession(
     { timeout: 10_000, interval: 20 },
   )
 
-  const read = () => readFile(out, 'latin1')
+  const read = () => readFile(out, options.utf8 ? 'utf8' : 'latin1')
   return {
     display,
     env,

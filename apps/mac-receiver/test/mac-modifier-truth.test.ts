@@ -1,0 +1,147 @@
+import { HOLD_LEASE_MS, type KeyCode, type ModifierCode } from '@keyroom/key-events'
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { nutKeyFor } from '../src/key-map.js'
+import { keyboardOverNative } from '../src/nut-keyboard.js'
+import { createReceiver } from '../src/receiver.js'
+import { captureLogger } from './capture-logger.js'
+import { createFakeRoom } from './fake-room.js'
+import { createLibnutMac, type LibnutMac, modifierBitOf } from './libnut-mac.js'
+
+// The receiver against a model of libnut's macOS flag buffer: random sequences of everything a room can do to it.
+beforeEach(() => void vi.useFakeTimers())
+afterEach(() => void vi.useRealTimers())
+
+const SENDERS = ['phone-0001', 'tablet-001'] as const
+const MODIFIERS: ModifierCode[] = [
+  'ShiftLeft',
+  'ShiftRight',
+  'ControlLeft',
+  'AltLeft',
+  'MetaLeft',
+  'MetaRight',
+]
+const KEYS: KeyCode[] = [...MODIFIERS, 'KeyA', 'ArrowLeft', 'Backspace', 'Insert', 'CapsLock']
+
+const sender = fc.constantFrom(...SENDERS)
+const code = fc.constantFrom(...KEYS)
+const step = fc.oneof(
+  fc.record({ kind: fc.constant('down' as const), from: sender, code }),
+  fc.record({ kind: fc.constant('up' as const), from: sender, code }),
+  fc.record({ kind: fc.constant('tap' as const), from: sender, code }),
+  fc.record({
+    kind: fc.constant('chord' as const),
+    from: sender,
+    modifiers: fc.uniqueArray(fc.constantFrom(...MODIFIERS), { minLength: 1, maxLength: 4 }),
+    code: fc.constantFrom(...KEYS.filter((k) => !MODIFIERS.includes(k as ModifierCode))),
+  }),
+  fc.record({ kind: fc.constant('text' as const), from: sender, text: fc.constantFrom('a', 'é€', '😀 ok') }),
+  fc.record({
+    kind: fc.constant('renew' as const),
+    from: sender,
+    codes: fc.uniqueArray(code, { minLength: 1 }),
+  }),
+  fc.record({ kind: fc.constant('release-all' as const), from: sender }),
+  fc.record({ kind: fc.constant('time' as const), ms: fc.integer({ min: 1, max: HOLD_LEASE_MS + 200 }) }),
+  fc.record({ kind: fc.constant('peer-left' as const), from: sender }),
+  fc.record({ kind: fc.constant('socket-drop' as const) }),
+)
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never
+
+const bitsOf = (mac: LibnutMac) => [...mac.down()].reduce((bits, key) => bits | modifierBitOf(key), 0)
+const nutKey = (c: KeyCode) => {
+  const mapping = nutKeyFor(c, 'darwin')
+  return mapping.ok ? mapping.key : undefined
+}
+
+async function play(steps: Step[]) {
+  const room = createFakeRoom()
+  const mac = createLibnutMac()
+  const { logger } = captureLogger()
+  const receiver = createReceiver({
+    room,
+    keyboard: keyboardOverNative(mac, { platform: 'darwin' }),
+    logger,
+    platform: 'darwin',
+    repeat: { delayMs: 225, intervalMs: 30 },
+  })
+  for (const s of steps) {
+    const before = mac.events.length
+    const heldBefore = bitsOf(mac)
+    switch (s.kind) {
+      case 'down':
+      case 'up':
+      case 'tap':
+        room.deliver(s.from, { type: 'key', code: s.code, phase: s.kind })
+        break
+      case 'chord':
+        room.deliver(s.from, { type: 'chord', modifiers: s.modifiers, code: s.code })
+        break
+      case 'text':
+        room.deliver(s.from, { type: 'text', text: s.text })
+        break
+      case 'renew':
+        room.deliver(s.from, { type: 'renew', codes: s.codes })
+        break
+      case 'release-all':
+        room.deliver(s.from, { type: 'release-all' })
+        break
+      case 'time':
+        await vi.advanceTimersByTimeAsync(s.ms)
+        break
+      case 'peer-left':
+        room.emit('peer-left', {
+          id: s.from,
+          role: 'keypad',
+          name: 'phone',
+          caps: { inject: false },
+          lastSeen: 0,
+        })
+        break
+      case 'socket-drop':
+        room.emit('state', 'offline')
+        room.emit('state', 'connected')
+        break
+    }
+    await receiver.idle()
+    // At every step the flag buffer says exactly which modifier keys are down: nothing turned on by itself.
+    expect(mac.flagBuffer()).toBe(bitsOf(mac))
+    if (s.kind === 'chord') {
+      const key = nutKey(s.code)
+      const mine = s.modifiers.reduce((bits, m) => bits | modifierBitOf(nutKey(m) ?? 'A'), 0)
+      const keyDown = mac.events.slice(before).find((e) => e.kind === 'key' && e.key === key && e.down)
+      if (key) {
+        // The chord's key carried its own modifiers plus those held by someone, nothing else.
+        expect(keyDown).toMatchObject({ flags: mine | heldBefore })
+      } else {
+        expect(keyDown).toBeUndefined()
+      }
+      // And the chord put back what it found.
+      expect(bitsOf(mac)).toBe(heldBefore)
+    }
+  }
+  // Nobody renews any more: every lease runs out.
+  await vi.advanceTimersByTimeAsync(HOLD_LEASE_MS + 100)
+  await receiver.idle()
+  expect(mac.down()).toEqual(new Set())
+  expect(mac.flagBuffer()).toBe(0)
+  await receiver.close()
+}
+
+describe('modifier state on macOS (libnut flag-buffer model), random sequences', () => {
+  it('no key stays down, no flag stays on, every chord carries exactly its modifiers', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), (steps) => play(steps)),
+      { numRuns: 300 },
+    )
+  })
+
+  it('the sequence that breaks a blind release: a late up after the lease ran out', async () => {
+    await play([
+      { kind: 'down', from: 'phone-0001', code: 'ShiftLeft' },
+      { kind: 'time', ms: HOLD_LEASE_MS + 1 },
+      { kind: 'up', from: 'phone-0001', code: 'ShiftLeft' },
+      { kind: 'tap', from: 'phone-0001', code: 'KeyA' },
+    ])
+  })
+})

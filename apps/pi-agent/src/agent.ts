@@ -131,6 +131,8 @@ export function createAgent(options: AgentOptions): Agent {
       case 'ping':
       case 'pong':
       case 'notice':
+      case 'status':
+      case 'pair':
         return
       // GPIO pins have no pointer; button renewals inside a `renew` are ignored the same way.
       case 'move':

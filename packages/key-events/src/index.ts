@@ -1,4 +1,5 @@
 export * from './chord-text.js'
+export * from './frames.js'
 export * from './key-codes.js'
 export * from './messages.js'
 export * from './pointer.js'

@@ -119,6 +119,38 @@ export const NoticeMessage = z.object({
   ref: z.optional(z.object({ from: SenderId, seq: z.int().check(z.positive()) })),
 })
 
+/** Which actions a receiver lets a device send; absent fields allow everything. */
+export const Permissions = z.object({
+  /** Presence and latency only: no input at all. */
+  viewOnly: z.optional(z.boolean()),
+  /** Action kinds it may send (`key`, `chord`, `text`); absent: all. Releases and renewals are always allowed. */
+  actions: z.optional(z.array(z.enum(['key', 'chord', 'text'])).check(z.maxLength(3))),
+  /** The only keys it may press (in `key`, `chord` and as a chord's modifiers); absent: all. */
+  keys: z.optional(z.array(KeyCode).check(z.maxLength(256))),
+  /** Chords it may never send, as chord text (`Meta+KeyQ`); matched whatever the modifier order or side. */
+  forbiddenChords: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(64))),
+})
+export type Permissions = z.infer<typeof Permissions>
+
+/** A receiver tells a device what it decided about it (after every handshake and every change). */
+export const StatusMessage = z.object({
+  type: z.literal('status'),
+  state: z.enum(['approved', 'pending', 'revoked']),
+  /** The six-digit verification code both sides show while pending. */
+  code: z.optional(z.string().check(z.regex(/^\d{6}$/, 'must be six digits'))),
+  permissions: z.optional(Permissions),
+})
+export type StatusMessage = z.infer<typeof StatusMessage>
+
+/**
+ * A device proves it holds a link's pairing secret: HMAC-SHA256(secret, "keyroom/v2/pairing" ‖ th ‖ receiver key),
+ * bound to this session's handshake transcript `th` and to the receiver the link named.
+ */
+export const PairMessage = z.object({
+  type: z.literal('pair'),
+  proof: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be 43 base64url characters')),
+})
+
 export const MessageBody = z.discriminatedUnion('type', [
   ...keyActionOptions,
   ...pointerActionOptions,
@@ -127,6 +159,8 @@ export const MessageBody = z.discriminatedUnion('type', [
   PingMessage,
   PongMessage,
   NoticeMessage,
+  StatusMessage,
+  PairMessage,
 ])
 export type MessageBody = z.infer<typeof MessageBody>
 export type HelloMessage = z.infer<typeof HelloMessage>

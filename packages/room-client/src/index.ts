@@ -1,8 +1,19 @@
 export { createAcceptor, isRelease } from './acceptance.js'
 export { fromBase64url, toBase64url } from './base64url.js'
+export { connectDevice } from './connect-device.js'
 export { connectRoom } from './connect-room.js'
+export { createPairingSecret, createRoomId, formatDeviceLink, parseDeviceLink } from './device-link.js'
+export type * from './device-types.js'
+export {
+  createIdentity,
+  fingerprint,
+  type Identity,
+  normalizeFingerprint,
+  verificationCode,
+} from './identity.js'
 export * from './leases.js'
 export { createRoom, formatPairingLink, normalizeRelayUrl, parsePairingLink } from './pairing-link.js'
+export { createPermissionCheck } from './permissions.js'
 export { renderQrSvg, renderQrTerminal } from './qr.js'
 export { createSealer, type Sealer } from './seal.js'
 export type * from './types.js'

@@ -1,0 +1,88 @@
+import { FRAME_VERSION, MAX_NAME_LENGTH, OLDER_KEYROOM, type Result } from '@keyroom/key-events'
+import { randomBytes } from '@noble/ciphers/utils.js'
+import { fromBase64url, toBase64url } from './base64url.js'
+import type { DeviceLink } from './device-types.js'
+import { normalizeRelayUrl, ROOM_ID_BYTES } from './pairing-link.js'
+
+export const PEER_KEY_BYTES = 32
+export const PAIRING_SECRET_BYTES = 16
+
+/** A new room id on a relay (a rendezvous, not a secret). */
+export const createRoomId = (): string => toBase64url(randomBytes(ROOM_ID_BYTES))
+
+export const createPairingSecret = (): Uint8Array => randomBytes(PAIRING_SECRET_BYTES)
+
+/**
+ * The pairing link: `<keypadUrl>#v=2&relay=<url>&room=<id>&peer=<key>&name=<name>&ps=<secret>`. Everything is in the
+ * fragment, which browsers never send to a server. @default keypadUrl the relay URL (the relay serves the keypad)
+ */
+export function formatDeviceLink(link: DeviceLink, keypadUrl: string = link.relay): string {
+  const base = keypadUrl.split('#')[0] ?? keypadUrl
+  const params = new URLSearchParams({ v: String(FRAME_VERSION), relay: link.relay, room: link.room })
+  if (link.peer) params.set('peer', toBase64url(link.peer))
+  if (link.name) params.set('name', link.name)
+  if (link.pairingSecret) params.set('ps', toBase64url(link.pairingSecret))
+  return `${base.endsWith('/') ? base : `${base}/`}#${params.toString()}`
+}
+
+const fail = (code: string, message: string, path: string): Result<never> => ({
+  ok: false,
+  error: { code, message, path },
+})
+
+/** Parses a pairing link, or just its fragment; every way it can be broken has its own message. */
+export function parseDeviceLink(text: string): Result<DeviceLink> {
+  if (typeof text !== 'string' || text.trim().length === 0)
+    return fail('invalid-link', 'the pairing link is empty', '')
+  if (text.length > 2048) return fail('invalid-link', 'the pairing link is longer than 2048 characters', '')
+  const trimmed = text.trim()
+  const hash = trimmed.indexOf('#')
+  const fragment = hash >= 0 ? trimmed.slice(hash + 1) : trimmed
+  const params = new URLSearchParams(fragment)
+  const version = params.get('v')
+  if (version === null && params.has('key')) {
+    return fail('older-link', `this link ${OLDER_KEYROOM}`, 'v')
+  }
+  if (version !== String(FRAME_VERSION)) {
+    return fail('invalid-link', `the pairing link's version "${version ?? ''}" is not ${FRAME_VERSION}`, 'v')
+  }
+  const relay = params.get('relay')
+  const room = params.get('room')
+  if (!relay) return fail('invalid-link', 'the pairing link has no relay= in its fragment', 'relay')
+  if (!room) return fail('invalid-link', 'the pairing link has no room= in its fragment', 'room')
+  let relayUrl: string
+  try {
+    relayUrl = normalizeRelayUrl(relay)
+  } catch {
+    return fail('invalid-link', `relay "${relay}" is not an http(s) or ws(s) URL`, 'relay')
+  }
+  if (fromBase64url(room)?.length !== ROOM_ID_BYTES) {
+    return fail('invalid-link', `room must be ${ROOM_ID_BYTES} bytes of base64url`, 'room')
+  }
+  const value: DeviceLink = { relay: relayUrl, room }
+  const peer = params.get('peer')
+  if (peer !== null) {
+    const key = fromBase64url(peer)
+    if (key?.length !== PEER_KEY_BYTES) {
+      return fail('invalid-link', `peer must be a ${PEER_KEY_BYTES}-byte public key in base64url`, 'peer')
+    }
+    value.peer = key
+  }
+  const name = params.get('name')
+  if (name !== null) {
+    if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
+      return fail('invalid-link', `name must be 1-${MAX_NAME_LENGTH} characters`, 'name')
+    }
+    value.name = name
+  }
+  const ps = params.get('ps')
+  if (ps !== null) {
+    const secret = fromBase64url(ps)
+    if (secret?.length !== PAIRING_SECRET_BYTES) {
+      return fail('invalid-link', `ps must be ${PAIRING_SECRET_BYTES} bytes of base64url`, 'ps')
+    }
+    if (!value.peer) return fail('invalid-link', 'a pairing secret needs the peer= it pairs with', 'ps')
+    value.pairingSecret = secret
+  }
+  return { ok: true, value }
+}

@@ -1,0 +1,296 @@
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Permissions, type Result, Role } from '@keyroom/key-events'
+import { fromBase64url, toBase64url } from './base64url.js'
+import { createPairingSecret } from './device-link.js'
+import type { DeviceGate, DeviceInfo, DeviceState, GateDecision, TrustedPeer } from './device-types.js'
+import { createIdentity, type Identity, normalizeFingerprint } from './identity.js'
+
+/** A device this receiver knows, as kept in its store. */
+export interface StoredDevice {
+  key: string
+  fingerprint: string
+  name: string
+  role: Role
+  state: DeviceState
+  /** The verification code of this pair, shown while pending. */
+  code: string
+  /** When it got its state, ISO time, and how (`pairing-window`, `code`, `fingerprint`, `revoke`, `handshake`). */
+  since: string
+  via: string
+  permissions?: Permissions
+  admin?: boolean
+}
+
+interface StoreFile {
+  version: 2
+  identity: string
+  room?: { relay: string; room: string }
+  pairing?: { secret: string; until: number; used: boolean }
+  devices: StoredDevice[]
+  trusted: Array<{ key: string; name?: string; pairingSecret?: string }>
+}
+
+/** Pending devices kept at most; the oldest go first. */
+export const MAX_PENDING = 32
+
+export const deviceStoreFile = (dir: string) => join(dir, 'devices.json')
+export const auditLogFile = (dir: string) => join(dir, 'audit.log')
+
+const fail = (code: string, message: string, path = ''): Result<never> => ({
+  ok: false,
+  error: { code, message, path },
+})
+
+/**
+ * Node only (`@keyroom/room-client/device-store`): a receiver's or agent's identity, room, pairing window, approved /
+ * pending / revoked devices and the receivers it trusts, in one file of mode 0600. Every change is a synchronous
+ * read-modify-write with an atomic rename, so the running service and a `devices approve` in another process do not
+ * overwrite each other's changes.
+ */
+export function openDeviceStore(dir: string) {
+  const file = deviceStoreFile(dir)
+  const read = (): StoreFile => {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      const fresh: StoreFile = {
+        version: 2,
+        identity: toBase64url(createIdentity().secretKey),
+        devices: [],
+        trusted: [],
+      }
+      write(fresh)
+      return fresh
+    }
+    const data = JSON.parse(text) as StoreFile
+    if (data.version !== 2 || typeof data.identity !== 'string' || !Array.isArray(data.devices)) {
+      throw new TypeError(`${file} is not a keyroom device store (version 2)`)
+    }
+    data.trusted ??= []
+    return data
+  }
+  const write = (data: StoreFile) => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const temp = `${file}.${process.pid}.tmp`
+    writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 })
+    // The umask can only take bits away, but an existing file keeps its mode: set it explicitly.
+    chmodSync(temp, 0o600)
+    renameSync(temp, file)
+  }
+  const update = <T>(change: (data: StoreFile) => T): T => {
+    const data = read()
+    const result = change(data)
+    write(data)
+    return result
+  }
+
+  const identity = (): Identity => {
+    const secret = fromBase64url(read().identity)
+    if (secret?.length !== 32) throw new TypeError(`${file}: the identity key is not 32 bytes`)
+    return createIdentity(secret)
+  }
+
+  const decisionOf = (device: StoredDevice): GateDecision => ({
+    state: device.state,
+    ...(device.permissions ? { permissions: device.permissions } : {}),
+    ...(device.admin ? { admin: true } : {}),
+  })
+
+  /** Finds a device by its code, fingerprint or name (`pick` says which of them count). */
+  const find = (data: StoreFile, text: string, by: Array<'code' | 'fingerprint' | 'name'>) => {
+    const fp = normalizeFingerprint(text)
+    const matches = data.devices.filter(
+      (d) =>
+        (by.includes('fingerprint') && fp !== undefined && d.fingerprint === fp) ||
+        (by.includes('code') &&
+          /^\d{6}$/.test(text.replace(/\s/g, '')) &&
+          d.code === text.replace(/\s/g, '') &&
+          d.state === 'pending') ||
+        (by.includes('name') && d.name === text),
+    )
+    return matches
+  }
+
+  return {
+    file,
+    identity,
+    read,
+    room: () => read().room,
+    trusted: (): TrustedPeer[] =>
+      read().trusted.flatMap((t) => {
+        const key = fromBase64url(t.key)
+        if (key?.length !== 32) return []
+        const secret = t.pairingSecret === undefined ? undefined : fromBase64url(t.pairingSecret)
+        return [{ key, ...(t.name ? { name: t.name } : {}), ...(secret ? { pairingSecret: secret } : {}) }]
+      }),
+    setRoom: (room: { relay: string; room: string }) =>
+      update((d) => {
+        d.room = room
+      }),
+    trust: (peer: TrustedPeer) =>
+      update((d) => {
+        const key = toBase64url(peer.key)
+        d.trusted = [
+          ...d.trusted.filter((t) => t.key !== key),
+          {
+            key,
+            ...(peer.name ? { name: peer.name } : {}),
+            ...(peer.pairingSecret ? { pairingSecret: toBase64url(peer.pairingSecret) } : {}),
+          },
+        ]
+      }),
+    /** Opens a pairing window: a new single-use secret, valid for `seconds` from `now`. */
+    openWindow(seconds: number, now = Date.now()): Uint8Array {
+      const secret = createPairingSecret()
+      update((d) => {
+        d.pairing = { secret: toBase64url(secret), until: now + seconds * 1000, used: false }
+      })
+      return secret
+    },
+    devices: (): StoredDevice[] => read().devices,
+    approve(text: string, now = Date.now()): Result<StoredDevice> {
+      return update((d) => {
+        const matches = find(d, text, ['code', 'fingerprint'])
+        if (matches.length === 0)
+          return fail(
+            'no-such-device',
+            `no pending device has code or fingerprint "${text}" (see devices list)`,
+          )
+        if (matches.length > 1)
+          return fail('ambiguous', `"${text}" matches ${matches.length} devices: use the fingerprint`)
+        const device = matches[0] as StoredDevice
+        device.state = 'approved'
+        device.since = new Date(now).toISOString()
+        device.via = normalizeFingerprint(text) ? 'fingerprint' : 'code'
+        return { ok: true, value: { ...device } }
+      })
+    },
+    revoke(text: string, now = Date.now()): Result<StoredDevice> {
+      return update((d) => {
+        const matches = find(d, text, ['fingerprint', 'name'])
+        if (matches.length === 0)
+          return fail('no-such-device', `no device is named or has the fingerprint "${text}"`)
+        if (matches.length > 1)
+          return fail('ambiguous', `"${text}" names ${matches.length} devices: use the fingerprint`)
+        const device = matches[0] as StoredDevice
+        device.state = 'revoked'
+        device.since = new Date(now).toISOString()
+        device.via = 'revoke'
+        return { ok: true, value: { ...device } }
+      })
+    },
+    setPermissions(text: string, permissions: Permissions | undefined): Result<StoredDevice> {
+      return update((d) => {
+        const matches = find(d, text, ['fingerprint', 'name'])
+        if (matches.length !== 1) return fail('no-such-device', `"${text}" names ${matches.length} devices`)
+        const device = matches[0] as StoredDevice
+        if (permissions) device.permissions = permissions
+        else delete device.permissions
+        return { ok: true, value: { ...device } }
+      })
+    },
+    /**
+     * The gate for connectDevice: a known device gets its stored state; a device proving the open window's secret
+     * is approved (and the secret is used up); any other device is recorded as pending.
+     */
+    gate(now: () => number = Date.now): DeviceGate {
+      return (info: DeviceInfo, provesSecret) =>
+        update((d) => {
+          const key = toBase64url(info.key)
+          let device = d.devices.find((x) => x.key === key)
+          const window = d.pairing
+          const secret =
+            window && !window.used && now() <= window.until ? fromBase64url(window.secret) : undefined
+          if (device?.state === 'revoked') return decisionOf(device)
+          if (provesSecret && secret && provesSecret(secret) && device?.state !== 'approved') {
+            if (window) window.used = true
+            device ??= newDevice(d, info, now())
+            device.state = 'approved'
+            device.since = new Date(now()).toISOString()
+            device.via = 'pairing-window'
+            return decisionOf(device)
+          }
+          if (device) {
+            device.name = info.name
+            return decisionOf(device)
+          }
+          return decisionOf(newDevice(d, info, now()))
+        })
+    },
+  }
+}
+
+export type DeviceStore = ReturnType<typeof openDeviceStore>
+
+function newDevice(data: StoreFile, info: DeviceInfo, now: number): StoredDevice {
+  const device: StoredDevice = {
+    key: toBase64url(info.key),
+    fingerprint: info.fingerprint,
+    name: info.name,
+    role: Role.parse(info.role),
+    state: 'pending',
+    code: info.code,
+    since: new Date(now).toISOString(),
+    via: 'handshake',
+  }
+  data.devices.push(device)
+  const pending = data.devices.filter((d) => d.state === 'pending')
+  for (const old of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) {
+    data.devices.splice(data.devices.indexOf(old), 1)
+  }
+  return device
+}
+
+/** One line of the audit log: who did what, never what text said. */
+export interface AuditEntry {
+  time: string
+  device: string
+  fingerprint: string
+  /** `key`, `chord`, `text`, `refused`, `approved`, `revoked`… */
+  action: string
+  code?: string
+  phase?: string
+  modifiers?: string[]
+  /** A text action's length in UTF-16 code units: its content is never written. */
+  length?: number
+  reason?: string
+}
+
+/** Lines kept at most; the log is cut back to half of this when it grows past it. */
+export const MAX_AUDIT_LINES = 2000
+
+export function appendAudit(dir: string, entry: AuditEntry): void {
+  const file = auditLogFile(dir)
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  appendFileSync(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 })
+  const lines = readAudit(dir)
+  if (lines.length > MAX_AUDIT_LINES) {
+    writeFileSync(
+      file,
+      `${lines
+        .slice(-MAX_AUDIT_LINES / 2)
+        .map((l) => JSON.stringify(l))
+        .join('\n')}\n`,
+      { mode: 0o600 },
+    )
+  }
+}
+
+export function readAudit(dir: string): AuditEntry[] {
+  let text = ''
+  try {
+    text = readFileSync(auditLogFile(dir), 'utf8')
+  } catch {
+    return []
+  }
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line ? [JSON.parse(line) as AuditEntry] : []
+    } catch {
+      return []
+    }
+  })
+}

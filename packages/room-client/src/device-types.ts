@@ -1,0 +1,166 @@
+import type {
+  Capabilities,
+  MessageBody,
+  Permissions,
+  Role,
+  SenderId,
+  StatusMessage,
+} from '@keyroom/key-events'
+import type { Identity } from './identity.js'
+import type { ConnectionState, Sendable, SendResult } from './types.js'
+
+/** What a pairing link carries: the relay, the room id, and who to pair with. No key that grants anything. */
+export interface DeviceLink {
+  /** Relay URL, `http(s)://host:port` (socket.io upgrades to WebSocket). */
+  relay: string
+  /** Room id: 16 random bytes, base64url (the relay sees it; a rendezvous, not a secret). */
+  room: string
+  /** The issuing device's identity public key (Ed25519): the device to trust. */
+  peer?: Uint8Array
+  /** The issuing device's name. */
+  name?: string
+  /** The single-use, short-lived pairing secret (16 bytes). */
+  pairingSecret?: Uint8Array
+}
+
+/** A device this one sends key actions to: a receiver whose key came in a link the user accepted. */
+export interface TrustedPeer {
+  key: Uint8Array
+  name?: string
+  /** Presented (as a proof, never in the clear) to get approved inside the receiver's pairing window. */
+  pairingSecret?: Uint8Array
+}
+
+export type DeviceState = 'approved' | 'pending' | 'revoked'
+
+/** What a receiver's device store decided about a device. */
+export interface GateDecision {
+  state: DeviceState
+  permissions?: Permissions
+  /** May manage the receiver's devices. */
+  admin?: boolean
+}
+
+/** A device, as the handshake authenticated it. */
+export interface DeviceInfo {
+  key: Uint8Array
+  fingerprint: string
+  name: string
+  role: Role
+  /** The six digits both sides show. */
+  code: string
+}
+
+/**
+ * The receiver side's approvals: consulted after every handshake, when a device proves a pairing secret, and when
+ * `reconsider()` is called (the store changed). `provesSecret` is given only with a pairing proof.
+ */
+export type DeviceGate = (device: DeviceInfo, provesSecret?: (secret: Uint8Array) => boolean) => GateDecision
+
+/** Another device in the room, authenticated by a handshake. */
+export interface DevicePeer {
+  /** Its session id (new on every connection). */
+  id: SenderId
+  role: Role
+  name: string
+  caps: Capabilities
+  sid?: string
+  /** Its identity public key, base64url, and the fingerprint people compare. */
+  key: string
+  fingerprint: string
+  /** This device sends key actions to it (its key came in an accepted link). */
+  trusted: boolean
+  /** What this device's gate decided about it (receivers only). */
+  approval?: GateDecision
+  /** What it said about this device (a receiver's verdict: approved, pending with a code, revoked). */
+  status?: StatusMessage
+  /** The verification code of this pair. */
+  code: string
+  /** Local time (ms) of the last verified message from it. */
+  lastSeen: number
+  /** Round-trip time of the last ping it answered, in ms. */
+  rttMs?: number
+}
+
+/** A message that opened under its pairwise session key, parsed, is in order, fresh and allowed. */
+export interface DeviceMessage {
+  /** The sender's session id. */
+  from: SenderId
+  seq: number
+  /** ms on the sender's clock since the handshake. */
+  t: number
+  body: MessageBody
+  /** Who sent it, as the handshake authenticated it. */
+  device: { key: string; fingerprint: string; name: string; role: Role }
+}
+
+export type DeviceRejectReason =
+  | 'invalid-frame'
+  | 'unsupported-version'
+  | 'cannot-open'
+  | 'invalid-message'
+  | 'invalid-handshake'
+  | 'replayed'
+  | 'stale'
+  | 'unknown-session'
+  | 'unknown-handshake'
+  | 'bad-signature'
+  | 'reflected'
+  | 'too-many-peers'
+  | 'not-approved'
+  | 'revoked'
+  | 'not-permitted'
+
+/** A message that was dropped, and why; never thrown. */
+export interface DeviceRejection {
+  reason: DeviceRejectReason
+  message: string
+  from?: string
+}
+
+export interface DeviceRoomEvents {
+  message: DeviceMessage
+  reject: DeviceRejection
+  state: ConnectionState
+  peers: DevicePeer[]
+  /** A device left: said bye, its socket left the relay room, or it went silent. */
+  'peer-left': DevicePeer
+  /** The relay refused something this client did (join, send), or the link is unusable. */
+  error: { code: string; message: string }
+}
+
+export interface DeviceRoomConnection {
+  /** This device's session id on the current connection (new on every re-join). */
+  readonly id: SenderId
+  readonly identity: Identity
+  readonly link: DeviceLink
+  readonly state: ConnectionState
+  /** Seals and broadcasts; resolves with the relay's ack (or an `offline` error). */
+  send(body: Sendable): Promise<SendResult>
+  on<E extends keyof DeviceRoomEvents>(event: E, listener: (value: DeviceRoomEvents[E]) => void): () => void
+  peers(): DevicePeer[]
+  /** Pings the room; resolves after `timeoutMs` with the peers that answered and their RTT. */
+  ping(timeoutMs?: number): Promise<Map<SenderId, number>>
+  /** Changes what this device announces (e.g. `blocked`) and says hello again. */
+  updateCapabilities(caps: Capabilities): void
+  /** Asks the gate again about every peer (the device store changed) and tells each peer the outcome. */
+  reconsider(): void
+  /** Says bye, leaves the room and disconnects. */
+  close(): Promise<void>
+}
+
+export interface ConnectDeviceOptions {
+  link: DeviceLink | string
+  identity: Identity
+  /** Devices to send key actions to, besides the link's `peer`. */
+  trusted?: TrustedPeer[]
+  /** Receivers and agents: which devices may act here. Without a gate no key action is accepted. */
+  gate?: DeviceGate
+  role: Role
+  name: string
+  caps?: Capabilities
+  /** Clock, for tests. @default Date.now */
+  now?: () => number
+  /** How long to wait for the relay's ack. @default 5000 */
+  ackTimeoutMs?: number
+}

@@ -123,8 +123,11 @@ export const NoticeMessage = z.object({
 export const Permissions = z.object({
   /** Presence and latency only: no input at all. */
   viewOnly: z.optional(z.boolean()),
-  /** Action kinds it may send (`key`, `chord`, `text`); absent: all. Releases and renewals are always allowed. */
-  actions: z.optional(z.array(z.enum(['key', 'chord', 'text'])).check(z.maxLength(3))),
+  /**
+   * Action kinds it may send (`key`, `chord`, `text`, `pointer` for move, scroll and button); absent: all. Releases
+   * and renewals are always allowed.
+   */
+  actions: z.optional(z.array(z.enum(['key', 'chord', 'text', 'pointer'])).check(z.maxLength(4))),
   /** The only keys it may press (in `key`, `chord` and as a chord's modifiers); absent: all. */
   keys: z.optional(z.array(KeyCode).check(z.maxLength(256))),
   /** Chords it may never send, as chord text (`Meta+KeyQ`); matched whatever the modifier order or side. */

@@ -5,6 +5,7 @@ import {
   HANDSHAKE_TIMEOUT_MS,
   type Hs1Frame,
   isKeyAction,
+  isPointerAction,
   KEYROOM_EVENT,
   type MessageBody,
   PRESENCE_INTERVAL_MS,
@@ -358,7 +359,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
           role: record.peer.role,
         },
       })
-    if (isKeyAction(body)) {
+    if (isKeyAction(body) || isPointerAction(body)) {
       if (!gate)
         return reject({
           reason: 'not-approved',

@@ -1,4 +1,10 @@
-import { isModifier, type KeyAction, type Permissions, parseChordText } from '@keyroom/key-events'
+import {
+  isModifier,
+  type KeyAction,
+  type Permissions,
+  type PointerAction,
+  parseChordText,
+} from '@keyroom/key-events'
 
 /** ShiftLeft and ShiftRight are one modifier for a forbidden chord. */
 const side = (code: string) => code.replace(/(Left|Right)$/, '')
@@ -11,8 +17,10 @@ const chordKey = (modifiers: readonly string[], code: string) =>
  */
 export function createPermissionCheck() {
   const held = new Set<string>()
-  return (action: KeyAction, permissions: Permissions | undefined): string | undefined => {
-    const isRelease = action.type === 'release-all' || (action.type === 'key' && action.phase === 'up')
+  return (action: KeyAction | PointerAction, permissions: Permissions | undefined): string | undefined => {
+    const isRelease =
+      action.type === 'release-all' ||
+      ((action.type === 'key' || action.type === 'button') && action.phase === 'up')
     if (isRelease || action.type === 'renew') {
       if (action.type === 'release-all') held.clear()
       else if (action.type === 'key') held.delete(action.code)
@@ -20,7 +28,9 @@ export function createPermissionCheck() {
     }
     const p = permissions ?? {}
     if (p.viewOnly) return 'this device is view-only here'
-    if (p.actions && !p.actions.includes(action.type)) return `${action.type} is not allowed for this device`
+    const kind =
+      action.type === 'move' || action.type === 'scroll' || action.type === 'button' ? 'pointer' : action.type
+    if (p.actions && !p.actions.includes(kind)) return `${kind} is not allowed for this device`
     const keys =
       action.type === 'key'
         ? [action.code]

@@ -1,6 +1,9 @@
 import {
   FRAME_VERSION,
+  isDroppable,
+  isRelease,
   MAX_EVENT_AGE_MS,
+  MAX_MOTION_AGE_MS,
   MAX_SEQ_GAP,
   type MessageBody,
   type MsgFrame,
@@ -10,7 +13,6 @@ import {
 } from '@keyroom/key-events'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { bytesToUtf8, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
-import { isRelease } from './acceptance.js'
 import { fromBase64url, toBase64url } from './base64url.js'
 import type { DeviceRejection as Rejection } from './device-types.js'
 import { padTo, unpad } from './padding.js'
@@ -101,7 +103,9 @@ export function createChannel(options: ChannelOptions): Channel {
       }
       lastSeq = envelope.seq
       const lateness = now - start - envelope.t
-      if (lateness > MAX_EVENT_AGE_MS && !isRelease(envelope.body)) {
+      // A late move or scroll is dropped well before a late key: it would jump the pointer for nothing.
+      const maxAge = isDroppable(envelope.body) ? MAX_MOTION_AGE_MS : MAX_EVENT_AGE_MS
+      if (lateness > maxAge && !isRelease(envelope.body)) {
         return reject(
           'stale',
           `${envelope.body.type} arrived ${Math.round(lateness)} ms late by this device's clock`,

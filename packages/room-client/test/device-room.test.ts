@@ -271,8 +271,9 @@ describe('devices approved and revoked, through a real relay', () => {
     await phone.send({ type: 'key', code: 'KeyQ', phase: 'tap' })
     await phone.send({ type: 'key', code: 'MetaLeft', phase: 'up' })
     await phone.send({ type: 'key', code: 'KeyQ', phase: 'tap' })
+    await phone.send({ type: 'move', dx: 5, dy: 5 })
     await vi.waitFor(() =>
-      expect(noticesOf(phone)).toEqual(['not-permitted', 'not-permitted', 'not-permitted']),
+      expect(noticesOf(phone)).toEqual(['not-permitted', 'not-permitted', 'not-permitted', 'not-permitted']),
     )
     expect(r.conn.received.map((m) => m.body)).toEqual([
       { type: 'key', code: 'MetaLeft', phase: 'down' },
@@ -283,7 +284,7 @@ describe('devices approved and revoked, through a real relay', () => {
     r.conn.reconsider()
     await vi.waitFor(() => expect(phone.peers()[0]?.status?.permissions?.viewOnly).toBe(true))
     await phone.send({ type: 'key', code: 'KeyV', phase: 'tap' })
-    await vi.waitFor(() => expect(noticesOf(phone)).toHaveLength(4))
+    await vi.waitFor(() => expect(noticesOf(phone)).toHaveLength(5))
     expect(phone.received.at(-1)?.body).toMatchObject({
       code: 'not-permitted',
       message: 'this device is view-only here',

@@ -1,4 +1,4 @@
-import { FRAME_VERSION, MAX_NAME_LENGTH, OLDER_KEYROOM, type Result } from '@keyroom/key-events'
+import { FRAME_VERSION, fail, MAX_NAME_LENGTH, OLDER_KEYROOM, type Result } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import { fromBase64url, toBase64url } from './base64url.js'
 import type { DeviceLink } from './device-types.js'
@@ -24,11 +24,6 @@ export function formatDeviceLink(link: DeviceLink, keypadUrl: string = link.rela
   if (link.pairingSecret) params.set('ps', toBase64url(link.pairingSecret))
   return `${base.endsWith('/') ? base : `${base}/`}#${params.toString()}`
 }
-
-const fail = (code: string, message: string, path: string): Result<never> => ({
-  ok: false,
-  error: { code, message, path },
-})
 
 /** Parses a pairing link, or just its fragment; every way it can be broken has its own message. */
 export function parseDeviceLink(text: string): Result<DeviceLink> {

@@ -1,6 +1,6 @@
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Permissions, type Result, Role } from '@keyroom/key-events'
+import { fail, type Permissions, type Result, Role } from '@keyroom/key-events'
 import { fromBase64url, toBase64url } from './base64url.js'
 import { createPairingSecret } from './device-link.js'
 import type { DeviceGate, DeviceInfo, DeviceState, GateDecision, TrustedPeer } from './device-types.js'
@@ -36,11 +36,6 @@ export const MAX_PENDING = 32
 
 export const deviceStoreFile = (dir: string) => join(dir, 'devices.json')
 export const auditLogFile = (dir: string) => join(dir, 'audit.log')
-
-const fail = (code: string, message: string, path = ''): Result<never> => ({
-  ok: false,
-  error: { code, message, path },
-})
 
 /**
  * Node only (`@keyroom/room-client/device-store`): a receiver's or agent's identity, room, pairing window, approved /

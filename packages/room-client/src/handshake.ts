@@ -1,6 +1,7 @@
 import {
   type Capabilities,
   FRAME_VERSION,
+  fail,
   HANDSHAKE_BYTES,
   type HandshakeIdentity,
   type Hs1Frame,
@@ -78,9 +79,6 @@ function deriveKeys(shared: Uint8Array, th: Uint8Array) {
 export function pairingProof(secret: Uint8Array, th: Uint8Array, responderKey: Uint8Array): Uint8Array {
   return hmac(sha256, secret, concatBytes(label('pairing'), th, responderKey))
 }
-
-type Fail = Result<never>
-const fail = (code: string, message: string): Fail => ({ ok: false, error: { code, message, path: '' } })
 
 function sealIdentity(self: Self, key: Uint8Array, th: Uint8Array, role: 'initiator' | 'responder') {
   const sig = ed25519.sign(concatBytes(label(role), th), self.identity.secretKey)

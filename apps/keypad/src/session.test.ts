@@ -9,7 +9,7 @@ import {
 } from '@keyroom/room-client'
 import { describe, expect, it, vi } from 'vitest'
 import { createManualTimers } from '../test/fake-timers.js'
-import { createSession, PING_EVERY_MS } from './session.js'
+import { createSession, HEARTBEAT_MS, PING_EVERY_MS } from './session.js'
 
 /** A hand-written RoomConnection: records sends, lets the test emit events and answer pings. */
 function fakeConnection(options: ConnectRoomOptions) {
@@ -28,6 +28,11 @@ function fakeConnection(options: ConnectRoomOptions) {
       sent.push(body)
       return result
     },
+    deliver: async (body) => {
+      sent.push(body)
+      return { sent: result, seq: sent.length, delivered: [], lost: [], missing: [] }
+    },
+    members: () => 0,
     on(event, listener) {
       const set = listeners.get(event) ?? new Set()
       set.add(listener as (value: never) => void)
@@ -80,6 +85,39 @@ const peer: Peer = {
 }
 
 describe('session', () => {
+  it('shows per device whether the last press arrived, re-rendering only when that changes (issue 18)', () => {
+    const { session, made } = setup()
+    session.open(createRoom('http://relay.test'))
+    const fake = made[0]!
+    expect(fake.options.heartbeatMs).toBe(HEARTBEAT_MS)
+    let renders = 0
+    session.subscribe(() => renders++)
+    fake.emit('state', 'connected')
+    fake.emit('peers', [peer])
+    renders = 0
+    for (let seq = 1; seq <= 20; seq++)
+      fake.emit('delivery', { seq, delivered: [peer.id], lost: [], missing: [] })
+    expect(session.getSnapshot().delivery).toEqual({ [peer.id]: { ok: true } })
+    expect(renders).toBe(1)
+    fake.emit('delivery', { seq: 21, delivered: [], lost: [], missing: [peer.id] })
+    expect(session.getSnapshot().delivery[peer.id]).toEqual({ ok: false, reason: 'no receipt' })
+    fake.emit('delivery', { seq: 22, delivered: [], lost: [{ peer: peer.id, reason: 'stale' }], missing: [] })
+    expect(session.getSnapshot().delivery[peer.id]).toEqual({ ok: false, reason: 'stale' })
+    fake.emit('peer-left', peer)
+    expect(session.getSnapshot().delivery).toEqual({})
+  })
+
+  it('says when the link stalls and when it answers again', () => {
+    const { session, made } = setup()
+    session.open(createRoom('http://relay.test'))
+    const fake = made[0]!
+    fake.emit('state', 'connected')
+    fake.emit('link', { stalled: true })
+    expect(session.getSnapshot().stalled).toBe(true)
+    fake.emit('link', { stalled: false, rttMs: 3 })
+    expect(session.getSnapshot().stalled).toBe(false)
+  })
+
   it('is unpaired until a room is opened, then joins as a keypad', () => {
     const { session, made } = setup()
     expect(session.getSnapshot().state).toBe('unpaired')

@@ -11,6 +11,8 @@ import type {
 export const PING_EVERY_MS = 5_000
 /** How long one ping waits for answers. */
 export const PING_TIMEOUT_MS = 1_500
+/** How often the keypad checks that the relay still answers; a stall shows within about twice this. */
+export const HEARTBEAT_MS = 1_000
 
 export interface SessionSnapshot {
   state: ConnectionState | 'unpaired'
@@ -20,6 +22,13 @@ export interface SessionSnapshot {
   rttMs: number | undefined
   /** The last thing that went wrong (a refused send, a relay error), for the status line. */
   problem: string | undefined
+  /** The relay stopped answering the heartbeat: presses may not arrive although the socket looks connected. */
+  stalled: boolean
+  /**
+   * Per device (sender id): whether the last action it was expected to acknowledge arrived there. Changes only when a
+   * device's outcome changes, so a stream of delivered presses re-renders nothing.
+   */
+  delivery: Readonly<Record<string, { ok: true } | { ok: false; reason: string }>>
 }
 
 export interface SessionOptions {
@@ -45,6 +54,8 @@ const IDLE: SessionSnapshot = {
   peers: [],
   rttMs: undefined,
   problem: undefined,
+  stalled: false,
+  delivery: {},
 }
 
 /** The keypad's one room connection, as a store React can subscribe to. */
@@ -102,6 +113,7 @@ export function createSession(options: SessionOptions): Session {
         role: 'keypad',
         name: options.name,
         caps: { inject: false, platform: 'browser' },
+        heartbeatMs: HEARTBEAT_MS,
       })
       room = current
       update({ state: current.state, link, peers: current.peers() })
@@ -116,6 +128,23 @@ export function createSession(options: SessionOptions): Session {
           if (peers.length > 0 && snapshot.rttMs === undefined) void ping(current)
         }),
         current.on('error', (error) => update({ problem: error.message })),
+        current.on('link', ({ stalled }) => update({ stalled })),
+        current.on('delivery', (delivery) => {
+          const outcome: Record<string, { ok: true } | { ok: false; reason: string }> = {}
+          for (const id of delivery.delivered) outcome[id] = { ok: true }
+          for (const { peer, reason } of delivery.lost) outcome[peer] = { ok: false, reason }
+          for (const peer of delivery.missing) outcome[peer] = { ok: false, reason: 'no receipt' }
+          const changed = Object.entries(outcome).filter(
+            ([peer, now]) => JSON.stringify(snapshot.delivery[peer]) !== JSON.stringify(now),
+          )
+          if (changed.length > 0)
+            update({ delivery: { ...snapshot.delivery, ...Object.fromEntries(changed) } })
+        }),
+        current.on('peer-left', (peer) => {
+          if (!(peer.id in snapshot.delivery)) return
+          const { [peer.id]: _gone, ...rest } = snapshot.delivery
+          update({ delivery: rest })
+        }),
       ]
       pingTimer = options.setInterval(() => void ping(current), PING_EVERY_MS)
     },

@@ -81,7 +81,7 @@ describe('real key presses in an X server', () => {
       expect.objectContaining({
         role: 'mac-receiver',
         name: 'x mac',
-        caps: { inject: true, platform: 'linux' },
+        caps: { inject: true, platform: 'linux', receipts: true },
       }),
     ])
   })

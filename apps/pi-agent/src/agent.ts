@@ -14,8 +14,6 @@ export interface AgentOptions {
   pins: Pins
   map: PinMap
   logger: Logger
-  /** The USB keyboard beside the pins, if any (`hid-agent.ts` drives it); the agent only announces it. */
-  hid?: { layout: string }
 }
 
 export interface Agent {
@@ -27,14 +25,12 @@ export interface Agent {
   outputs(): Map<number, Level>
 }
 
-/**
- * What the agent announces in its hello so a keypad can show it: the mapped keys, or, as a USB keyboard, every key
- * (`keys` absent), the pointer and the target layout.
- */
-export const agentCapabilities = (map: PinMap, hid?: { layout: string }): Capabilities =>
-  hid
-    ? { inject: true, platform: 'linux', pointer: true, hid: { layout: hid.layout } }
-    : { inject: true, platform: 'linux', keys: mappedKeys(map) }
+/** What the agent announces in its hello so a keypad can show it. */
+export const agentCapabilities = (map: PinMap): Capabilities => ({
+  inject: true,
+  platform: 'linux',
+  keys: mappedKeys(map),
+})
 
 /**
  * Turns verified key actions from the room into pin changes (hold / toggle / pulse, in outputs.ts), and debounced
@@ -137,6 +133,7 @@ export function createAgent(options: AgentOptions): Agent {
       case 'notice':
       case 'status':
       case 'pair':
+      case 'receipt':
         return
       // GPIO pins have no pointer; button renewals inside a `renew` are ignored the same way.
       case 'move':
@@ -160,7 +157,7 @@ export function createAgent(options: AgentOptions): Agent {
       if (state !== 'connected') restAll(`connection-${state}`)
     }),
   ]
-  room.updateCapabilities(agentCapabilities(options.map, options.hid))
+  room.updateCapabilities(agentCapabilities(options.map))
   logger.info({ outputs: options.map.outputs.length, inputs: options.map.inputs.length }, 'pins ready')
 
   return {
@@ -170,7 +167,7 @@ export function createAgent(options: AgentOptions): Agent {
       inputs.close()
       outputs.replace(next.outputs)
       inputs = watch(next)
-      room.updateCapabilities(agentCapabilities(next, options.hid))
+      room.updateCapabilities(agentCapabilities(next))
       logger.info({ outputs: next.outputs.length, inputs: next.inputs.length }, 'pin map reloaded')
     },
     shutdown(reason) {

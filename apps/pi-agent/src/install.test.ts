@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { HIDG_UDEV_RULE, install, UNIT_NAME } from './install.js'
+import { install, UNIT_NAME } from './install.js'
 import type { CommandResult, CommandRunner } from './run-command.js'
 
 const LINK = 'http://127.0.0.1:3000/#relay=http%3A%2F%2F127.0.0.1%3A3000&room=AAAAAAAAAAAAAAAAAAAAAA&key=B'
@@ -29,7 +29,6 @@ function setup(answers: Record<string, number> = {}) {
     main: join(dir, 'dist', 'main.js'),
     unitDir: join(dir, 'systemd'),
     etcDir: join(dir, 'etc'),
-    udevDir: join(dir, 'udev'),
     say: (line: string) => said.push(line),
   }
   return { dir, calls, said, options }
@@ -71,36 +70,5 @@ describe('install', () => {
     await expect(install({ ...options, main: join(dir, 'nope.js') })).rejects.toThrow(/build first/)
     expect(calls).toEqual([])
     await expect(install(options)).rejects.toThrow(/no "gpio" group/)
-  })
-
-  it('as a USB keyboard without pins: no gpio group, a udev rule, the gadget unit enabled before the agent', async () => {
-    const { dir, calls, options } = setup({ 'id -u': 1, 'getent group gpio': 2 })
-    const { pins: _pins, ...noPins } = options
-    await install({ ...noPins, hid: { layout: 'us' } })
-    expect(calls).toEqual([
-      'id -u keyroom-pi',
-      'useradd --system --user-group --no-create-home --shell /usr/sbin/nologin keyroom-pi',
-      'udevadm control --reload-rules',
-      'systemctl daemon-reload',
-      'systemctl enable --now keyroom-pi-hid.service',
-      `systemctl enable --now ${UNIT_NAME}`,
-    ])
-    expect(readFileSync(join(dir, 'udev', HIDG_UDEV_RULE), 'utf8')).toContain('GROUP="keyroom-pi"')
-    expect(readFileSync(join(dir, 'systemd', 'keyroom-pi-hid.service'), 'utf8')).toContain(
-      `${options.main} hid setup`,
-    )
-    expect(readFileSync(join(dir, 'systemd', UNIT_NAME), 'utf8')).toContain(
-      `ExecStart=${process.execPath} ${options.main} run --driver hid --layout us`,
-    )
-  })
-
-  it('refuses a USB keyboard layout that is relative or broken, before running anything', async () => {
-    const { dir, calls, options } = setup()
-    await expect(install({ ...options, hid: { layout: 'de.json' } })).rejects.toThrow(/absolute path/)
-    writeFileSync(join(dir, 'de.json'), '{"name":"de","chars":{"z":"KeyZZ"}}')
-    await expect(install({ ...options, hid: { layout: join(dir, 'de.json') } })).rejects.toThrow(/KeyZZ/)
-    const { pins: _pins, ...noPins } = options
-    await expect(install(noPins)).rejects.toThrow(/--pins is required/)
-    expect(calls).toEqual([])
   })
 })

@@ -2,28 +2,17 @@ import { existsSync } from 'node:fs'
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadLayout } from './keyboard-layout.js'
 import { loadPinMap } from './pin-map.js'
 import type { CommandRunner } from './run-command.js'
-import {
-  DEFAULT_SERVICE_USER,
-  HID_UNIT_NAME,
-  renderEnvironmentFile,
-  renderHidgUdevRule,
-  renderHidUnit,
-  renderUnit,
-} from './systemd-unit.js'
+import { DEFAULT_SERVICE_USER, renderEnvironmentFile, renderUnit } from './systemd-unit.js'
 
 export const UNIT_NAME = 'keyroom-pi.service'
-export const HIDG_UDEV_RULE = '70-keyroom-pi-hidg.rules'
 
 export interface InstallOptions {
   /** The pairing link the service joins with. */
   link: string
-  /** Absolute path of the pin map; optional with `hid`. */
-  pins?: string
-  /** Also be a USB keyboard: the gadget's boot unit, a udev rule for /dev/hidg*, `--driver hid`. */
-  hid?: { layout?: string }
+  /** Absolute path of the pin map. */
+  pins: string
   run: CommandRunner
   /** @default process.execPath */
   node?: string
@@ -33,8 +22,6 @@ export interface InstallOptions {
   unitDir?: string
   /** @default '/etc/keyroom-pi' */
   etcDir?: string
-  /** @default '/etc/udev/rules.d' */
-  udevDir?: string
   /** @default 'keyroom-pi' */
   user?: string
   name?: string
@@ -52,9 +39,8 @@ export function builtMainPath(): string {
 
 /**
  * Installs the agent as a systemd service: checks the map and the built files, creates the service user (in the
- * `gpio` group when there are pins), writes the root-only environment file with the link and the unit (with `hid`
- * also the gadget's boot unit and a udev rule for /dev/hidg*), then reloads systemd and enables the service.
- * Returns the unit's path.
+ * `gpio` group), writes the root-only environment file with the link and the unit, then reloads systemd and
+ * enables the service. Returns the unit's path.
  */
 export async function install(options: InstallOptions): Promise<string> {
   const { run, say } = options
@@ -63,21 +49,10 @@ export async function install(options: InstallOptions): Promise<string> {
   const main = options.main ?? builtMainPath()
   const unitDir = options.unitDir ?? '/etc/systemd/system'
   const etcDir = options.etcDir ?? '/etc/keyroom-pi'
-  const { pins, hid } = options
-  if (pins === undefined && !hid) throw new InstallError('--pins is required (or --driver hid)')
-  if (pins !== undefined) {
-    if (!isAbsolute(pins)) throw new InstallError(`--pins must be an absolute path, not ${pins}`)
-    const map = loadPinMap(pins)
-    if (!map.ok) throw new InstallError(map.error.message)
-  }
-  const layout = hid?.layout
-  if (layout !== undefined) {
-    if (layout !== 'us' && !isAbsolute(layout)) {
-      throw new InstallError(`--layout must be us or an absolute path, not ${layout}`)
-    }
-    const loaded = loadLayout(layout)
-    if (!loaded.ok) throw new InstallError(loaded.error.message)
-  }
+  if (!isAbsolute(options.pins))
+    throw new InstallError(`--pins must be an absolute path, not ${options.pins}`)
+  const map = loadPinMap(options.pins)
+  if (!map.ok) throw new InstallError(map.error.message)
   if (!existsSync(main)) throw new InstallError(`${main} does not exist: build first (pnpm -r build)`)
   if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(user)) throw new InstallError(`"${user}" is not a valid user name`)
 
@@ -88,7 +63,7 @@ export async function install(options: InstallOptions): Promise<string> {
     }
     return result
   }
-  if (pins !== undefined && (await run('getent', ['group', 'gpio'])).code !== 0) {
+  if ((await run('getent', ['group', 'gpio'])).code !== 0) {
     throw new InstallError(
       'there is no "gpio" group (Raspberry Pi OS has one): create it and a udev rule first',
     )
@@ -100,10 +75,11 @@ export async function install(options: InstallOptions): Promise<string> {
       '--no-create-home',
       '--shell',
       '/usr/sbin/nologin',
-      ...(pins === undefined ? [] : ['--groups', 'gpio']),
+      '--groups',
+      'gpio',
       user,
     ])
-    say(`created system user ${user}${pins === undefined ? '' : ' (group gpio)'}`)
+    say(`created system user ${user} (group gpio)`)
   }
 
   await mkdir(etcDir, { recursive: true, mode: 0o755 })
@@ -114,28 +90,15 @@ export async function install(options: InstallOptions): Promise<string> {
   const unit = renderUnit({
     node,
     main,
+    pins: options.pins,
     environmentFile,
     user,
-    ...(pins === undefined ? {} : { pins }),
-    ...(hid === undefined ? {} : { hid }),
     ...(options.name === undefined ? {} : { name: options.name }),
   })
   await mkdir(unitDir, { recursive: true })
-  if (hid) {
-    const udevDir = options.udevDir ?? '/etc/udev/rules.d'
-    const rule = join(udevDir, HIDG_UDEV_RULE)
-    await mkdir(udevDir, { recursive: true })
-    await writeAtomic(rule, renderHidgUdevRule(user), 0o644)
-    say(`wrote ${rule} (${user} may write /dev/hidg*)`)
-    await must('udevadm', ['control', '--reload-rules'])
-    const hidUnit = join(unitDir, HID_UNIT_NAME)
-    await writeAtomic(hidUnit, renderHidUnit({ node, main }), 0o644)
-    say(`wrote ${hidUnit} (runs hid setup at boot, before the agent)`)
-  }
   await writeAtomic(unitFile, unit, 0o644)
   say(`wrote ${unitFile}`)
   await must('systemctl', ['daemon-reload'])
-  if (hid) await must('systemctl', ['enable', '--now', HID_UNIT_NAME])
   await must('systemctl', ['enable', '--now', UNIT_NAME])
   say(`enabled and started ${UNIT_NAME}: follow it with journalctl -u ${UNIT_NAME} -f`)
   return unitFile

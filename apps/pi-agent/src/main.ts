@@ -4,7 +4,6 @@ import { createRoom, formatPairingLink, parsePairingLink, renderQrTerminal } fro
 import { configDir, loadPairing, savePairing } from '@keyroom/room-client/pairing-store'
 import pino from 'pino'
 import { HELP, parseCli, UsageError } from './cli-args.js'
-import { HidSetupError, runHidCommand } from './hid-command.js'
 import { InstallError, install } from './install.js'
 import { runCommand } from './run-command.js'
 import { StartError, startService } from './service.js'
@@ -51,10 +50,7 @@ async function main(): Promise<number> {
       const link = await resolveLink(command.link)
       await install({
         link: formatPairingLink(link),
-        ...(command.pins === undefined ? {} : { pins: command.pins }),
-        ...(command.driver === 'hid'
-          ? { hid: command.layout === undefined ? {} : { layout: command.layout } }
-          : {}),
+        pins: command.pins,
         run: runCommand,
         say: (line) => out(`${line}\n`),
         ...(command.user === undefined ? {} : { user: command.user }),
@@ -62,15 +58,11 @@ async function main(): Promise<number> {
       })
       return 0
     }
-    case 'hid':
-      runHidCommand(command, (line) => out(`${line}\n`))
-      return 0
     case 'run': {
       const service = startService({
         link: await resolveLink(command.link),
-        ...(command.pins === undefined ? {} : { pinsPath: command.pins }),
+        pinsPath: command.pins,
         ...(command.driver === undefined ? {} : { driver: command.driver }),
-        ...(command.hid === undefined ? {} : { hid: command.hid }),
         name: command.name ?? hostname().slice(0, 64),
         logger,
         out,
@@ -89,11 +81,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known =
-      error instanceof UsageError ||
-      error instanceof StartError ||
-      error instanceof InstallError ||
-      error instanceof HidSetupError
+    const known = error instanceof UsageError || error instanceof StartError || error instanceof InstallError
     process.stderr.write(`keyroom-pi: ${error instanceof Error ? error.message : String(error)}\n`)
     if (!known) logger.error({ err: error }, 'failed')
     process.exit(known ? 2 : 1)

@@ -1,25 +1,18 @@
-import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { type Agent, agentCapabilities, createAgent } from './agent.js'
 import type { Driver } from './cli-args.js'
-import { createHidAgent } from './hid-agent.js'
-import { createHidOutput, DEFAULT_HID_DEVICES, type HidDevices, type HidOutput } from './hid-output.js'
-import { loadLayout } from './keyboard-layout.js'
 import { onoffAccessible, openOnoffPins } from './onoff-pins.js'
-import { loadPinMap, type PinMap } from './pin-map.js'
+import { loadPinMap } from './pin-map.js'
 import type { Pins } from './pins.js'
 import { createSimPins } from './sim-pins.js'
 
 export interface ServiceOptions {
   link: RoomLink
-  /** The pin map; required unless the driver is `hid` (a USB keyboard needs none). */
-  pinsPath?: string
+  pinsPath: string
   driver?: Driver
-  /** For `--driver hid`: device files (defaults DEFAULT_HID_DEVICES) and the target layout (`us` or a file). */
-  hid?: { devices?: Partial<HidDevices>; layout?: string }
   name: string
   logger: Logger
   /** Where the sim driver prints its JSON lines. */
@@ -34,112 +27,61 @@ export interface Service {
   driver: Driver
   /** Re-reads the pin map; an invalid new map keeps the old one. Returns whether it switched. */
   reload(): boolean
-  /** Outputs safe and unexported and HID keys released first (synchronously), then leaves the room. */
+  /** Outputs safe and unexported first (synchronously), then leaves the room. */
   stop(reason: string): Promise<void>
 }
 
 export class StartError extends Error {}
 
-/** No pins: `--driver hid` without a map. */
-const NO_PINS: PinMap = { outputs: [], inputs: [] }
-
-function openPins(driver: 'onoff' | 'sim', options: ServiceOptions): Pins {
+/** Loads the map, opens the pins, joins the room and starts the agent. Throws StartError on a bad map or GPIO. */
+export function startService(options: ServiceOptions): Service {
   const { logger } = options
+  const map = loadPinMap(options.pinsPath)
+  if (!map.ok) throw new StartError(map.error.message)
+  const driver = options.driver ?? (onoffAccessible() ? 'onoff' : 'sim')
+  let pins: Pins
   if (driver === 'onoff') {
     try {
-      return openOnoffPins(logger.child({ module: 'onoff-pins' }))
+      pins = openOnoffPins(logger.child({ module: 'onoff-pins' }))
     } catch (error) {
       throw new StartError((error as Error).message)
     }
-  }
-  const sim = createSimPins(options.out)
-  if (options.input) {
-    const lines = createInterface({ input: options.input })
-    lines.on('line', (line) => {
-      if (line.trim() === '') return
-      try {
-        const edge = JSON.parse(line) as { pin?: unknown; value?: unknown }
-        if (typeof edge.pin !== 'number' || (edge.value !== 0 && edge.value !== 1)) throw new Error('shape')
-        if (!sim.inject(edge.pin, edge.value))
-          logger.warn({ pin: edge.pin }, 'sim: not an input pin of the map')
-      } catch {
-        logger.warn({ line: line.slice(0, 100) }, 'sim: stdin lines must be {"pin":<BCM>,"value":0|1}')
-      }
-    })
-  }
-  return sim
-}
-
-/**
- * Loads the map, opens the pins (and the USB HID gadget with `--driver hid`), joins the room and starts the agents.
- * Throws StartError on a bad map, layout or GPIO.
- */
-export function startService(options: ServiceOptions): Service {
-  const { logger } = options
-  const driver = options.driver ?? (onoffAccessible() ? 'onoff' : 'sim')
-  const { pinsPath } = options
-  if (pinsPath === undefined && driver !== 'hid')
-    throw new StartError('--pins <file> is required (or --driver hid)')
-  const map = pinsPath === undefined ? { ok: true as const, value: NO_PINS } : loadPinMap(pinsPath)
-  if (!map.ok) throw new StartError(map.error.message)
-  // Beside a USB keyboard, pins use the real GPIO where there is one.
-  const pinDriver = driver === 'hid' ? (onoffAccessible() ? 'onoff' : 'sim') : driver
-  const pins = openPins(pinDriver, options)
-
-  let hid: HidOutput | undefined
-  if (driver === 'hid') {
-    const layout = loadLayout(options.hid?.layout ?? 'us')
-    if (!layout.ok) throw new StartError(layout.error.message)
-    const devices = { ...DEFAULT_HID_DEVICES, ...options.hid?.devices }
-    for (const [name, path] of Object.entries(devices)) {
-      if (!existsSync(path))
-        logger.warn({ device: path }, `no ${name} device ${path}: run keyroom-pi hid setup`)
+  } else {
+    const sim = createSimPins(options.out)
+    pins = sim
+    if (options.input) {
+      const lines = createInterface({ input: options.input })
+      lines.on('line', (line) => {
+        if (line.trim() === '') return
+        try {
+          const edge = JSON.parse(line) as { pin?: unknown; value?: unknown }
+          if (typeof edge.pin !== 'number' || (edge.value !== 0 && edge.value !== 1)) throw new Error('shape')
+          if (!sim.inject(edge.pin, edge.value))
+            logger.warn({ pin: edge.pin }, 'sim: not an input pin of the map')
+        } catch {
+          logger.warn({ line: line.slice(0, 100) }, 'sim: stdin lines must be {"pin":<BCM>,"value":0|1}')
+        }
+      })
     }
-    hid = createHidOutput({
-      devices,
-      layout: layout.value,
-      logger: logger.child({ module: 'hid' }),
-      onStall: (problem) => {
-        void room.send({
-          type: 'notice',
-          level: 'error',
-          code: 'hid-stalled',
-          message: problem.slice(0, 500),
-        })
-      },
-    })
   }
-  const hidCaps = hid === undefined ? undefined : { layout: hid.layout }
-
-  logger.info({ driver, pins: pinsPath, ...(hidCaps ? { layout: hidCaps.layout } : {}) }, 'starting')
+  logger.info({ driver, pins: options.pinsPath }, 'starting')
   const room = connectRoom({
     link: options.link,
     role: 'pi-agent',
     name: options.name,
-    caps: agentCapabilities(map.value, hidCaps),
+    caps: agentCapabilities(map.value),
   })
   room.on('state', (state) => logger.info({ state }, 'room connection'))
   room.on('error', (error) => logger.warn(error, 'room error'))
   room.on('reject', (rejection) => logger.warn(rejection, 'message rejected'))
-  const agent = createAgent({
-    room,
-    pins,
-    map: map.value,
-    logger: logger.child({ module: 'agent' }),
-    ...(hidCaps ? { hid: hidCaps } : {}),
-  })
-  const hidAgent = hid && createHidAgent({ room, hid, logger: logger.child({ module: 'hid-agent' }) })
+  const agent = createAgent({ room, pins, map: map.value, logger: logger.child({ module: 'agent' }) })
 
   return {
     agent,
     room,
     driver,
     reload() {
-      if (pinsPath === undefined) {
-        logger.info('no pin map to reload')
-        return false
-      }
-      const next = loadPinMap(pinsPath)
+      const next = loadPinMap(options.pinsPath)
       if (!next.ok) {
         logger.error({ error: next.error.message }, 'new pin map refused: keeping the old one')
         return false
@@ -149,9 +91,6 @@ export function startService(options: ServiceOptions): Service {
     },
     async stop(reason) {
       agent.shutdown(reason)
-      hidAgent?.shutdown(reason)
-      // The all-zero reports go out first (bounded by the HID write timeout), then the room is left.
-      await hid?.close()
       await Promise.race([room.close(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())])
     },
   }

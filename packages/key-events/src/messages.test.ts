@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import { parseChordText } from './chord-text.js'
 import { KEY_CODES, type KeyCode } from './key-codes.js'
 import { type Envelope, type KeyAction, parseEnvelope, parseKeyAction } from './messages.js'
-import { MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
+import { MAX_RECEIPT_SEQS, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
 import { parseBroadcastRequest, parseRoomName } from './relay-wire.js'
 import { parseSealedPayload } from './sealed.js'
 
@@ -126,6 +126,20 @@ describe('envelope', () => {
     })
     for (const layout of ['', 'x'.repeat(33), 7]) {
       expect(parseEnvelope(envelope({ ...hello, caps: { hid: { layout } } })).ok, String(layout)).toBe(false)
+    }
+  })
+
+  it('parses a receipt and bounds it: at most MAX_RECEIPT_SEQS seqs, positive, a short reason', () => {
+    const receipt = { type: 'receipt', to: 'sender-0002', seqs: [1, 2], lost: [{ seq: 3, reason: 'stale' }] }
+    expect(parseEnvelope(envelope(receipt))).toMatchObject({ ok: true, value: { body: receipt } })
+    for (const bad of [
+      { ...receipt, seqs: Array.from({ length: MAX_RECEIPT_SEQS + 1 }, (_, i) => i + 1) },
+      { ...receipt, seqs: [0] },
+      { ...receipt, lost: [{ seq: 1, reason: '' }] },
+      { ...receipt, lost: [{ seq: 1, reason: 'x'.repeat(33) }] },
+      { ...receipt, to: 'no' },
+    ]) {
+      expect(parseEnvelope(envelope(bad))).toMatchObject({ ok: false, error: { code: 'invalid-message' } })
     }
   })
 

@@ -2,7 +2,13 @@ import { z } from 'zod/mini'
 import { KeyCode, ModifierCode } from './key-codes.js'
 import type { MoveAction, PointerAction, ScrollAction } from './pointer.js'
 import { PointerButton, pointerActionOptions } from './pointer.js'
-import { MAX_NAME_LENGTH, MAX_RENEW_CODES, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
+import {
+  MAX_NAME_LENGTH,
+  MAX_RECEIPT_SEQS,
+  MAX_RENEW_CODES,
+  MAX_TEXT_LENGTH,
+  PROTOCOL_VERSION,
+} from './protocol.js'
 import { parseWith, type Result } from './result.js'
 
 /** A random id per device session (base64url, 8 to 43 characters). */
@@ -79,6 +85,8 @@ export const Capabilities = z.object({
   hid: z.optional(z.object({ layout: z.string().check(z.minLength(1), z.maxLength(32)) })),
   /** Keys the device reacts to; absent means all. */
   keys: z.optional(z.array(KeyCode).check(z.maxLength(256))),
+  /** Acknowledges every key and pointer action it gets with a `receipt` to its sender (absent: does not). */
+  receipts: z.optional(z.boolean()),
 })
 export type Capabilities = z.infer<typeof Capabilities>
 
@@ -154,6 +162,22 @@ export const PairMessage = z.object({
   proof: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be 43 base64url characters')),
 })
 
+const Seq = z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))
+/**
+ * A receiver tells one sender which of its actions arrived (`seqs`) and which it dropped (`lost`, with the reason),
+ * so the sender knows per device what was delivered. Receipts are batched: one per sender per few milliseconds.
+ */
+export const ReceiptMessage = z.object({
+  type: z.literal('receipt'),
+  to: SenderId,
+  seqs: z.array(Seq).check(z.maxLength(MAX_RECEIPT_SEQS)),
+  lost: z.optional(
+    z
+      .array(z.object({ seq: Seq, reason: z.string().check(z.minLength(1), z.maxLength(32)) }))
+      .check(z.maxLength(MAX_RECEIPT_SEQS)),
+  ),
+})
+
 export const MessageBody = z.discriminatedUnion('type', [
   ...keyActionOptions,
   ...pointerActionOptions,
@@ -164,10 +188,12 @@ export const MessageBody = z.discriminatedUnion('type', [
   NoticeMessage,
   StatusMessage,
   PairMessage,
+  ReceiptMessage,
 ])
 export type MessageBody = z.infer<typeof MessageBody>
 export type HelloMessage = z.infer<typeof HelloMessage>
 export type NoticeMessage = z.infer<typeof NoticeMessage>
+export type ReceiptMessage = z.infer<typeof ReceiptMessage>
 
 /** What travels inside every seal: who sent it, in which order, when, and what. */
 export const Envelope = z.object({

@@ -27,6 +27,18 @@ export const MAX_TEXT_LENGTH = 512
 export const MAX_POINTER_DELTA = 2000
 /** Largest scroll in one message, in pixels of content per axis. */
 export const MAX_SCROLL_DELTA = 2000
+/** Most sequence numbers one `receipt` carries (in `seqs`, and again in `lost`). */
+export const MAX_RECEIPT_SEQS = 64
+/** A receiver sends one receipt per sender at most this often, covering everything since the last. */
+export const RECEIPT_INTERVAL_MS = 20
+/** A sender counts an action as missing on a device that has not acknowledged it this long after it was sent. */
+export const RECEIPT_TIMEOUT_MS = 1000
+/** Most peers a device keeps in its presence list; hellos from further sender ids are refused. */
+export const MAX_PEERS = 64
+/** Most messages kept per sender that has not answered the challenge yet (it may be mid-handshake). */
+export const MAX_UNVERIFIED_BUFFER = 32
+/** How long such messages are kept before they are dropped (and reported) as `unverified`. */
+export const UNVERIFIED_BUFFER_MS = 2000
 /** Longest device name. */
 export const MAX_NAME_LENGTH = 64
 

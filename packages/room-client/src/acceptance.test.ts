@@ -7,7 +7,12 @@ import {
   PROTOCOL_VERSION,
 } from '@keyroom/key-events'
 import { describe, expect, it } from 'vitest'
-import { createAcceptor } from './acceptance.js'
+import {
+  createAcceptor,
+  MAX_TRACKED_SENDERS,
+  NEW_SENDER_BURST,
+  NEW_SENDERS_PER_SECOND,
+} from './acceptance.js'
 import { createRoom } from './pairing-link.js'
 import { createSealer } from './seal.js'
 
@@ -121,5 +126,58 @@ describe('acceptance', () => {
     })
     const notKeyroom = sealer.seal({ hello: 'world' } as unknown as Envelope)
     expect(acceptor.accept(notKeyroom, T0)).toMatchObject({ ok: false, error: { reason: 'invalid-message' } })
+  })
+
+  it('takes new sender ids in a small burst, then a few per second (issue 18)', () => {
+    const acceptor = createAcceptor(sealer)
+    const id = (i: number) => `ghost-${String(i).padStart(6, '0')}`
+    const results = Array.from({ length: 100 }, (_, i) => acceptor.accept(sealed(1, T0, down, id(i)), T0))
+    expect(results.filter((r) => r.ok)).toHaveLength(NEW_SENDER_BURST)
+    expect(results.at(-1)).toMatchObject({ ok: false, error: { reason: 'rate-limited', seq: 1 } })
+    // A known sender is never held back by the flood.
+    expect(acceptor.accept(sealed(2, T0 + 10, down, id(0)), T0 + 10).ok).toBe(true)
+    // Two seconds later, about NEW_SENDERS_PER_SECOND * 2 more are taken.
+    const later = Array.from({ length: 10 }, (_, i) =>
+      acceptor.accept(sealed(1, T0 + 2000, down, id(200 + i)), T0 + 2000),
+    )
+    expect(later.filter((r) => r.ok)).toHaveLength(2 * NEW_SENDERS_PER_SECOND)
+  })
+
+  it('keeps a retired sender only as a replay guard, then forgets it; never tracks more than MAX_TRACKED_SENDERS', () => {
+    const acceptor = createAcceptor(sealer)
+    expect(acceptor.accept(sealed(7, T0, down, 'sender-left'), T0).ok).toBe(true)
+    acceptor.retire('sender-left', T0 + 100)
+    expect(acceptor.accept(sealed(7, T0, down, 'sender-left'), T0 + 200)).toMatchObject({
+      ok: false,
+      error: { reason: 'replayed' },
+    })
+    acceptor.sweep(T0 + 100 + MAX_CLOCK_SKEW_MS + 1)
+    expect(acceptor.size()).toBe(0)
+
+    // A member inventing ids for simulated hours, each retired as it goes unanswered: state stays bounded.
+    let at = T0
+    let peak = 0
+    for (let i = 0; i < 2_000; i++) {
+      at += 400
+      const from = `flood-${String(i).padStart(8, '0')}`
+      acceptor.accept(sealed(1, at, down, from), at)
+      acceptor.retire(from, at)
+      peak = Math.max(peak, acceptor.size())
+    }
+    expect(peak).toBeLessThanOrEqual(MAX_TRACKED_SENDERS)
+    expect(peak).toBeLessThanOrEqual(
+      NEW_SENDER_BURST + (NEW_SENDERS_PER_SECOND * MAX_CLOCK_SKEW_MS) / 1000 + 2,
+    )
+  })
+
+  it('judges a message that waited again when asked', () => {
+    const acceptor = createAcceptor(sealer)
+    const accepted = acceptor.accept(sealed(1, T0), T0 + 20)
+    if (!accepted.ok) throw new Error('not accepted')
+    expect(acceptor.recheck(accepted.value, T0 + 500)).toBeUndefined()
+    expect(acceptor.recheck(accepted.value, T0 + 20 + MAX_EVENT_AGE_MS + 1)).toMatchObject({
+      reason: 'stale',
+      seq: 1,
+    })
   })
 })

@@ -105,10 +105,11 @@ export async function openRoom(
   role: Role,
   name: string,
   timeoutMs: number,
+  extra: { receipts?: boolean } = {},
 ): Promise<RoomConnection> {
   const link = parsePairingLink(linkText)
   if (!link.ok) throw new CliError(`bad --link: ${link.error.message}`)
-  const room = connectRoom({ link: link.value, role, name })
+  const room = connectRoom({ link: link.value, role, name, ...extra })
   let lastError = 'no answer'
   try {
     await new Promise<void>((resolve, reject) => {
@@ -132,40 +133,74 @@ export async function openRoom(
   return room
 }
 
+/**
+ * Sends one action and waits, within `timeoutMs` in all, until every receiver in the room (by the relay's member
+ * count and verified presence) has acknowledged it. Prints one line per receiver; fails naming whoever did not get it.
+ */
 export async function send(options: { link: string; timeoutMs: number } & SendFlags, io: Output) {
   const action = actionFromFlags(options)
   if (!action.ok) throw new CliError(action.error.message)
+  const deadline = Date.now() + options.timeoutMs
   const room = await openRoom(options.link, 'keypad', 'keyroom-cli', options.timeoutMs)
   try {
-    // Receivers take messages only from peers that answered their challenge: wait until one has verified us.
-    await waitForReceiver(room, options.timeoutMs)
-    const ack = await room.send(action.value)
-    if (!ack.ok) throw new CliError(`the relay refused the message: ${ack.error.code}: ${ack.error.message}`)
-    io.err(`sent ${action.value.type}`)
+    const unknown = await waitForRoom(room, deadline)
+    const receivers = room.peers().filter((peer) => peer.caps.receipts === true)
+    if (receivers.length === 0) {
+      throw new CliError(`no receiver in the room answered within ${options.timeoutMs} ms`)
+    }
+    const result = await room.deliver(action.value, Math.max(500, deadline - Date.now()))
+    if (!result.sent.ok) {
+      throw new CliError(
+        `the relay refused the message: ${result.sent.error.code}: ${result.sent.error.message}`,
+      )
+    }
+    const name = (id: string) => {
+      const peer = receivers.find((p) => p.id === id)
+      return peer ? `${peer.name} (${peer.role})` : id
+    }
+    for (const id of result.delivered) io.out(`delivered to ${name(id)}`)
+    for (const { peer, reason } of result.lost) io.out(`lost on ${name(peer)}: ${reason}`)
+    for (const id of result.missing) io.out(`no receipt from ${name(id)}`)
+    const failed = [
+      ...result.lost.map((l) => `${name(l.peer)} dropped it (${l.reason})`),
+      ...result.missing.map((id) => `${name(id)} did not acknowledge it`),
+      ...(unknown > 0 ? [`${unknown} member(s) of the room never said who they are`] : []),
+    ]
+    if (failed.length > 0)
+      throw new CliError(`${action.value.type} not delivered everywhere: ${failed.join('; ')}`)
+    io.err(`sent ${action.value.type} to ${result.delivered.length} receiver(s)`)
   } finally {
     await room.close()
   }
 }
 
-async function waitForReceiver(room: RoomConnection, timeoutMs: number): Promise<void> {
-  const hasReceiver = () => room.peers().some((peer) => peer.role !== 'keypad')
-  if (hasReceiver()) return
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new CliError(`no receiver in the room answered within ${timeoutMs} ms`)),
-      timeoutMs,
-    )
-    room.on('peers', () => {
-      if (!hasReceiver()) return
+/**
+ * Waits until every other member the relay counts has said who it is, or the deadline; resolves with how many are
+ * still unknown then.
+ */
+async function waitForRoom(room: RoomConnection, deadline: number): Promise<number> {
+  const unknown = () => Math.max(0, room.members() - 1 - room.peers().length)
+  const settled = () => room.members() > 0 && unknown() === 0 && room.peers().length > 0
+  if (settled()) return 0
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, Math.max(0, deadline - Date.now()))
+    const offs = [room.on('peers', check), room.on('members', check)]
+    function check() {
+      if (settled()) done()
+    }
+    function done() {
       clearTimeout(timer)
+      for (const off of offs) off()
       resolve()
-    })
+    }
   })
+  return unknown()
 }
 
 /** Prints verified messages as JSON lines on stdout and rejections on stderr until `signal` aborts. */
 export async function listen(options: { link: string; timeoutMs: number; signal: AbortSignal }, io: Output) {
-  const room = await openRoom(options.link, 'keypad', 'keyroom-listen', options.timeoutMs)
+  // A listener acknowledges what it hears, so `send` to a room with only a listener works.
+  const room = await openRoom(options.link, 'keypad', 'keyroom-listen', options.timeoutMs, { receipts: true })
   room.on('message', (message) => io.out(JSON.stringify(message)))
   room.on('reject', (rejection) => io.err(`rejected (${rejection.reason}): ${rejection.message}`))
   room.on('state', (state) => io.err(`connection ${state}`))

@@ -16,7 +16,11 @@ const HELP = `keyroom: try and script keyroom rooms
   keyroom listen --link <link>                                print verified messages as JSON lines
 
 A value that starts with "-" needs "=": --move=-5,3.
-Options: --timeout <ms> to reach the relay (default 10000). Exit code 1 with the reason on a bad link or relay.`
+send waits for every receiver in the room to acknowledge, prints "delivered to <name> (<role>)" per receiver, and
+exits 1 naming any that dropped it or did not answer.
+
+Options: --timeout <ms> for all of it: reaching the relay, the room, and every receipt (default 10000).
+Exit code 1 with the reason on a bad link or relay, or a receiver that did not get it.`
 
 const io: Output = {
   out: (line) => process.stdout.write(`${line}\n`),

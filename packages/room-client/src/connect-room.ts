@@ -1,25 +1,35 @@
 import {
   type Capabilities,
   type Envelope,
+  isDroppable,
+  isKeyAction,
+  isPointerAction,
   KEYROOM_EVENT,
+  MAX_UNVERIFIED_BUFFER,
   type MessageBody,
   PRESENCE_INTERVAL_MS,
   PROTOCOL_VERSION,
+  RECEIPT_TIMEOUT_MS,
   type RelayAck,
   RelayEvent,
   type RoomInfo,
+  UNVERIFIED_BUFFER_MS,
 } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import { io } from 'socket.io-client'
 import { createAcceptor } from './acceptance.js'
 import { toBase64url } from './base64url.js'
+import { createDeliveryTracker } from './delivery-tracker.js'
 import { createEmitter } from './emitter.js'
 import { parsePairingLink } from './pairing-link.js'
 import { createPresence } from './presence.js'
+import { createReceiptBatcher } from './receipt-batcher.js'
 import { createSealer } from './seal.js'
 import type {
   ConnectionState,
   ConnectRoomOptions,
+  Delivery,
+  Rejection,
   RoomConnection,
   RoomEvents,
   RoomLink,
@@ -28,6 +38,9 @@ import type {
 } from './types.js'
 
 const PRESENCE_SWEEP_MS = 5_000
+
+/** Actions a receiver acknowledges and a sender tracks: keys and pointer buttons, not droppable moves and scrolls. */
+const isTracked = (body: MessageBody) => (isKeyAction(body) || isPointerAction(body)) && !isDroppable(body)
 
 /**
  * Joins a room through the relay with the seed API (`join-room`, `broadcast`), sealing every message under the room
@@ -44,7 +57,10 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
   const events = createEmitter<RoomEvents>((error) =>
     events.emit('error', { code: 'listener-error', message: String(error) }),
   )
-  let caps: Capabilities = options.caps ?? { inject: false }
+  const givesReceipts = options.receipts ?? options.role !== 'keypad'
+  const withReceipts = (c: Capabilities): Capabilities => (givesReceipts ? { ...c, receipts: true } : c)
+  let caps: Capabilities = withReceipts(options.caps ?? { inject: false })
+  let members = 0
   let state: ConnectionState = 'connecting'
   let seq = 0
   let pingId = 0
@@ -58,17 +74,37 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     events.emit('state', next)
   }
   const peersChanged = () => events.emit('peers', presence.list())
+  // Everything known about a peer goes with its presence; its acceptor state stays only as a replay guard.
+  const forget = (peerId: string) => {
+    verified.delete(peerId)
+    answered.delete(peerId)
+    buffered.delete(peerId)
+    acceptor.retire(peerId, now())
+    tracker.forget(peerId)
+  }
   const peerLeft = (peer: RoomEvents['peer-left'] | undefined) => {
     if (!peer) return
+    forget(peer.id)
     events.emit('peer-left', peer)
     peersChanged()
   }
 
-  const emitSealed = (body: MessageBody): Promise<SendResult> => {
+  const emitSealed = (body: MessageBody, receiptTimeoutMs = RECEIPT_TIMEOUT_MS): Promise<SendResult> => {
     if (!socket.connected || state !== 'connected') {
       return Promise.resolve({ ok: false, error: { code: 'offline', message: 'not connected to the relay' } })
     }
     seq += 1
+    // Expected receipts: every verified peer that gives them, as of now.
+    if (isTracked(body)) {
+      tracker.track(
+        seq,
+        presence
+          .list()
+          .filter((p) => p.caps.receipts === true)
+          .map((p) => p.id),
+        receiptTimeoutMs,
+      )
+    }
     const envelope: Envelope = { v: PROTOCOL_VERSION, from: id, seq, t: now(), body }
     const request = { roomName: link.room, eventName: KEYROOM_EVENT, payload: sealer.seal(envelope) }
     return new Promise((resolve) => {
@@ -84,7 +120,23 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
 
   // Peers that answered our current challenge: only their messages are live, not replayed (see HelloMessage).
   const verified = new Set<string>()
+  // The challenge of each peer we answered: each is answered once, so joins cost a linear number of messages.
+  const answered = new Map<string, string>()
+  // Messages from a sender still mid-handshake: kept briefly (bounded) instead of dropped, delivered once verified.
+  const buffered = new Map<string, { since: number; envelopes: Envelope[] }>()
   let challenge = ''
+  const tracker = createDeliveryTracker((delivery: Delivery) => events.emit('delivery', delivery))
+  const receipts = createReceiptBatcher((receipt) => void emitSealed(receipt))
+  const reject = (rejection: Rejection) => {
+    events.emit('reject', rejection)
+    // The sender hears what was lost here, not only what arrived (a receipt to an unverified sender tells it nothing
+    // it could not see on the relay).
+    // Not for refused new sender ids: a flood of invented ids must not get a receipt each.
+    const tracked = rejection.type !== undefined && isTracked({ type: rejection.type } as MessageBody)
+    if (givesReceipts && tracked && rejection.reason !== 'rate-limited' && rejection.from && rejection.seq) {
+      receipts.lost(rejection.from, rejection.seq, rejection.reason)
+    }
+  }
   const hello = (extra: { challenge?: string; answer?: string } = {}) =>
     emitSealed({
       type: 'hello',
@@ -98,22 +150,36 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
   const handle = (body: MessageBody, envelope: Envelope) => {
     const at = now()
     switch (body.type) {
-      case 'hello':
+      case 'hello': {
+        const justVerified = body.answer === challenge && !verified.has(envelope.from)
         if (body.answer === challenge) verified.add(envelope.from)
-        if (body.challenge !== undefined) {
+        if (body.challenge !== undefined && answered.get(envelope.from) !== body.challenge) {
+          answered.set(envelope.from, body.challenge)
           const reply = verified.has(envelope.from) ? {} : { challenge }
           void hello({ ...reply, answer: body.challenge })
         }
-        if (verified.has(envelope.from)) {
-          presence.hello(envelope.from, body, at)
-          peersChanged()
+        if (!verified.has(envelope.from)) return
+        if (presence.hello(envelope.from, body, at) === 'full') {
+          verified.delete(envelope.from)
+          reject({
+            reason: 'full',
+            from: envelope.from,
+            message: `the room already has ${presence.list().length} devices; ${body.name} is not listed`,
+          })
+          return
         }
+        peersChanged()
+        if (justVerified) deliverBuffered(envelope.from)
         return
+      }
       case 'bye':
         peerLeft(presence.remove(envelope.from))
         return
       case 'ping':
         void emitSealed({ type: 'pong', id: body.id, to: envelope.from })
+        return
+      case 'receipt':
+        if (body.to === id) tracker.receipt(envelope.from, body)
         return
       case 'pong': {
         const pending = body.to === id ? pendingPings.get(body.id) : undefined
@@ -129,28 +195,88 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     }
   }
 
+  const deliverVerified = (envelope: Envelope) => {
+    presence.seen(envelope.from, now())
+    handle(envelope.body, envelope)
+    if (givesReceipts && isTracked(envelope.body)) receipts.arrived(envelope.from, envelope.seq)
+    events.emit('message', { from: envelope.from, seq: envelope.seq, t: envelope.t, body: envelope.body })
+  }
+  const unverified = (envelope: Envelope, why: string): Rejection => ({
+    reason: 'unverified',
+    from: envelope.from,
+    seq: envelope.seq,
+    type: envelope.body.type,
+    message: `${envelope.body.type} from a sender that ${why}`,
+  })
+  function deliverBuffered(from: string) {
+    const waiting = buffered.get(from)
+    buffered.delete(from)
+    for (const envelope of waiting?.envelopes ?? []) {
+      // It waited: judge its freshness again now.
+      const late = acceptor.recheck(envelope, now())
+      if (late) reject(late)
+      else deliverVerified(envelope)
+    }
+  }
+  const expireBuffered = () => {
+    const at = now()
+    for (const [from, waiting] of buffered) {
+      if (at - waiting.since <= UNVERIFIED_BUFFER_MS) continue
+      buffered.delete(from)
+      for (const envelope of waiting.envelopes) {
+        reject(
+          unverified(envelope, `did not answer this session's challenge within ${UNVERIFIED_BUFFER_MS} ms`),
+        )
+      }
+      if (!verified.has(from)) dropUnverified(from)
+    }
+  }
+  function dropUnverified(from: string) {
+    answered.delete(from)
+    buffered.delete(from)
+    acceptor.retire(from, now())
+  }
+
   socket.on(KEYROOM_EVENT, (payload: unknown) => {
     const accepted = acceptor.accept(payload, now())
     if (!accepted.ok) {
-      events.emit('reject', accepted.error)
+      reject(accepted.error)
+      // A sender that never got verified keeps its state only as a replay guard, which expires.
+      const from = accepted.error.from
+      if (from !== undefined && !verified.has(from) && !buffered.has(from)) dropUnverified(from)
       return
     }
     const envelope = accepted.value
-    if (envelope.body.type !== 'hello' && !verified.has(envelope.from)) {
-      events.emit('reject', {
-        reason: 'unverified',
-        from: envelope.from,
-        message: `${envelope.body.type} from a sender that has not answered this session's challenge`,
-      })
+    if (envelope.body.type === 'hello' || verified.has(envelope.from)) {
+      deliverVerified(envelope)
       return
     }
-    presence.seen(envelope.from, now())
-    handle(envelope.body, envelope)
-    events.emit('message', { from: envelope.from, seq: envelope.seq, t: envelope.t, body: envelope.body })
+    if (envelope.body.type === 'bye' || envelope.body.type === 'receipt') return
+    const waiting = buffered.get(envelope.from) ?? { since: now(), envelopes: [] }
+    if (waiting.envelopes.length >= MAX_UNVERIFIED_BUFFER) {
+      reject(
+        unverified(envelope, `has not answered this session's challenge (${MAX_UNVERIFIED_BUFFER} waiting)`),
+      )
+      return
+    }
+    waiting.envelopes.push(envelope)
+    buffered.set(envelope.from, waiting)
+    bufferTimer ??= setInterval(() => {
+      expireBuffered()
+      if (buffered.size > 0) return
+      clearInterval(bufferTimer)
+      bufferTimer = undefined
+    }, UNVERIFIED_BUFFER_MS / 4)
   })
+  let bufferTimer: ReturnType<typeof setInterval> | undefined
 
   socket.on(RelayEvent.roomInfo, (info: RoomInfo) => {
-    if (typeof info?.left === 'string') peerLeft(presence.removeBySocket(info.left))
+    if (info?.roomName !== link.room) return
+    if (typeof info.count === 'number' && Number.isSafeInteger(info.count) && info.count >= 0) {
+      members = info.count
+      events.emit('members', members)
+    }
+    if (typeof info.left === 'string') peerLeft(presence.removeBySocket(info.left))
   })
 
   let closing = false
@@ -187,7 +313,11 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     }
     setState(closing ? 'offline' : 'connecting')
     // Whatever was known about the room is stale now; peers say hello again after the re-join.
-    for (const peer of presence.clear()) events.emit('peer-left', peer)
+    members = 0
+    for (const peer of presence.clear()) {
+      forget(peer.id)
+      events.emit('peer-left', peer)
+    }
     peersChanged()
   })
   socket.io.on('reconnect_error', () => setState('offline'))
@@ -200,10 +330,37 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     setInterval(() => state === 'connected' && void hello(), PRESENCE_INTERVAL_MS),
     setInterval(() => {
       const gone = presence.expire(now())
-      for (const peer of gone) events.emit('peer-left', peer)
+      for (const peer of gone) {
+        forget(peer.id)
+        events.emit('peer-left', peer)
+      }
       if (gone.length > 0) peersChanged()
+      acceptor.sweep(now())
     }, PRESENCE_SWEEP_MS),
   ]
+  // Heartbeat: a join of the room we are in is the relay's cheapest answered call (no broadcast, no notice). A link
+  // that stalls keeps socket.io "connected" for many seconds; an unanswered heartbeat says so within about two.
+  const heartbeatMs = options.heartbeatMs ?? 0
+  let stalled = false
+  let heartbeatRtt: number | undefined
+  const setStalled = (next: boolean) => {
+    if (next === stalled) return
+    stalled = next
+    events.emit('link', { stalled, ...(heartbeatRtt !== undefined ? { rttMs: heartbeatRtt } : {}) })
+  }
+  if (heartbeatMs > 0) {
+    timers.push(
+      setInterval(() => {
+        if (state !== 'connected') return setStalled(false)
+        const sentAt = now()
+        socket.timeout(heartbeatMs * 1.5).emit(RelayEvent.joinRoom, link.room, (timeout: Error | null) => {
+          if (timeout) return setStalled(true)
+          heartbeatRtt = now() - sentAt
+          setStalled(false)
+        })
+      }, heartbeatMs),
+    )
+  }
   for (const timer of timers) (timer as { unref?: () => void }).unref?.()
 
   return {
@@ -213,6 +370,16 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
       return state
     },
     send: (body: Sendable) => emitSealed(body),
+    async deliver(body: Sendable, timeoutMs = RECEIPT_TIMEOUT_MS) {
+      const before = seq
+      const sent = emitSealed(body, timeoutMs)
+      // Taken before the relay's ack: receipts may come first.
+      const settled = seq !== before && isTracked(body) ? tracker.settled(seq) : undefined
+      const result = await sent
+      const delivery = settled ? await settled : { seq, delivered: [], lost: [], missing: [] }
+      return { sent: result, ...delivery }
+    },
+    members: () => members,
     on: events.on,
     peers: presence.list,
     async ping(timeoutMs = 2_000) {
@@ -225,15 +392,19 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
       return pending.answers
     },
     updateCapabilities(next) {
-      caps = next
+      caps = withReceipts(next)
       if (state === 'connected') void hello()
     },
     async close() {
       closing = true
       clearTimeout(retry)
       retry = undefined
+      clearInterval(bufferTimer)
       for (const timer of timers) clearInterval(timer)
+      receipts.flush()
       if (state === 'connected') await emitSealed({ type: 'bye' })
+      receipts.stop()
+      tracker.stop()
       socket.disconnect()
       setState('offline')
     },

@@ -1,20 +1,24 @@
-import { type HelloMessage, PRESENCE_TIMEOUT_MS } from '@keyroom/key-events'
+import { type HelloMessage, MAX_PEERS, PRESENCE_TIMEOUT_MS } from '@keyroom/key-events'
 import type { Peer } from './types.js'
 
-/** Who is in the room, from their hellos; entries go on bye, on the relay's leave notice, or after silence. */
+/**
+ * Who is in the room, from their hellos; entries go on bye, on the relay's leave notice, or after silence. At most
+ * MAX_PEERS: a hello from one more is refused (`full`), so a member inventing identities cannot grow it.
+ */
 export function createPresence() {
   const peers = new Map<string, Peer>()
   return {
     list: (): Peer[] => [...peers.values()],
     get: (id: string) => peers.get(id),
-    /** Records a hello; true when the peer is new. */
-    hello(id: string, hello: HelloMessage, now: number): boolean {
+    /** Records a hello: `new` for a peer not known before, `full` (and not recorded) past MAX_PEERS. */
+    hello(id: string, hello: HelloMessage, now: number): 'new' | 'known' | 'full' {
       const known = peers.get(id)
+      if (!known && peers.size >= MAX_PEERS) return 'full'
       const peer: Peer = { id, role: hello.role, name: hello.name, caps: hello.caps, lastSeen: now }
       if (hello.sid !== undefined) peer.sid = hello.sid
       if (known?.rttMs !== undefined) peer.rttMs = known.rttMs
       peers.set(id, peer)
-      return known === undefined
+      return known === undefined ? 'new' : 'known'
     },
     seen(id: string, now: number): void {
       const peer = peers.get(id)

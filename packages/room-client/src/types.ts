@@ -54,12 +54,35 @@ export type RejectReason =
   | 'stale'
   | 'clock-skew'
   | 'unverified'
+  | 'rate-limited'
+  | 'full'
 
 /** A message that was dropped, and why; never thrown. */
 export interface Rejection {
   reason: RejectReason
   message: string
   from?: string
+  /** The dropped message's sequence number and body type, when it opened. */
+  seq?: number
+  type?: MessageBody['type']
+}
+
+/** What became of one sent action on the devices that acknowledge (sender ids). */
+export interface Delivery {
+  seq: number
+  /** Acknowledged it arrived. */
+  delivered: SenderId[]
+  /** Told us they dropped it, and why (`stale`, `unverified`…). */
+  lost: { peer: SenderId; reason: string }[]
+  /** Said nothing within the receipt timeout, or left first. */
+  missing: SenderId[]
+}
+
+/** Whether the link to the relay answers: a stalled link looks connected to socket.io for many seconds. */
+export interface LinkHealth {
+  stalled: boolean
+  /** Round trip of the last heartbeat the relay answered, in ms. */
+  rttMs?: number
 }
 
 export interface RoomEvents {
@@ -71,6 +94,12 @@ export interface RoomEvents {
   'peer-left': Peer
   /** The relay refused something this client did (join, send), or the link is unusable. */
   error: { code: string; message: string }
+  /** A tracked action settled: who got it, who dropped it, who said nothing (see `send`). */
+  delivery: Delivery
+  /** The relay's own member count for the room, from its room-info notices (this device included). */
+  members: number
+  /** With `heartbeatMs`: the link stalled (no answer within the heartbeat) or answers again. */
+  link: LinkHealth
 }
 
 /** The relay's ack, or a client-side reason the message never left. */
@@ -84,8 +113,16 @@ export interface RoomConnection {
   readonly id: SenderId
   readonly link: RoomLink
   readonly state: ConnectionState
-  /** Seals and broadcasts; resolves with the relay's ack (or an `offline` error). */
+  /**
+   * Seals and broadcasts; resolves with the relay's ack (or an `offline` error). A key or pointer action (not a move
+   * or scroll) is tracked: a `delivery` event follows once every receipt-giving peer answered, or after
+   * RECEIPT_TIMEOUT_MS.
+   */
   send(body: Sendable): Promise<SendResult>
+  /** Sends like `send` and resolves when that action settles, within `timeoutMs`; the relay's ack is in `sent`. */
+  deliver(body: Sendable, timeoutMs?: number): Promise<{ sent: SendResult } & Delivery>
+  /** The relay's member count for the room (this device included), as last announced; 0 before the join. */
+  members(): number
   on<E extends keyof RoomEvents>(event: E, listener: (value: RoomEvents[E]) => void): () => void
   peers(): Peer[]
   /** Pings the room; resolves after `timeoutMs` with the peers that answered and their RTT. */
@@ -105,6 +142,13 @@ export interface ConnectRoomOptions {
   now?: () => number
   /** How long to wait for the relay's ack. @default 5000 */
   ackTimeoutMs?: number
+  /**
+   * Acknowledge every key and pointer action from others with a sealed `receipt` (announced as `caps.receipts`).
+   * @default true for receivers (any role but `keypad`)
+   */
+  receipts?: boolean
+  /** Ask the relay for a cheap answer this often and report a stall (`link` event) when none comes in time; off when 0. @default 0 */
+  heartbeatMs?: number
 }
 
 export type { Envelope, HelloMessage, Result }

@@ -44,7 +44,8 @@ describe('room-client through a real relay', () => {
       expect.objectContaining({
         role: 'mac-receiver',
         name: 'studio mac',
-        caps: { inject: true, platform: 'darwin' },
+        // Receivers acknowledge what they get, and say so.
+        caps: { inject: true, platform: 'darwin', receipts: true },
       }),
     ])
     const actions = [

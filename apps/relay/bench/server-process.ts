@@ -45,7 +45,14 @@ export function killAllServers(): void {
 export async function startServer(kind: RelayKind): Promise<ServerProcess> {
   const file = fileURLToPath(new URL(SERVER_FILES[kind], import.meta.url))
   // The parent runs with tsx and the source condition; the child inherits both and may force a GC.
-  const child = fork(file, [], { execArgv: [...process.execArgv, '--expose-gc'], stdio: 'inherit' })
+  // BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops (see profile-summary.ts).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : []
+  const child = fork(file, [], {
+    execArgv: [...process.execArgv, '--expose-gc', ...profile],
+    stdio: 'inherit',
+  })
   running.add(child)
   child.once('exit', () => running.delete(child))
 

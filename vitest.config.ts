@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config'
 const workspaces = [
   'packages/key-events',
   'packages/room-client',
+  'packages/device-kit',
   'packages/test-kit',
   'apps/relay',
   'apps/keypad',

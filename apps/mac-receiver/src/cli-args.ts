@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util'
-import type { Result } from '@keyroom/key-events'
+import { type CliSpec, parseDeviceCli, type UsageError } from '@keyroom/device-kit'
+import { fail, ok, type Result } from '@keyroom/key-events'
 
 export type Driver = 'nut' | 'log'
 
@@ -22,84 +22,40 @@ Usage:
       the stored one, and inject keys. --driver log prints one JSON line per key action
       instead of pressing keys (needs no permissions). --name defaults to this computer's name.
   keyroom-receiver install [--driver nut|log] [--name NAME]
-      macOS: install and start a LaunchAgent that runs the receiver at login.
-  keyroom-receiver uninstall    Stop and remove the LaunchAgent.
-  keyroom-receiver status       Show the pairing and the LaunchAgent.
+      Install and start the receiver as a service: a LaunchAgent at login on macOS, a systemd --user unit on Linux.
+  keyroom-receiver uninstall    Stop and remove the service.
+  keyroom-receiver status       Show the pairing and the service.
   keyroom-receiver --help
 
+Signals: SIGINT, SIGTERM and SIGHUP release every held key, then exit 0.
 Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_RELAY, KEYROOM_LINK, LOG_LEVEL.
 `
 
-const fail = (message: string): Result<never> => ({ ok: false, error: { code: 'usage', message, path: '' } })
-
-/** Parses the command line; every mistake gets a message that names it. */
-export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Result<Command> {
-  // `pnpm receiver -- pair` passes the `--` through.
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv]
-  let parsed: ReturnType<typeof parse>
-  try {
-    parsed = parse(args)
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error))
-  }
-  const { values, positionals } = parsed
-  if (values.help || positionals[0] === 'help') return { ok: true, value: { kind: 'help' } }
-  if (positionals.length > 1) return fail(`unexpected argument "${positionals[1]}"`)
-  const kind = positionals[0] ?? 'run'
-  const driver = values.driver ?? 'nut'
-  if (driver !== 'nut' && driver !== 'log') return fail(`--driver must be nut or log, not "${driver}"`)
-  const allowed: Record<string, string[]> = {
-    pair: ['relay', 'link', 'keypad'],
-    run: ['link', 'driver', 'name'],
-    install: ['driver', 'name'],
-    uninstall: [],
-    status: [],
-  }
-  const options = allowed[kind]
-  if (!options) return fail(`unknown command "${kind}" (pair, run, install, uninstall, status)`)
-  const extra = Object.keys(values).filter((key) => !options.includes(key))
-  if (extra.length > 0) return fail(`${kind} does not take --${extra[0]}`)
-  const name = values.name?.trim()
-  if (values.name !== undefined && !name) return fail('--name must not be empty')
-  const named = name ? { name } : {}
-  switch (kind) {
-    case 'pair': {
-      const relay = values.relay ?? env.KEYROOM_RELAY
-      if (!relay && !values.link) return fail('pair needs --relay URL (or $KEYROOM_RELAY) or --link LINK')
-      return {
-        ok: true,
-        value: {
-          kind: 'pair',
-          ...(values.link ? { link: values.link } : relay ? { relay } : {}),
-          ...(values.keypad ? { keypad: values.keypad } : {}),
-        },
-      }
-    }
-    case 'run': {
-      const link = values.link ?? env.KEYROOM_LINK
-      return {
-        ok: true,
-        value: { kind: 'run', driver, ...named, ...(link ? { link } : {}) },
-      }
-    }
-    case 'install':
-      return { ok: true, value: { kind: 'install', driver, ...named } }
-    default:
-      return { ok: true, value: { kind: kind as 'uninstall' | 'status' } }
-  }
+const SPEC: CliSpec<'driver'> = {
+  flags: ['driver'],
+  verbs: new Map([
+    ['pair', []],
+    ['run', ['driver']],
+    ['install', ['driver']],
+    ['uninstall', []],
+    ['status', []],
+  ]),
 }
 
-const parse = (args: string[]) =>
-  parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      relay: { type: 'string' },
-      link: { type: 'string' },
-      keypad: { type: 'string' },
-      driver: { type: 'string' },
-      name: { type: 'string' },
-    },
-  })
+/** Parses the command line (the verbs and common flags are device-kit's); every mistake gets a message that names it. */
+export function parseCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Result<Command, UsageError> {
+  const parsed = parseDeviceCli(SPEC, argv, env)
+  if (!parsed.ok) return parsed
+  const command = parsed.value
+  if (command.kind === 'help' || command.kind === 'pair') return parsed as Result<Command, UsageError>
+  if (command.kind === 'uninstall' || command.kind === 'status') return ok({ kind: command.kind })
+  const driver = command.own.driver ?? 'nut'
+  if (driver !== 'nut' && driver !== 'log')
+    return fail('usage', `--driver must be nut or log, not "${driver}"`)
+  const named = command.name ? { name: command.name } : {}
+  if (command.kind === 'install') return ok({ kind: 'install', driver, ...named })
+  return ok({ kind: 'run', driver, ...named, ...(command.link ? { link: command.link } : {}) })
+}

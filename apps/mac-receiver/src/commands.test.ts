@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import type { CommandRunner } from '@keyroom/device-kit'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { parsePlist } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { parsePlist } from '../test/plist-parse.js'
 import { tempDir } from '../test/temp-dir.js'
 import { type CommandContext, install, pair, status, uninstall } from './commands.js'
-import type { CommandRunner } from './run-command.js'
 
 async function context(platform: string) {
   const output: string[] = []
@@ -38,34 +39,71 @@ describe('commands', () => {
   it('pair --link stores the link and prints it with a QR code; a bad link is refused', async () => {
     const { ctx, text } = await context('linux')
     const link = formatPairingLink(createRoom('http://127.0.0.1:4000'), 'https://keys.example/')
-    expect(await pair({ kind: 'pair', link }, ctx)).toBe(0)
+    expect(await pair({ kind: 'pair', link }, ctx)).toEqual({ ok: true, value: undefined })
     expect(text()).toContain('#relay=http%3A%2F%2F127.0.0.1%3A4000')
     expect(text()).toContain('▄')
-    expect(await status(ctx)).toBe(0)
+    expect(await status(ctx)).toMatchObject({ ok: true })
     expect(text()).toContain('paired: room')
-    expect(await pair({ kind: 'pair', link: 'https://x/#room=1' }, ctx)).toBe(2)
-    expect(text()).toContain('relay=')
+    expect(await pair({ kind: 'pair', link: 'https://x/#room=1' }, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('relay=') },
+    })
   })
 
-  it('install is macOS only, and needs a build and a pairing', async () => {
-    const linux = await context('linux')
-    expect(await install({ kind: 'install', driver: 'nut' }, linux.ctx)).toBe(2)
-    expect(linux.text()).toContain('macOS')
-    expect(await uninstall(linux.ctx)).toBe(2)
+  it('install needs a build and a pairing, and a platform with a service manager', async () => {
+    const windows = await context('win32')
+    expect(await install({ kind: 'install', driver: 'nut' }, windows.ctx)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('macOS') },
+    })
+    expect(await uninstall(windows.ctx)).toMatchObject({ ok: false, error: { code: 'usage' } })
 
     const mac = await context('darwin')
-    expect(await install({ kind: 'install', driver: 'nut' }, mac.ctx)).toBe(2)
-    expect(mac.text()).toContain('build')
+    expect(await install({ kind: 'install', driver: 'nut' }, mac.ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('build') },
+    })
     await build(mac.mainPath)
-    expect(await install({ kind: 'install', driver: 'nut' }, mac.ctx)).toBe(2)
-    expect(mac.text()).toContain('keyroom-receiver pair')
+    expect(await install({ kind: 'install', driver: 'nut' }, mac.ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('keyroom-receiver pair') },
+    })
+  })
+
+  it('install on Linux writes a systemd --user unit that runs the built receiver, and enables it', async () => {
+    const linux = await context('linux')
+    await build(linux.mainPath)
+    await pair({ kind: 'pair', relay: 'http://127.0.0.1:4000' }, linux.ctx)
+    expect(await install({ kind: 'install', driver: 'log', name: 'desk' }, linux.ctx)).toEqual({
+      ok: true,
+      value: undefined,
+    })
+    const unitPath = join(linux.home, '.config', 'systemd', 'user', 'keyroom-receiver.service')
+    const unit = await readFile(unitPath, 'utf8')
+    expect(unit).toContain(`ExecStart=${process.execPath} ${linux.mainPath} run --driver log --name desk`)
+    expect(unit).toContain(`Environment=KEYROOM_CONFIG_DIR=${linux.ctx.configDir}`)
+    expect(unit).toContain('WantedBy=graphical-session.target')
+    expect(linux.calls).toEqual([
+      ['systemctl', '--user', 'daemon-reload'],
+      ['systemctl', '--user', 'enable', '--now', 'keyroom-receiver.service'],
+    ])
+    expect(await status(linux.ctx)).toMatchObject({ ok: true })
+    expect(linux.text()).toContain('systemd --user unit: installed, loaded')
+    expect(await uninstall(linux.ctx)).toMatchObject({ ok: true })
+    expect(linux.calls.slice(-2)).toEqual([
+      ['systemctl', '--user', 'disable', '--now', 'keyroom-receiver.service'],
+      ['systemctl', '--user', 'daemon-reload'],
+    ])
+    expect(existsSync(unitPath)).toBe(false)
   })
 
   it('install on macOS writes the LaunchAgent that runs the built receiver, and loads it', async () => {
     const mac = await context('darwin')
     await build(mac.mainPath)
     await pair({ kind: 'pair', relay: 'http://127.0.0.1:4000' }, mac.ctx)
-    expect(await install({ kind: 'install', driver: 'nut', name: 'studio' }, mac.ctx)).toBe(0)
+    expect(await install({ kind: 'install', driver: 'nut', name: 'studio' }, mac.ctx)).toMatchObject({
+      ok: true,
+    })
     const plistPath = join(mac.home, 'Library', 'LaunchAgents', 'dev.keyroom.receiver.plist')
     expect(parsePlist(await readFile(plistPath, 'utf8'))).toMatchObject({
       ProgramArguments: [process.execPath, mac.mainPath, 'run', '--driver', 'nut', '--name', 'studio'],
@@ -74,9 +112,9 @@ describe('commands', () => {
     })
     expect(mac.calls).toContainEqual(['launchctl', 'bootstrap', 'gui/501', plistPath])
     expect(mac.text()).toContain('Accessibility')
-    expect(await status(mac.ctx)).toBe(0)
+    expect(await status(mac.ctx)).toMatchObject({ ok: true })
     expect(mac.text()).toContain('LaunchAgent: installed, loaded')
-    expect(await uninstall(mac.ctx)).toBe(0)
+    expect(await uninstall(mac.ctx)).toMatchObject({ ok: true })
     expect(mac.calls.at(-1)).toEqual(['launchctl', 'bootout', 'gui/501/dev.keyroom.receiver'])
   })
 })

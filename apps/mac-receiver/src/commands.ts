@@ -1,18 +1,21 @@
 import { existsSync } from 'node:fs'
 import { homedir, userInfo } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { dirname } from 'node:path'
 import {
-  createRoom,
-  formatPairingLink,
-  parsePairingLink,
-  type RoomLink,
-  renderQrTerminal,
-} from '@keyroom/room-client'
-import { loadPairing, pairingFile, savePairing } from '@keyroom/room-client/pairing-store'
+  builtMainPath,
+  type CommandRunner,
+  createLaunchAgent,
+  createSystemdService,
+  defaultUnitDir,
+  pair as pairDevice,
+  type ServiceManager,
+} from '@keyroom/device-kit'
+import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
+import { loadPairing, pairingFile } from '@keyroom/room-client/pairing-store'
 import type { Command } from './cli-args.js'
-import { createLaunchAgent } from './launch-agent.js'
-import type { CommandRunner } from './run-command.js'
+import { renderUserUnit, USER_UNIT_NAME } from './user-unit.js'
+
+export const TOOL = 'keyroom-receiver'
 
 export interface CommandContext {
   /** The product's own output (link, QR, status), to stdout. */
@@ -24,70 +27,56 @@ export interface CommandContext {
   home?: string
   /** For tests. @default os.userInfo().uid */
   uid?: number
-  /** The built entry point the LaunchAgent runs. @default builtMainPath() */
+  /** The built entry point the service runs. @default builtMainPath() */
   mainPath?: string
 }
 
-/** `pair`: create a room (or take a link), print it with its QR code, store it. Returns the exit code. */
-export async function pair(
-  command: Extract<Command, { kind: 'pair' }>,
-  ctx: CommandContext,
-): Promise<number> {
-  let link: RoomLink
-  if (command.link) {
-    const parsed = parsePairingLink(command.link)
-    if (!parsed.ok) {
-      ctx.out(`keyroom-receiver: ${parsed.error.message}\n`)
-      return 2
-    }
-    link = parsed.value
-  } else {
-    try {
-      link = createRoom(command.relay ?? '')
-    } catch (error) {
-      ctx.out(`keyroom-receiver: relay "${command.relay}" is not usable: ${(error as Error).message}\n`)
-      return 2
-    }
+/** A command's outcome; `main` turns an error into stderr and an exit code. */
+export type CommandResult = Promise<Result<void, ProtocolError>>
+
+/** `pair`: create a room (or take a link), print it with its QR code, store it. */
+export async function pair(command: Extract<Command, { kind: 'pair' }>, ctx: CommandContext): CommandResult {
+  const paired = await pairDevice(command, { tool: TOOL, configDir: ctx.configDir, out: ctx.out })
+  return paired.ok ? ok(undefined) : paired
+}
+
+/** macOS: a LaunchAgent in the GUI session; Linux: a `systemd --user` unit in the graphical session. */
+const serviceFor = (ctx: CommandContext) => {
+  const home = ctx.home ?? homedir()
+  if (ctx.platform === 'darwin') {
+    const agent = createLaunchAgent({ run: ctx.run, uid: ctx.uid ?? userInfo().uid, home })
+    return { kind: 'LaunchAgent', manager: agent as ServiceManager, agent }
   }
-  const text = formatPairingLink(link, command.keypad)
-  const file = await savePairing(ctx.configDir, link)
-  ctx.out(`${await renderQrTerminal(text)}\n${text}\n\nOpen the link (or scan the code) on the keypad.\n`)
-  ctx.out(`Saved the pairing to ${file}. Start the receiver with: keyroom-receiver\n`)
-  return 0
+  if (ctx.platform === 'linux') {
+    const unitDir = defaultUnitDir('user', home, ctx.home ? {} : process.env)
+    const manager = createSystemdService({ run: ctx.run, unitName: USER_UNIT_NAME, scope: 'user', unitDir })
+    return { kind: 'systemd --user unit', manager, agent: undefined }
+  }
+  return undefined
 }
 
-/** The built entry point launchd runs (production runs dist/, not the TypeScript source). */
-export function builtMainPath(): string {
-  const here = fileURLToPath(import.meta.url)
-  return here.endsWith('.ts') ? join(dirname(here), '..', 'dist', 'main.js') : join(dirname(here), 'main.js')
-}
-
-const launchAgent = (ctx: CommandContext) =>
-  createLaunchAgent({ run: ctx.run, uid: ctx.uid ?? userInfo().uid, home: ctx.home ?? homedir() })
+const unsupported = (ctx: CommandContext) =>
+  fail(
+    'usage',
+    `there is no service for ${ctx.platform}: install covers macOS (launchd) and Linux (systemd --user)`,
+  )
 
 export async function install(
   command: Extract<Command, { kind: 'install' }>,
   ctx: CommandContext,
-): Promise<number> {
-  if (ctx.platform !== 'darwin') {
-    ctx.out(
-      'keyroom-receiver: install sets up a macOS LaunchAgent; on Linux run it under systemd --user instead\n',
-    )
-    return 2
-  }
-  const main = ctx.mainPath ?? builtMainPath()
+): CommandResult {
+  const service = serviceFor(ctx)
+  if (!service) return unsupported(ctx)
+  const main = ctx.mainPath ?? builtMainPath(import.meta.url)
   if (!existsSync(main)) {
-    ctx.out(
-      `keyroom-receiver: ${main} is missing: build it with its dependencies first: pnpm --filter "@keyroom/mac-receiver..." build\n`,
+    return fail(
+      'usage',
+      `${main} is missing: build it with its dependencies first: pnpm --filter "@keyroom/mac-receiver..." build`,
     )
-    return 2
   }
-  const paired = await loadPairing(ctx.configDir, 'keyroom-receiver pair')
-  if (!paired.ok) {
-    ctx.out(`keyroom-receiver: ${paired.error.message}\n`)
-    return 2
-  }
-  const result = await launchAgent(ctx).install({
+  const paired = await loadPairing(ctx.configDir, `${TOOL} pair`)
+  if (!paired.ok) return fail('usage', paired.error.message)
+  const definition = {
     programArguments: [
       process.execPath,
       main,
@@ -98,39 +87,39 @@ export async function install(
     ],
     workingDirectory: dirname(dirname(main)),
     environment: { KEYROOM_CONFIG_DIR: ctx.configDir },
-  })
-  ctx.out(`${result.message}\n`)
-  if (result.ok) {
+  }
+  const text = service.agent ? service.agent.render(definition) : renderUserUnit(definition)
+  const result = await service.manager.install(text)
+  if (!result.ok) return result
+  ctx.out(`${result.value}\n`)
+  if (ctx.platform === 'darwin') {
     ctx.out(
       `macOS asks for Accessibility access for ${process.execPath} (System Settings > Privacy & Security > Accessibility).\n`,
     )
   }
-  return result.ok ? 0 : 1
+  return ok(undefined)
 }
 
-export async function uninstall(ctx: CommandContext): Promise<number> {
-  if (ctx.platform !== 'darwin') {
-    ctx.out('keyroom-receiver: there is no LaunchAgent outside macOS\n')
-    return 2
-  }
-  const result = await launchAgent(ctx).uninstall()
-  ctx.out(`${result.message}\n`)
-  return result.ok ? 0 : 1
+export async function uninstall(ctx: CommandContext): CommandResult {
+  const service = serviceFor(ctx)
+  if (!service) return unsupported(ctx)
+  const result = await service.manager.uninstall()
+  if (!result.ok) return result
+  ctx.out(`${result.value}\n`)
+  return ok(undefined)
 }
 
-export async function status(ctx: CommandContext): Promise<number> {
-  const paired = await loadPairing(ctx.configDir, 'keyroom-receiver pair')
-  ctx.out(
-    paired.ok
-      ? `paired: room ${paired.value.room} on ${paired.value.relay} (${pairingFile(ctx.configDir)})\n`
-      : `not paired: ${paired.error.message}\n`,
-  )
-  if (ctx.platform === 'darwin') {
-    const agent = await launchAgent(ctx).status()
+export async function status(ctx: CommandContext): CommandResult {
+  const paired = await loadPairing(ctx.configDir, `${TOOL} pair`)
+  if (paired.ok)
+    ctx.out(`paired: room ${paired.value.room} on ${paired.value.relay} (${pairingFile(ctx.configDir)})\n`)
+  const service = serviceFor(ctx)
+  if (service) {
+    const state = await service.manager.status()
     ctx.out(
-      `LaunchAgent: ${agent.installed ? 'installed' : 'not installed'}, ${agent.loaded ? 'loaded' : 'not loaded'} (${agent.plist})\n`,
+      `${service.kind}: ${state.installed ? 'installed' : 'not installed'}, ${state.running ? 'loaded' : 'not loaded'} (${state.file})\n`,
     )
-    if (agent.loaded) ctx.out(`${agent.detail}\n`)
+    if (state.running) ctx.out(`${state.detail}\n`)
   }
-  return paired.ok ? 0 : 1
+  return paired.ok ? ok(undefined) : fail('not-paired', `not paired: ${paired.error.message}`)
 }

@@ -1,6 +1,6 @@
+import type { CommandRunner } from '@keyroom/device-kit'
 import { describe, expect, it } from 'vitest'
 import { checkAccessibility, checkInjectionBlocked, detectSecureInput } from './mac-checks.js'
-import type { CommandRunner } from './run-command.js'
 
 const ioreg =
   (stdout: string, code = 0): CommandRunner =>

@@ -1,4 +1,4 @@
-import type { CommandRunner } from './run-command.js'
+import type { CommandRunner } from '@keyroom/device-kit'
 
 export type AccessibilityStatus = 'authorized' | 'denied' | 'restricted' | 'not determined' | 'unknown'
 

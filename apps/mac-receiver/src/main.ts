@@ -1,55 +1,64 @@
 #!/usr/bin/env node
+import { createDeviceLogger, handleSignals, reportFailure, runCommand } from '@keyroom/device-kit'
 import { configDir } from '@keyroom/room-client/pairing-store'
-import { pino } from 'pino'
 import { parseCli, USAGE } from './cli-args.js'
-import { type CommandContext, install, pair, status, uninstall } from './commands.js'
-import { runCommand } from './run-command.js'
-import { installShutdownHandlers } from './shutdown.js'
+import { type CommandContext, install, pair, status, TOOL, uninstall } from './commands.js'
 import { startReceiver } from './start.js'
 
+const logger = createDeviceLogger(TOOL, process.env)
 const parsed = parseCli(process.argv.slice(2), process.env)
-if (!parsed.ok) {
-  process.stderr.write(`keyroom-receiver: ${parsed.error.message}\n\n${USAGE}`)
-  process.exit(2)
-}
-const command = parsed.value
-// Logs go to stderr: stdout carries the product's output (pairing link, the log driver's JSON lines).
-const logger = pino({ name: 'keyroom-receiver', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2))
 const ctx: CommandContext = {
   out: (text) => void process.stdout.write(text),
   configDir: configDir(),
   platform: process.platform,
   run: runCommand,
 }
+const failed = (asLog: boolean) => (error: Parameters<typeof reportFailure>[0]) => {
+  process.exitCode = reportFailure(error, {
+    tool: TOOL,
+    logger,
+    asLog,
+    stderr: (t) => process.stderr.write(t),
+  })
+}
 
-switch (command.kind) {
-  case 'help':
-    process.stdout.write(USAGE)
-    break
-  case 'pair':
-    process.exitCode = await pair(command, ctx)
-    break
-  case 'install':
-    process.exitCode = await install(command, ctx)
-    break
-  case 'uninstall':
-    process.exitCode = await uninstall(ctx)
-    break
-  case 'status':
-    process.exitCode = await status(ctx)
-    break
-  case 'run': {
-    const running = await startReceiver(command, ctx, logger)
-    if (!running) {
-      process.exitCode = 2
+if (!parsed.ok) {
+  process.stderr.write(`${TOOL}: ${parsed.error.message}\n\n${USAGE}`)
+  process.exitCode = 2
+} else {
+  const command = parsed.value
+  const done = (result: Awaited<ReturnType<typeof status>>) => {
+    if (!result.ok) failed(false)(result.error)
+  }
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(USAGE)
+      break
+    case 'pair':
+      done(await pair(command, ctx))
+      break
+    case 'install':
+      done(await install(command, ctx))
+      break
+    case 'uninstall':
+      done(await uninstall(ctx))
+      break
+    case 'status':
+      done(await status(ctx))
+      break
+    case 'run': {
+      const running = await startReceiver(command, ctx, logger)
+      if (!running.ok) {
+        failed(true)(running.error)
+        break
+      }
+      handleSignals({
+        proc: process,
+        logger,
+        stop: (crashed) => running.value.stop(crashed ? 'uncaught-error' : 'shutdown'),
+        exit: process.exit,
+      })
       break
     }
-    installShutdownHandlers({
-      proc: process,
-      logger,
-      stop: (reason) => running.stop(reason),
-      exit: process.exit,
-    })
-    break
   }
 }

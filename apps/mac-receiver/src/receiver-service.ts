@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import type { CommandRunner } from '@keyroom/device-kit'
 import type { Capabilities } from '@keyroom/key-events'
 import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
 import type { Logger } from 'pino'
@@ -10,7 +11,6 @@ import { checkInjectionBlocked } from './mac-checks.js'
 import { createNutKeyboard } from './nut-keyboard.js'
 import { createReceiver, type Receiver } from './receiver.js'
 import { readRepeatSettings } from './repeat-settings.js'
-import type { CommandRunner } from './run-command.js'
 import { openX11 } from './x11-client.js'
 import { createX11Text } from './x11-text.js'
 

@@ -1,6 +1,6 @@
+import type { CommandRunner } from '@keyroom/device-kit'
 import { describe, expect, it } from 'vitest'
 import { MAC_DEFAULT_REPEAT, readRepeatSettings } from './repeat-settings.js'
-import type { CommandRunner } from './run-command.js'
 
 /** A fake `defaults`: answers `defaults read -g KEY` from the table, or fails as macOS does for a missing key. */
 const defaults =

@@ -1,5 +1,5 @@
+import type { CommandRunner } from '@keyroom/device-kit'
 import type { RepeatSettings } from './key-repeat.js'
-import type { CommandRunner } from './run-command.js'
 
 /** macOS's `InitialKeyRepeat` and `KeyRepeat` count in units of 15 ms. */
 const MAC_TICK_MS = 15

@@ -1,51 +1,34 @@
-import { parsePairingLink, type RoomLink } from '@keyroom/room-client'
-import { loadPairing } from '@keyroom/room-client/pairing-store'
+import { resolveLink } from '@keyroom/device-kit'
+import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import type { Command } from './cli-args.js'
-import type { CommandContext } from './commands.js'
+import { type CommandContext, TOOL } from './commands.js'
 import { type ReceiverService, startReceiverService } from './receiver-service.js'
 import { probeXDisplay } from './x-display.js'
 
 /**
- * `run`: the link from --link or the stored pairing, a usable display for the nut driver on Linux, then the service;
- * undefined (after saying why) if something is unusable.
+ * `run`: the link from --link / $KEYROOM_LINK or the stored pairing, a usable display for the nut driver on Linux,
+ * then the service; a `usage` error if something is unusable.
  */
 export async function startReceiver(
   command: Extract<Command, { kind: 'run' }>,
   ctx: CommandContext,
   logger: Logger,
-): Promise<ReceiverService | undefined> {
-  let link: RoomLink
-  if (command.link) {
-    const parsed = parsePairingLink(command.link)
-    if (!parsed.ok) {
-      logger.error({ error: parsed.error }, `--link: ${parsed.error.message}`)
-      return undefined
-    }
-    link = parsed.value
-  } else {
-    const stored = await loadPairing(ctx.configDir, 'keyroom-receiver pair')
-    if (!stored.ok) {
-      logger.error({ error: stored.error }, stored.error.message)
-      return undefined
-    }
-    link = stored.value
-  }
+): Promise<Result<ReceiverService, ProtocolError>> {
+  const link = await resolveLink(command.link, { tool: TOOL, configDir: ctx.configDir })
+  if (!link.ok) return link
   if (command.driver === 'nut' && ctx.platform === 'linux') {
     const display = await probeXDisplay()
-    if (!display.ok) {
-      logger.error({ error: display.error }, display.error.message)
-      return undefined
-    }
+    if (!display.ok) return fail('usage', display.error.message)
   }
   const service = await startReceiverService({
-    link,
+    link: link.value,
     driver: command.driver,
     ...(command.name ? { name: command.name } : {}),
     logger,
     platform: ctx.platform,
     run: ctx.run,
   })
-  logger.info({ relay: link.relay, room: link.room, driver: command.driver }, 'receiver started')
-  return service
+  logger.info({ relay: link.value.relay, room: link.value.room, driver: command.driver }, 'receiver started')
+  return ok(service)
 }

@@ -1,31 +1,42 @@
 import { describe, expect, it } from 'vitest'
 import { parseCli } from './cli-args.js'
 
+const error = (argv: string[]) => {
+  const parsed = parseCli(argv)
+  return parsed.ok ? 'parsed' : parsed.error.message
+}
+
 describe('cli args', () => {
   it("runs by default, also behind the root script's --", () => {
     expect(parseCli(['--', '--link', 'L', '--pins', 'p.json', '--driver', 'sim'])).toEqual({
-      kind: 'run',
-      link: 'L',
-      pins: 'p.json',
-      driver: 'sim',
+      ok: true,
+      value: { kind: 'run', link: 'L', pins: 'p.json', driver: 'sim' },
     })
-    expect(parseCli(['run', '--pins', 'p.json'])).toEqual({ kind: 'run', pins: 'p.json' })
+    expect(parseCli(['run', '--pins', 'p.json'])).toEqual({
+      ok: true,
+      value: { kind: 'run', pins: 'p.json' },
+    })
   })
 
-  it('reads pair and install', () => {
-    expect(parseCli(['pair', '--relay', 'http://r'])).toEqual({ kind: 'pair', relay: 'http://r' })
-    expect(parseCli(['install', '--pins', '/etc/p.json', '--user', 'door'])).toEqual({
-      kind: 'install',
-      pins: '/etc/p.json',
-      user: 'door',
+  it('reads pair and install, uninstall and status', () => {
+    expect(parseCli(['pair', '--relay', 'http://r'])).toEqual({
+      ok: true,
+      value: { kind: 'pair', relay: 'http://r' },
     })
+    expect(parseCli(['install', '--pins', '/etc/p.json', '--user', 'door'])).toEqual({
+      ok: true,
+      value: { kind: 'install', pins: '/etc/p.json', user: 'door' },
+    })
+    expect(parseCli(['uninstall'])).toEqual({ ok: true, value: { kind: 'uninstall' } })
+    expect(parseCli(['status'])).toEqual({ ok: true, value: { kind: 'status' } })
   })
 
   it('gives usage errors that say what is wrong', () => {
-    expect(() => parseCli(['run'])).toThrow(/--pins <file> is required/)
-    expect(() => parseCli(['--pins', 'p', '--driver', 'gpiod'])).toThrow(/--driver must be onoff or sim/)
-    expect(() => parseCli(['pair'])).toThrow(/--relay/)
-    expect(() => parseCli(['dance'])).toThrow(/unknown command "dance"/)
-    expect(() => parseCli(['--pins', 'p', '--bogus'])).toThrow(/bogus/)
+    expect(error(['run'])).toMatch(/--pins <file> is required/)
+    expect(error(['--pins', 'p', '--driver', 'gpiod'])).toMatch(/--driver must be onoff or sim/)
+    expect(error(['pair'])).toMatch(/--relay/)
+    expect(error(['dance'])).toMatch(/unknown command "dance"/)
+    expect(error(['--pins', 'p', '--bogus'])).toMatch(/bogus/)
+    expect(error(['toString'])).toMatch(/unknown command "toString"/)
   })
 })

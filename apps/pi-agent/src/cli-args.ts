@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util'
+import { type CliSpec, parseDeviceCli, type UsageError } from '@keyroom/device-kit'
+import { fail, ok, type Result } from '@keyroom/key-events'
 
 export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins from a keyroom room
 
@@ -6,13 +7,15 @@ export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins from a keyroom roo
       Join the room and drive the pins. The link comes from --link, else KEYROOM_LINK, else the stored pairing.
       The driver defaults to onoff where /sys/class/gpio is writable, sim elsewhere (JSON lines on stdout;
       with sim, stdin lines like {"pin":22,"value":0} play edges on input pins).
-      SIGHUP reloads the pin map; SIGTERM/SIGINT put every output in its safe state and unexport it.
+      SIGUSR2 reloads the pin map; SIGTERM/SIGINT/SIGHUP put every output in its safe state and unexport it.
   keyroom-pi pair --relay <url> [--keypad <url>]   create a room, print its link and QR code, store it
   keyroom-pi pair --link <link>                     store an existing room's link (e.g. the Mac receiver's)
   keyroom-pi install --pins <abs file> [--link <link>] [--user keyroom-pi] [--name <name>]
       (as root) create the service user, write /etc/keyroom-pi/keyroom-pi.env and the systemd unit, enable it.
+  keyroom-pi uninstall    (as root) stop and remove the service and its environment file
+  keyroom-pi status       show the pairing and the service
 
-Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_LINK, LOG_LEVEL.`
+Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_RELAY, KEYROOM_LINK, LOG_LEVEL.`
 
 export type Driver = 'onoff' | 'sim'
 
@@ -21,75 +24,43 @@ export type Command =
   | { kind: 'run'; pins: string; link?: string; driver?: Driver; name?: string }
   | { kind: 'pair'; relay?: string; link?: string; keypad?: string }
   | { kind: 'install'; pins: string; link?: string; user?: string; name?: string }
+  | { kind: 'uninstall' }
+  | { kind: 'status' }
 
-export class UsageError extends Error {}
-
-const opt = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } =>
-  (value === undefined ? {} : { [key]: value }) as { [P in K]?: string }
-
-/** Reads the command line; a bare `--pins` run is `run` (the root script passes `-- --link ...`). */
-export function parseCli(argv: string[]): Command {
-  const args = argv[0] === '--' ? argv.slice(1) : argv
-  let parsed: ReturnType<typeof parse>
-  try {
-    parsed = parse(args)
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
-  const { values, positionals } = parsed
-  if (values.help) return { kind: 'help' }
-  const [command = 'run', ...rest] = positionals
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`)
-  switch (command) {
-    case 'run': {
-      if (!values.pins) throw new UsageError('--pins <file> is required')
-      const driver = values.driver
-      if (driver !== undefined && driver !== 'onoff' && driver !== 'sim') {
-        throw new UsageError(`--driver must be onoff or sim, not "${driver}"`)
-      }
-      return {
-        kind: 'run',
-        pins: values.pins,
-        ...opt('link', values.link),
-        ...(driver === undefined ? {} : { driver }),
-        ...opt('name', values.name),
-      }
-    }
-    case 'pair':
-      if (!values.relay && !values.link) throw new UsageError('pair needs --relay <url> or --link <link>')
-      return {
-        kind: 'pair',
-        ...opt('relay', values.relay),
-        ...opt('link', values.link),
-        ...opt('keypad', values.keypad),
-      }
-    case 'install':
-      if (!values.pins) throw new UsageError('--pins <absolute file> is required')
-      return {
-        kind: 'install',
-        pins: values.pins,
-        ...opt('link', values.link),
-        ...opt('user', values.user),
-        ...opt('name', values.name),
-      }
-    default:
-      throw new UsageError(`unknown command "${command}"; see keyroom-pi --help`)
-  }
+type Flag = 'pins' | 'driver' | 'user' | 'link'
+const SPEC: CliSpec<Flag> = {
+  flags: ['pins', 'driver', 'user'],
+  verbs: new Map<'pair' | 'run' | 'install' | 'uninstall' | 'status', Flag[]>([
+    ['pair', []],
+    ['run', ['pins', 'driver']],
+    ['install', ['pins', 'user', 'link']],
+    ['uninstall', []],
+    ['status', []],
+  ]),
 }
 
-const parse = (args: string[]) =>
-  parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      pins: { type: 'string' },
-      link: { type: 'string' },
-      driver: { type: 'string' },
-      name: { type: 'string' },
-      relay: { type: 'string' },
-      keypad: { type: 'string' },
-      user: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  })
+/** Reads the command line (verbs and common flags are device-kit's); a bare `--pins` run is `run`. */
+export function parseCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Result<Command, UsageError> {
+  const parsed = parseDeviceCli(SPEC, argv, env)
+  if (!parsed.ok) return parsed
+  const command = parsed.value
+  if (command.kind === 'help' || command.kind === 'pair') return parsed as Result<Command, UsageError>
+  if (command.kind === 'uninstall' || command.kind === 'status') return ok({ kind: command.kind })
+  const { pins, driver, user } = command.own
+  const common = {
+    ...(command.link ? { link: command.link } : {}),
+    ...(command.name ? { name: command.name } : {}),
+  }
+  if (command.kind === 'install') {
+    if (!pins) return fail('usage', '--pins <absolute file> is required')
+    return ok({ kind: 'install', pins, ...common, ...(user === undefined ? {} : { user }) })
+  }
+  if (!pins) return fail('usage', '--pins <file> is required')
+  if (driver !== undefined && driver !== 'onoff' && driver !== 'sim') {
+    return fail('usage', `--driver must be onoff or sim, not "${driver}"`)
+  }
+  return ok({ kind: 'run', pins, ...common, ...(driver === undefined ? {} : { driver }) })
+}

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { CommandResult, CommandRunner } from '@keyroom/device-kit'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { install, UNIT_NAME } from './install.js'
-import type { CommandResult, CommandRunner } from './run-command.js'
 
 const LINK = 'http://127.0.0.1:3000/#relay=http%3A%2F%2F127.0.0.1%3A3000&room=AAAAAAAAAAAAAAAAAAAAAA&key=B'
 
@@ -37,8 +37,9 @@ function setup(answers: Record<string, number> = {}) {
 describe('install', () => {
   it('creates the user, writes a 0600 environment file and the unit, then reloads and enables', async () => {
     const { dir, calls, options } = setup({ 'id -u': 1 })
-    const unitFile = await install(options)
-    expect(unitFile).toBe(join(dir, 'systemd', UNIT_NAME))
+    const installed = await install(options)
+    expect(installed).toEqual({ ok: true, value: join(dir, 'systemd', UNIT_NAME) })
+    const unitFile = join(dir, 'systemd', UNIT_NAME)
     expect(calls).toEqual([
       'getent group gpio',
       'id -u keyroom-pi',
@@ -56,19 +57,34 @@ describe('install', () => {
 
   it('keeps an existing user and stops at the first failing step', async () => {
     const { calls, options } = setup({ 'systemctl enable': 1 })
-    await expect(install(options)).rejects.toThrow(
-      /systemctl enable --now keyroom-pi.service failed \(1\): nope/,
-    )
+    expect(await install(options)).toMatchObject({
+      ok: false,
+      error: {
+        message: expect.stringMatching(/systemctl enable --now keyroom-pi.service failed \(1\): nope/),
+      },
+    })
     expect(calls.some((c) => c.startsWith('useradd'))).toBe(false)
   })
 
   it('refuses a bad pin map, a relative path, a missing build and a missing gpio group', async () => {
     const { options, dir, calls } = setup({ 'getent group gpio': 2 })
     writeFileSync(join(dir, 'bad.json'), '{"outputs":[{"key":"KeyL","pin":99,"mode":"hold"}]}')
-    await expect(install({ ...options, pins: join(dir, 'bad.json') })).rejects.toThrow(/outputs\.0\.pin/)
-    await expect(install({ ...options, pins: 'pins.json' })).rejects.toThrow(/absolute/)
-    await expect(install({ ...options, main: join(dir, 'nope.js') })).rejects.toThrow(/build first/)
+    expect(await install({ ...options, pins: join(dir, 'bad.json') })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/outputs\.0\.pin/) },
+    })
+    expect(await install({ ...options, pins: 'pins.json' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/absolute/) },
+    })
+    expect(await install({ ...options, main: join(dir, 'nope.js') })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/build first/) },
+    })
     expect(calls).toEqual([])
-    await expect(install(options)).rejects.toThrow(/no "gpio" group/)
+    expect(await install(options)).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/no "gpio" group/) },
+    })
   })
 })

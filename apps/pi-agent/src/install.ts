@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises'
-import { dirname, isAbsolute, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { mkdir, rm } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
+import {
+  builtMainPath,
+  type CommandRunner,
+  createSystemdService,
+  type ServiceManager,
+  writeFileAtomic,
+} from '@keyroom/device-kit'
+import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import { loadPinMap } from './pin-map.js'
-import type { CommandRunner } from './run-command.js'
 import { DEFAULT_SERVICE_USER, renderEnvironmentFile, renderUnit } from './systemd-unit.js'
 
 export const UNIT_NAME = 'keyroom-pi.service'
@@ -29,47 +35,40 @@ export interface InstallOptions {
   say: (line: string) => void
 }
 
-export class InstallError extends Error {}
+const DEFAULT_UNIT_DIR = '/etc/systemd/system'
+const DEFAULT_ETC_DIR = '/etc/keyroom-pi'
+const environmentFileIn = (etcDir: string) => join(etcDir, 'keyroom-pi.env')
 
-/** The built entry point systemd runs (production runs dist/, not the TypeScript source). */
-export function builtMainPath(): string {
-  const here = fileURLToPath(import.meta.url)
-  return here.endsWith('.ts') ? join(dirname(here), '..', 'dist', 'main.js') : join(dirname(here), 'main.js')
-}
+/** The agent's systemd unit, behind device-kit's service interface. */
+export const piService = (run: CommandRunner, unitDir = DEFAULT_UNIT_DIR): ServiceManager =>
+  createSystemdService({ run, unitName: UNIT_NAME, scope: 'system', unitDir })
 
 /**
  * Installs the agent as a systemd service: checks the map and the built files, creates the service user (in the
  * `gpio` group), writes the root-only environment file with the link and the unit, then reloads systemd and
  * enables the service. Returns the unit's path.
  */
-export async function install(options: InstallOptions): Promise<string> {
+export async function install(options: InstallOptions): Promise<Result<string, ProtocolError>> {
   const { run, say } = options
   const user = options.user ?? DEFAULT_SERVICE_USER
   const node = options.node ?? process.execPath
-  const main = options.main ?? builtMainPath()
-  const unitDir = options.unitDir ?? '/etc/systemd/system'
-  const etcDir = options.etcDir ?? '/etc/keyroom-pi'
-  if (!isAbsolute(options.pins))
-    throw new InstallError(`--pins must be an absolute path, not ${options.pins}`)
+  const main = options.main ?? builtMainPath(import.meta.url)
+  const unitDir = options.unitDir ?? DEFAULT_UNIT_DIR
+  const etcDir = options.etcDir ?? DEFAULT_ETC_DIR
+  if (!isAbsolute(options.pins)) return fail('usage', `--pins must be an absolute path, not ${options.pins}`)
   const map = loadPinMap(options.pins)
-  if (!map.ok) throw new InstallError(map.error.message)
-  if (!existsSync(main)) throw new InstallError(`${main} does not exist: build first (pnpm -r build)`)
-  if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(user)) throw new InstallError(`"${user}" is not a valid user name`)
+  if (!map.ok) return fail('usage', map.error.message, map.error.path)
+  if (!existsSync(main)) return fail('usage', `${main} does not exist: build first (pnpm -r build)`)
+  if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(user)) return fail('usage', `"${user}" is not a valid user name`)
 
-  const must = async (command: string, args: string[]) => {
-    const result = await run(command, args)
-    if (result.code !== 0) {
-      throw new InstallError(`${command} ${args.join(' ')} failed (${result.code}): ${result.stderr.trim()}`)
-    }
-    return result
-  }
   if ((await run('getent', ['group', 'gpio'])).code !== 0) {
-    throw new InstallError(
+    return fail(
+      'usage',
       'there is no "gpio" group (Raspberry Pi OS has one): create it and a udev rule first',
     )
   }
   if ((await run('id', ['-u', user])).code !== 0) {
-    await must('useradd', [
+    const args = [
       '--system',
       '--user-group',
       '--no-create-home',
@@ -78,15 +77,21 @@ export async function install(options: InstallOptions): Promise<string> {
       '--groups',
       'gpio',
       user,
-    ])
+    ]
+    const created = await run('useradd', args)
+    if (created.code !== 0) {
+      return fail(
+        'service-failed',
+        `useradd ${args.join(' ')} failed (${created.code}): ${created.stderr.trim()}`,
+      )
+    }
     say(`created system user ${user} (group gpio)`)
   }
 
   await mkdir(etcDir, { recursive: true, mode: 0o755 })
-  const environmentFile = join(etcDir, 'keyroom-pi.env')
-  await writeAtomic(environmentFile, renderEnvironmentFile(options.link), 0o600)
+  const environmentFile = environmentFileIn(etcDir)
+  await writeFileAtomic(environmentFile, renderEnvironmentFile(options.link), 0o600)
   say(`wrote ${environmentFile} (0600: it holds the room key)`)
-  const unitFile = join(unitDir, UNIT_NAME)
   const unit = renderUnit({
     node,
     main,
@@ -95,18 +100,21 @@ export async function install(options: InstallOptions): Promise<string> {
     user,
     ...(options.name === undefined ? {} : { name: options.name }),
   })
-  await mkdir(unitDir, { recursive: true })
-  await writeAtomic(unitFile, unit, 0o644)
-  say(`wrote ${unitFile}`)
-  await must('systemctl', ['daemon-reload'])
-  await must('systemctl', ['enable', '--now', UNIT_NAME])
-  say(`enabled and started ${UNIT_NAME}: follow it with journalctl -u ${UNIT_NAME} -f`)
-  return unitFile
+  const service = piService(run, unitDir)
+  const installed = await service.install(unit)
+  if (!installed.ok) return installed
+  say(installed.value)
+  return ok(service.file)
 }
 
-async function writeAtomic(file: string, text: string, mode: number) {
-  const temp = `${file}.${process.pid}.tmp`
-  await writeFile(temp, text, { mode })
-  await chmod(temp, mode)
-  await rename(temp, file)
+/** Stops and removes the service and its environment file (it holds the room key); the service user stays. */
+export async function uninstall(options: {
+  run: CommandRunner
+  unitDir?: string
+  etcDir?: string
+}): Promise<Result<string, ProtocolError>> {
+  const removed = await piService(options.run, options.unitDir).uninstall()
+  if (!removed.ok) return removed
+  await rm(environmentFileIn(options.etcDir ?? DEFAULT_ETC_DIR), { force: true })
+  return removed
 }

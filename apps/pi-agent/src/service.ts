@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
+import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { type Agent, agentCapabilities, createAgent } from './agent.js'
@@ -31,20 +32,18 @@ export interface Service {
   stop(reason: string): Promise<void>
 }
 
-export class StartError extends Error {}
-
-/** Loads the map, opens the pins, joins the room and starts the agent. Throws StartError on a bad map or GPIO. */
-export function startService(options: ServiceOptions): Service {
+/** Loads the map, opens the pins, joins the room and starts the agent; a `usage` error on a bad map or GPIO. */
+export function startService(options: ServiceOptions): Result<Service, ProtocolError> {
   const { logger } = options
   const map = loadPinMap(options.pinsPath)
-  if (!map.ok) throw new StartError(map.error.message)
+  if (!map.ok) return fail('usage', map.error.message, map.error.path)
   const driver = options.driver ?? (onoffAccessible() ? 'onoff' : 'sim')
   let pins: Pins
   if (driver === 'onoff') {
     try {
       pins = openOnoffPins(logger.child({ module: 'onoff-pins' }))
     } catch (error) {
-      throw new StartError((error as Error).message)
+      return fail('usage', (error as Error).message)
     }
   } else {
     const sim = createSimPins(options.out)
@@ -76,7 +75,7 @@ export function startService(options: ServiceOptions): Service {
   room.on('reject', (rejection) => logger.warn(rejection, 'message rejected'))
   const agent = createAgent({ room, pins, map: map.value, logger: logger.child({ module: 'agent' }) })
 
-  return {
+  return ok({
     agent,
     room,
     driver,
@@ -93,5 +92,5 @@ export function startService(options: ServiceOptions): Service {
       agent.shutdown(reason)
       await Promise.race([room.close(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())])
     },
-  }
+  })
 }

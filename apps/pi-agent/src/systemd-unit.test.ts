@@ -2,8 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { quoteArg } from '@keyroom/device-kit'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { quoteArg, renderEnvironmentFile, renderUnit } from './systemd-unit.js'
+import { renderEnvironmentFile, renderUnit } from './systemd-unit.js'
 
 const hasSystemdAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0
 
@@ -46,7 +47,7 @@ describe('systemd unit', () => {
       'PrivateTmp=yes',
       'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK',
       'CapabilityBoundingSet=',
-      'ExecReload=/bin/kill -HUP $MAINPID',
+      'ExecReload=/bin/kill -USR2 $MAINPID',
     ]) {
       expect(unit.split('\n')).toContain(line)
     }

@@ -1,3 +1,5 @@
+import { quoteArg } from '@keyroom/device-kit'
+
 /** What goes into the generated unit. */
 export interface UnitOptions {
   /** Absolute path of the node binary (`process.execPath`). */
@@ -15,13 +17,6 @@ export interface UnitOptions {
 }
 
 export const DEFAULT_SERVICE_USER = 'keyroom-pi'
-
-/** Quotes one ExecStart word for systemd: `%` is a specifier, spaces and quotes need double quotes. */
-export function quoteArg(arg: string): string {
-  const escaped = arg.replaceAll('%', '%%')
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(escaped)) return escaped
-  return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
-}
 
 const underHome = (path: string) => /^\/(home|root)(\/|$)/.test(path)
 
@@ -49,7 +44,7 @@ SupplementaryGroups=gpio
 EnvironmentFile=${options.environmentFile}
 Environment=NODE_ENV=production
 ExecStart=${exec.map(quoteArg).join(' ')}
-ExecReload=/bin/kill -HUP $MAINPID
+ExecReload=/bin/kill -USR2 $MAINPID
 KillSignal=SIGTERM
 TimeoutStopSec=10
 Restart=on-failure

@@ -14,7 +14,7 @@ const MAP = {
 }
 
 describe('keyroom-pi with the sim driver, through a real relay', () => {
-  it('drives pins from keys, sends button presses, reloads on SIGHUP and rests everything on SIGTERM', async () => {
+  it('drives pins from keys, sends button presses, reloads on SIGUSR2 and rests everything on SIGTERM', async () => {
     const relay = await startTestRelay()
     const link = createRoom(relay.url)
     const dir = tempDir('keyroom-pi-sim-')
@@ -70,14 +70,14 @@ describe('keyroom-pi with the sim driver, through a real relay', () => {
     )
     await vi.waitFor(() => expect(agent.stderr()).toMatch(/stdin lines must be/))
 
-    // SIGHUP with a broken map keeps the old one; with a good map switches (KeyL now toggles BCM 5).
+    // SIGUSR2 with a broken map keeps the old one; with a good map switches (KeyL now toggles BCM 5).
     writeFileSync(pins, '{"outputs":[{"key":"KeyL","pin":99,"mode":"hold"}]}')
-    agent.child.kill('SIGHUP')
+    agent.child.kill('SIGUSR2')
     await vi.waitFor(() =>
       expect(agent.stderr()).toMatch(/outputs\.0\.pin.*keeping the old one|keeping the old one/),
     )
     writeJson(pins, { outputs: [{ key: 'KeyL', pin: 5, mode: 'toggle' }] })
-    agent.child.kill('SIGHUP')
+    agent.child.kill('SIGUSR2')
     await vi.waitFor(() => expect(changes(5)).toEqual([0]))
     await vi.waitFor(async () => {
       const again = await waitForPeer(keypad, 'door-pi')

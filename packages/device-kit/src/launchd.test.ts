@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parsePlist } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { parsePlist } from '../test/plist-parse.js'
-import { createLaunchAgent, LAUNCH_AGENT_LABEL, renderLaunchAgentPlist } from './launch-agent.js'
+import { createLaunchAgent, LAUNCH_AGENT_LABEL, renderLaunchAgentPlist } from './launchd.js'
 import type { CommandRunner } from './run-command.js'
 
 const spec = {
@@ -80,7 +80,7 @@ describe('LaunchAgent install, status, uninstall', () => {
     const dir = await home()
     const launchctl = fakeLaunchctl()
     const agent = createLaunchAgent({ run: launchctl.run, uid: 501, home: dir })
-    const result = await agent.install(install)
+    const result = await agent.install(agent.render(install))
     expect(result.ok).toBe(true)
     const plist = join(dir, 'Library', 'LaunchAgents', 'dev.keyroom.receiver.plist')
     expect(parsePlist(await readFile(plist, 'utf8'))).toMatchObject({
@@ -92,7 +92,7 @@ describe('LaunchAgent install, status, uninstall', () => {
       ['launchctl', 'bootout', 'gui/501/dev.keyroom.receiver'],
       ['launchctl', 'bootstrap', 'gui/501', plist],
     ])
-    expect(await agent.status()).toMatchObject({ installed: true, loaded: true, plist })
+    expect(await agent.status()).toMatchObject({ installed: true, running: true, file: plist })
   })
 
   it('reports a failed bootstrap instead of claiming success', async () => {
@@ -101,9 +101,9 @@ describe('LaunchAgent install, status, uninstall', () => {
       uid: 501,
       home: await home(),
     })
-    expect(await agent.install(install)).toMatchObject({
+    expect(await agent.install(agent.render(install))).toMatchObject({
       ok: false,
-      message: expect.stringContaining('bootstrap failed'),
+      error: { code: 'service-failed', message: expect.stringContaining('bootstrap failed') },
     })
   })
 
@@ -111,15 +111,15 @@ describe('LaunchAgent install, status, uninstall', () => {
     const dir = await home()
     const launchctl = fakeLaunchctl()
     const agent = createLaunchAgent({ run: launchctl.run, uid: 501, home: dir })
-    await agent.install(install)
-    expect(await agent.uninstall()).toMatchObject({ ok: true, message: expect.stringContaining('removed') })
+    await agent.install(agent.render(install))
+    expect(await agent.uninstall()).toMatchObject({ ok: true, value: expect.stringContaining('removed') })
     expect(launchctl.calls.at(-1)).toEqual(['launchctl', 'bootout', 'gui/501/dev.keyroom.receiver'])
     const gone = createLaunchAgent({
       run: fakeLaunchctl({ print: 113, bootout: 3 }).run,
       uid: 501,
       home: dir,
     })
-    expect(await gone.status()).toMatchObject({ installed: false, loaded: false })
-    expect(await gone.uninstall()).toEqual({ ok: true, message: 'dev.keyroom.receiver was not installed' })
+    expect(await gone.status()).toMatchObject({ installed: false, running: false })
+    expect(await gone.uninstall()).toEqual({ ok: true, value: 'dev.keyroom.receiver was not installed' })
   })
 })

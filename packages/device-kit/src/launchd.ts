@@ -1,6 +1,8 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { fail, ok } from '@keyroom/key-events'
 import type { CommandRunner } from './run-command.js'
+import type { ServiceManager } from './service-manager.js'
 
 /** The LaunchAgent's label and file name. */
 export const LAUNCH_AGENT_LABEL = 'dev.keyroom.receiver'
@@ -91,18 +93,14 @@ export interface LaunchAgentOptions {
   label?: string
 }
 
-export interface LaunchAgentStatus {
-  installed: boolean
-  loaded: boolean
-  plist: string
-  /** What `launchctl print` said. */
-  detail: string
-}
+export type LaunchAgentDefinition = Omit<LaunchAgentSpec, 'label' | 'stdoutPath' | 'stderrPath'>
 
-export type LaunchAgentResult = { ok: true; message: string } | { ok: false; message: string }
-
-/** Installs, removes and inspects the LaunchAgent with `launchctl bootstrap/bootout/print gui/<uid>`. */
-export function createLaunchAgent(options: LaunchAgentOptions) {
+/** Installs, removes and inspects a LaunchAgent with `launchctl bootstrap/bootout/print gui/<uid>`. */
+export function createLaunchAgent(options: LaunchAgentOptions): ServiceManager & {
+  paths: ReturnType<typeof launchAgentPaths>
+  /** The plist for this agent: its label and log paths filled in. */
+  render(definition: LaunchAgentDefinition): string
+} {
   const label = options.label ?? LAUNCH_AGENT_LABEL
   const paths = launchAgentPaths(options.home, label)
   const domain = `gui/${options.uid}`
@@ -111,15 +109,15 @@ export function createLaunchAgent(options: LaunchAgentOptions) {
 
   return {
     paths,
-    async install(
-      spec: Omit<LaunchAgentSpec, 'label' | 'stdoutPath' | 'stderrPath'>,
-    ): Promise<LaunchAgentResult> {
-      const plist = renderLaunchAgentPlist({
-        ...spec,
+    file: paths.plist,
+    render: (definition) =>
+      renderLaunchAgentPlist({
+        ...definition,
         label,
         stdoutPath: paths.stdoutPath,
         stderrPath: paths.stderrPath,
-      })
+      }),
+    async install(plist) {
       await mkdir(join(options.home, 'Library', 'LaunchAgents'), { recursive: true })
       await mkdir(paths.logDir, { recursive: true })
       await writeFile(paths.plist, plist, { mode: 0o644 })
@@ -127,26 +125,26 @@ export function createLaunchAgent(options: LaunchAgentOptions) {
       await launchctl('bootout', service)
       const loaded = await launchctl('bootstrap', domain, paths.plist)
       if (loaded.code !== 0) {
-        return {
-          ok: false,
-          message: `wrote ${paths.plist} but launchctl bootstrap failed (${loaded.code}): ${loaded.stderr.trim()}`,
-        }
+        return fail(
+          'service-failed',
+          `wrote ${paths.plist} but launchctl bootstrap failed (${loaded.code}): ${loaded.stderr.trim()}`,
+        )
       }
-      return { ok: true, message: `installed and started ${label} (${paths.plist}); logs in ${paths.logDir}` }
+      return ok(`installed and started ${label} (${paths.plist}); logs in ${paths.logDir}`)
     },
-    async uninstall(): Promise<LaunchAgentResult> {
+    async uninstall() {
       const unloaded = await launchctl('bootout', service)
       const existed = await exists(paths.plist)
       await rm(paths.plist, { force: true })
-      if (!existed && unloaded.code !== 0) return { ok: true, message: `${label} was not installed` }
-      return { ok: true, message: `stopped ${label} and removed ${paths.plist}` }
+      if (!existed && unloaded.code !== 0) return ok(`${label} was not installed`)
+      return ok(`stopped ${label} and removed ${paths.plist}`)
     },
-    async status(): Promise<LaunchAgentStatus> {
+    async status() {
       const printed = await launchctl('print', service)
       return {
         installed: await exists(paths.plist),
-        loaded: printed.code === 0,
-        plist: paths.plist,
+        running: printed.code === 0,
+        file: paths.plist,
         detail: (printed.code === 0 ? printed.stdout : printed.stderr).trim(),
       }
     },

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events'
+import { handleSignals } from '@keyroom/device-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { captureLogger } from '../test/capture-logger.js'
 import { createFakeRoom } from '../test/fake-room.js'
 import { createRecordingKeyboard } from '../test/recording-keyboard.js'
 import { createReceiver } from './receiver.js'
-import { installShutdownHandlers } from './shutdown.js'
 
 function setup() {
   const proc = new EventEmitter()
@@ -13,10 +13,10 @@ function setup() {
   const { logger, lines } = captureLogger()
   const receiver = createReceiver({ room, keyboard, logger })
   const exits: number[] = []
-  installShutdownHandlers({
+  handleSignals({
     proc,
     logger,
-    stop: (reason) => receiver.close(reason),
+    stop: (crashed) => receiver.close(crashed ? 'uncaught-error' : 'shutdown'),
     exit: (code) => exits.push(code),
   })
   room.deliver('phone-0001', { type: 'key', code: 'ShiftLeft', phase: 'down' })

@@ -1,0 +1,63 @@
+import { type CommandRunner, pair as pairDevice, resolveLink } from '@keyroom/device-kit'
+import { ok, type ProtocolError, type Result } from '@keyroom/key-events'
+import { formatPairingLink } from '@keyroom/room-client'
+import { loadPairing, pairingFile } from '@keyroom/room-client/pairing-store'
+import type { Command } from './cli-args.js'
+import { install as installService, piService, uninstall as uninstallService } from './install.js'
+
+export const TOOL = 'keyroom-pi'
+
+export interface CommandContext {
+  /** The product's own output (link, QR, status), to stdout. */
+  out: (text: string) => void
+  configDir: string
+  run: CommandRunner
+}
+
+type CommandResult = Promise<Result<void, ProtocolError>>
+const done = (result: Result<unknown, ProtocolError>): Result<void, ProtocolError> =>
+  result.ok ? ok(undefined) : result
+
+/** `pair`: create a room (or take a link), print it with its QR code, store it. */
+export async function pair(command: Extract<Command, { kind: 'pair' }>, ctx: CommandContext): CommandResult {
+  return done(await pairDevice(command, { tool: TOOL, configDir: ctx.configDir, out: ctx.out }))
+}
+
+/** `install` (as root): the systemd unit with the room link in a root-only environment file. */
+export async function install(
+  command: Extract<Command, { kind: 'install' }>,
+  ctx: CommandContext,
+): CommandResult {
+  const link = await resolveLink(command.link, { tool: TOOL, configDir: ctx.configDir })
+  if (!link.ok) return link
+  return done(
+    await installService({
+      link: formatPairingLink(link.value),
+      pins: command.pins,
+      run: ctx.run,
+      say: (line) => ctx.out(`${line}\n`),
+      ...(command.user === undefined ? {} : { user: command.user }),
+      ...(command.name === undefined ? {} : { name: command.name }),
+    }),
+  )
+}
+
+export async function uninstall(ctx: CommandContext): CommandResult {
+  const removed = await uninstallService({ run: ctx.run })
+  if (removed.ok) ctx.out(`${removed.value}\n`)
+  return done(removed)
+}
+
+export async function status(ctx: CommandContext): CommandResult {
+  const paired = await loadPairing(ctx.configDir, `${TOOL} pair`)
+  ctx.out(
+    paired.ok
+      ? `paired: room ${paired.value.room} on ${paired.value.relay} (${pairingFile(ctx.configDir)})\n`
+      : `not paired: ${paired.error.message}\n`,
+  )
+  const state = await piService(ctx.run).status()
+  ctx.out(
+    `systemd unit: ${state.installed ? 'installed' : 'not installed'}, ${state.running ? 'active' : 'not active'} (${state.file}): ${state.detail}\n`,
+  )
+  return ok(undefined)
+}

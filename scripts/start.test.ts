@@ -1,5 +1,6 @@
 // The README's first command: `pnpm start` runs the relay, the keypad and a receiver on one laptop.
 import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +16,12 @@ describe('pnpm start', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
     const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
       cwd: root,
-      env: { PORT: String(port), KEYROOM_START_DIR: stateDir, KEYROOM_DRIVER: 'log' },
+      env: {
+        PORT: String(port),
+        KEYROOM_START_DIR: stateDir,
+        KEYROOM_DRIVER: 'log',
+        KEYROOM_KEYPAD_DIR: join(stateDir, 'keypad'),
+      },
     })
 
     const linkLine = await vi.waitFor(
@@ -50,6 +56,50 @@ describe('pnpm start', () => {
 
     start.child.kill('SIGTERM')
     expect(await start.exited).toBe(0)
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
+  }, 180_000)
+
+  it('says in one line that the port is busy, before building or starting anything', async () => {
+    const busy = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => void busy.close())
+    const address = busy.address()
+    if (address === null || typeof address === 'string') throw new Error('no port')
+    const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
+    const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
+      cwd: root,
+      env: {
+        PORT: String(address.port),
+        KEYROOM_START_DIR: stateDir,
+        KEYROOM_KEYPAD_DIR: join(stateDir, 'keypad'),
+      },
+    })
+    expect(await start.exited).toBe(1)
+    expect(start.stderr().trim()).toBe(
+      `keyroom did not start: port ${address.port} on 127.0.0.1 is in use (another pnpm start?); pick another: PORT=${address.port + 1} pnpm start`,
+    )
+    expect(start.stdout()).not.toContain('keyroom is running')
+  }, 60_000)
+
+  it('says in one line that the receiver refused a bad driver, and never that it is running', async () => {
+    const port = await freePort()
+    const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
+    const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
+      cwd: root,
+      env: {
+        PORT: String(port),
+        KEYROOM_START_DIR: stateDir,
+        KEYROOM_DRIVER: 'typewriter',
+        KEYROOM_KEYPAD_DIR: join(stateDir, 'keypad'),
+      },
+    })
+    expect(await start.exited).toBe(1)
+    const lines = start.stderr().trim().split('\n')
+    expect(lines.at(-1), start.stderr()).toMatch(
+      /^keyroom did not start: the receiver exited: keyroom-receiver: .*typewriter/,
+    )
+    expect(lines.filter((line) => line.startsWith('keyroom did not start'))).toHaveLength(1)
+    expect(start.stdout()).not.toContain('keyroom is running')
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
   }, 180_000)
 })

@@ -1,17 +1,27 @@
 // `pnpm start`: the product on one laptop. Builds the keypad, starts the relay serving it on one origin, starts a
 // receiver paired to a room, and prints the pairing link and its QR code. Ctrl+C stops everything.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { hostname, networkInterfaces } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRoom, formatPairingLink, parsePairingLink, renderQrTerminal } from '@keyroom/room-client'
+import {
+  connectRoom,
+  createRoom,
+  formatPairingLink,
+  parsePairingLink,
+  renderQrTerminal,
+} from '@keyroom/room-client'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = Number(process.env.PORT ?? 7300)
 const host = process.env.HOST ?? '127.0.0.1'
 // The log driver prints what it would type: typing into the laptop you pair from is rarely what a first run wants.
 const driver = process.env.KEYROOM_DRIVER ?? 'log'
+// Where the keypad is built and served from. Tests point this at a temp dir so that `pnpm test` beside a running
+// `pnpm start` never rebuilds the keypad that start is serving.
+const keypadDir = process.env.KEYROOM_KEYPAD_DIR ?? join(root, 'apps/keypad/dist')
 const lanAddress = Object.values(networkInterfaces())
   .flat()
   .find((a) => a?.family === 'IPv4' && !a.internal)?.address
@@ -21,6 +31,19 @@ const fromSource = ['--conditions=@keyroom/source', '--import', 'tsx']
 const children: ChildProcess[] = []
 
 let stopping = false
+let ready = false
+/** Before everything is up, a child's failure is one line on stderr, not a success banner followed by a trace. */
+function failStart(message: string): never {
+  console.error(`keyroom did not start: ${message}`)
+  stopping = true
+  // The children stop on SIGTERM on their own (the receiver releases what it holds first).
+  for (const child of children) child.kill('SIGTERM')
+  process.exit(1)
+}
+/** Once a child has failed, startup goes no further (it would print the banner): stopAll exits the process. */
+const untilExit = new Promise<never>(() => {})
+/** What the children wrote to stderr before everything was up, shown once it is (or dropped with the one line). */
+const earlyStderr: Buffer[] = []
 /** Sends SIGTERM to the receiver (it releases held keys on its own) and the relay; waits up to 5 s for both. */
 function stopAll(code: number): void {
   if (stopping) return
@@ -38,10 +61,25 @@ function start(name: string, args: string[], env: Record<string, string> = {}): 
   const child = spawn(process.execPath, [...fromSource, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'pipe'],
+  })
+  let firstError = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (ready) return void process.stderr.write(chunk)
+    earlyStderr.push(chunk)
+    // Until everything is up, keep the child's first line: it is the reason if it exits.
+    firstError ||=
+      chunk
+        .toString()
+        .split('\n')
+        .find((line) => line.trim() !== '') ?? ''
   })
   child.on('exit', (code, signal) => {
     if (stopping) return
+    if (!ready) {
+      console.error(`keyroom did not start: the ${name} exited: ${firstError || `${signal ?? code}`}`)
+      return stopAll(1)
+    }
     console.error(`${name} exited (${signal ?? code}); stopping`)
     stopAll(code ?? 1)
   })
@@ -49,17 +87,60 @@ function start(name: string, args: string[], env: Record<string, string> = {}): 
   return child
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+/** A busy port is found before anything is built or started, so it is the only line printed. */
+async function checkPortFree(): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer()
+    probe.once('error', () => resolve(false))
+    probe.listen(port, host, () => probe.close(() => resolve(true)))
+  })
+  if (!free)
+    failStart(
+      `port ${port} on ${host} is in use (another pnpm start?); pick another: PORT=${port + 1} pnpm start`,
+    )
+}
+
+/** Both the relay and the keypad it serves: /healthz answers and / is the keypad's page. */
+async function waitForRelayAndKeypad(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    )
+    if (stopping) return untilExit
+    const ok =
+      (await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )) &&
+      (await fetch(`${url}/`).then(
+        async (r) => r.ok && (await r.text()).includes('<div id="root">'),
+        () => false,
+      ))
     if (ok) return
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  throw new Error(`the relay did not answer on ${url}/healthz within ${timeoutMs} ms`)
+  failStart(`the relay did not serve the keypad on ${url} within ${timeoutMs} ms`)
+}
+
+/** The receiver is up once a member of the room verifies it: the same check a phone's keypad makes. */
+async function waitForReceiver(link: string, timeoutMs: number): Promise<void> {
+  const parsed = parsePairingLink(link)
+  if (!parsed.ok) failStart(parsed.error.message)
+  // The check connects to the relay on loopback: it runs on this machine, whatever address the phone uses.
+  const probe = connectRoom({
+    link: { ...parsed.value, relay: `http://127.0.0.1:${port}` },
+    role: 'keypad',
+    name: 'pnpm start check',
+  })
+  const deadline = Date.now() + timeoutMs
+  try {
+    while (Date.now() < deadline) {
+      if (stopping) return untilExit
+      if (probe.peers().some((peer) => peer.role === 'mac-receiver')) return
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  } finally {
+    probe.close()
+  }
+  failStart(`the receiver did not join the room within ${timeoutMs} ms`)
 }
 
 /** One room per relay URL, kept across runs so a phone paired once stays paired. */
@@ -78,28 +159,41 @@ function roomLink(): string {
   return link
 }
 
+await checkPortFree()
 console.error('building the keypad…')
 const vite = join(root, 'apps/keypad/node_modules/vite/bin/vite.js')
-const build = spawnSync(process.execPath, [vite, 'build'], {
-  cwd: join(root, 'apps/keypad'),
-  stdio: 'inherit',
-})
-if (build.status !== 0) process.exit(build.status ?? 1)
+// Built beside its place and moved in, so a relay already serving it never sees a half-written directory.
+const building = `${keypadDir}.building`
+const build = spawnSync(
+  process.execPath,
+  [vite, 'build', '--outDir', building, '--emptyOutDir', '--logLevel', 'warn'],
+  {
+    cwd: join(root, 'apps/keypad'),
+    stdio: 'inherit',
+  },
+)
+if (build.status !== 0) failStart('the keypad did not build (its errors are above)')
+rmSync(keypadDir, { recursive: true, force: true })
+renameSync(building, keypadDir)
 
 start('relay', ['apps/relay/src/main.ts'], {
   PORT: String(port),
   HOST: host,
-  KEYPAD_DIR: join(root, 'apps/keypad/dist'),
+  KEYPAD_DIR: keypadDir,
   // The receiver's lines are what a first run is about; the relay speaks up only about problems.
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   ...(publicHost !== '127.0.0.1' && { ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? publicUrl }),
 })
-await waitForHealth(`http://127.0.0.1:${port}`, 20_000)
+await waitForRelayAndKeypad(`http://127.0.0.1:${port}`, 20_000)
 const link = roomLink()
 // The link goes by environment, not argv: it holds the room key, and argv is visible to every local user.
 start('receiver', ['apps/mac-receiver/src/main.ts', 'run', '--driver', driver, '--name', hostname()], {
   KEYROOM_LINK: link,
 })
+
+await waitForReceiver(link, 20_000)
+ready = true
+for (const chunk of earlyStderr.splice(0)) process.stderr.write(chunk)
 
 console.log(await renderQrTerminal(link))
 console.log(`keyroom is running: relay and keypad on ${publicUrl}, a receiver with the ${driver} driver.`)

@@ -29,7 +29,8 @@ const io: Output = {
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    // `pnpm keyroom -- --help` hands the script a leading "--", which parseArgs would read as "all positionals".
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     allowPositionals: true,
     options: {
       relay: { type: 'string' },

@@ -1,6 +1,7 @@
 import { parsePairingLink } from '@keyroom/room-client'
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { Feedback } from './feedback.js'
+import { InsecureNotice } from './insecure-notice.js'
 import { KeyGrid } from './key-grid.js'
 import type { KeypadController } from './keypad-controller.js'
 import { getLayout, LAYOUTS, type LayoutId } from './layouts.js'
@@ -115,6 +116,7 @@ export function App(props: AppProps) {
           Pairing
         </button>
       </header>
+      <InsecureNotice />
       {linkProblem ? (
         <p className="problem" role="alert">
           {linkProblem}

@@ -22,13 +22,29 @@ export interface Output {
 
 export class CliError extends Error {}
 
-export async function roomNew(options: { relay: string; keypad?: string; qr: boolean }, io: Output) {
+export async function roomNew(
+  options: { relay: string; keypad?: string; qr: boolean; timeoutMs: number },
+  io: Output,
+) {
   let link: ReturnType<typeof createRoom>
   try {
     link = createRoom(options.relay)
   } catch {
     throw new CliError(`--relay "${options.relay}" is not an http(s) or ws(s) URL`)
   }
+  // A link to a relay that does not answer would only fail later, on every device it is given to.
+  const health = `${link.relay.replace(/\/$/, '')}/healthz`
+  const answer = await fetch(health, { signal: AbortSignal.timeout(options.timeoutMs) }).then(
+    (response) => (response.ok ? '' : `HTTP ${response.status}`),
+    (error: unknown) =>
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error),
+  )
+  if (answer)
+    throw new CliError(`the relay at ${link.relay} did not answer ${health} (${answer}); no link made`)
   const text = formatPairingLink(link, options.keypad)
   if (options.qr) io.out(await renderQrTerminal(text))
   io.out(text)

@@ -4,7 +4,8 @@ import { CliError, listen, type Output, roomNew, send } from './cli-commands.js'
 
 const HELP = `keyroom: try and script keyroom rooms
 
-  keyroom room new --relay <url> [--keypad <url>] [--no-qr]   print a new pairing link (alone on the last line)
+  keyroom room new --relay <url> [--keypad <url>] [--no-qr]   print a new pairing link (alone on the last line),
+                                                              once the relay answers its /healthz
   keyroom send --link <link> --text "hello"                   type text
   keyroom send --link <link> --key KeyQ [--phase down|up|tap] press a key
   keyroom send --link <link> --chord Meta+KeyC                press a chord
@@ -62,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
           relay: values.relay ?? failUsage('--relay is required'),
           ...opt('keypad', values.keypad),
           qr: !values['no-qr'],
+          timeoutMs,
         },
         io,
       )

@@ -22,12 +22,23 @@ async function relay() {
 
 describe('the keyroom command', () => {
   it('room new prints a pairing link alone on its last line', async () => {
-    const { code, stdout } = await run('room', 'new', '--relay', 'ws://127.0.0.1:7300')
+    const { url } = await relay()
+    const { code, stdout } = await run('room', 'new', '--relay', url.replace('http:', 'ws:'))
     expect(code).toBe(0)
     const last = stdout.trim().split('\n').at(-1) ?? ''
     const parsed = parsePairingLink(last)
-    expect(parsed.ok && parsed.value.relay).toBe('http://127.0.0.1:7300')
+    expect(parsed.ok && parsed.value.relay).toBe(url)
     expect(stdout.split('\n').length).toBeGreaterThan(10) // the QR code came first
+  })
+
+  it('room new refuses a relay that does not answer, and prints no link', async () => {
+    const started = await startRelay({})
+    const url = started.url
+    await started.close()
+    const { code, stdout, stderr } = await run('room', 'new', '--relay', url, '--timeout', '3000')
+    expect(code).toBe(1)
+    expect(stdout).not.toContain('#relay=')
+    expect(stderr).toContain(`keyroom: the relay at ${url} did not answer ${url}/healthz (`)
   })
 
   it('send delivers text, a key and a chord to the room', async () => {

@@ -214,10 +214,18 @@ async function waitForRoom(room: RoomConnection, deadline: number): Promise<numb
 }
 
 /** Prints verified messages as JSON lines on stdout and rejections on stderr until `signal` aborts. */
-export async function listen(options: { link: string; timeoutMs: number; signal: AbortSignal }, io: Output) {
+/** The room's own upkeep (greetings, liveness, receipts, lease renewals): shown by `listen --all` only. */
+const HOUSEKEEPING: ReadonlySet<string> = new Set(['hello', 'ping', 'pong', 'receipt', 'renew'])
+
+export async function listen(
+  options: { link: string; timeoutMs: number; signal: AbortSignal; all: boolean },
+  io: Output,
+) {
   // A listener acknowledges what it hears, so `send` to a room with only a listener works.
   const room = await openRoom(options.link, 'keypad', 'keyroom-listen', options.timeoutMs, { receipts: true })
-  room.on('message', (message) => io.out(JSON.stringify(message)))
+  room.on('message', (message) => {
+    if (options.all || !HOUSEKEEPING.has(message.body.type)) io.out(JSON.stringify(message))
+  })
   room.on('reject', (rejection) => io.err(`rejected (${rejection.reason}): ${rejection.message}`))
   room.on('state', (state) => io.err(`connection ${state}`))
   io.err('listening')

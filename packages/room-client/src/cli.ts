@@ -14,7 +14,8 @@ const HELP = `keyroom: try and script keyroom rooms
   keyroom send --link <link> --scroll <dx>,<dy>               scroll (pixels; positive dy scrolls down)
   keyroom send --link <link> --button <name> --phase down|up  hold or release a mouse button (a held
                                                               button is released after 1.5 s: nothing renews it)
-  keyroom listen --link <link>                                print verified messages as JSON lines
+  keyroom listen --link <link> [--all]                        print verified messages as JSON lines (--all: also
+                                                              hello, ping, pong, receipt and renew)
 
 A value that starts with "-" needs "=": --move=-5,3.
 send waits for every receiver in the room to acknowledge, prints "delivered to <name> (<role>)" per receiver, and
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
       scroll: { type: 'string' },
       button: { type: 'string' },
       timeout: { type: 'string', default: '10000' },
+      all: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -86,7 +88,7 @@ async function main(argv: string[]): Promise<void> {
     case 'listen': {
       const stop = new AbortController()
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort())
-      return listen({ link: link(), timeoutMs, signal: stop.signal }, io)
+      return listen({ link: link(), timeoutMs, signal: stop.signal, all: values.all }, io)
     }
     default:
       throw new CliError(`unknown command "${command}"; see keyroom --help`)

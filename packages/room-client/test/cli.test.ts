@@ -118,5 +118,45 @@ describe('the keyroom command', () => {
         .map((l) => JSON.parse(l))
       expect(lines.map((l) => l.body)).toContainEqual({ type: 'key', code: 'KeyZ', phase: 'tap' })
     })
+    // The phone's hello came before its key; without --all the room's upkeep is not printed.
+    const types = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).body.type)
+    expect(types.filter((t) => ['hello', 'ping', 'pong', 'receipt', 'renew'].includes(t))).toEqual([])
+  })
+
+  it('listen --all prints the room upkeep too (the phone hello)', async () => {
+    const { url } = await relay()
+    const room = createRoom(url)
+    const listener = spawn(process.execPath, [
+      ...nodeArgs,
+      'listen',
+      '--all',
+      '--link',
+      formatPairingLink(room),
+    ])
+    onTestFinished(() => {
+      listener.kill()
+    })
+    let stdout = ''
+    let stderr = ''
+    listener.stdout.on('data', (d: Buffer) => {
+      stdout += d
+    })
+    listener.stderr.on('data', (d: Buffer) => {
+      stderr += d
+    })
+    await vi.waitFor(() => expect(stderr).toContain('listening'), { timeout: 10_000 })
+    await joinRoom(room, 'keypad', 'phone')
+    await vi.waitFor(() =>
+      expect(
+        stdout
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l).body.type),
+      ).toContain('hello'),
+    )
   })
 })

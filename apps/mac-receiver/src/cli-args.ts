@@ -1,4 +1,4 @@
-import { type CliSpec, parseDeviceCli, type UsageError } from '@keyroom/device-kit'
+import { type CliSpec, linkAndName, parseDeviceCommand, type UsageError } from '@keyroom/device-kit'
 import { fail, ok, type Result } from '@keyroom/key-events'
 
 export type Driver = 'nut' | 'log'
@@ -31,31 +31,19 @@ Signals: SIGINT, SIGTERM and SIGHUP release every held key, then exit 0.
 Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_RELAY, KEYROOM_LINK, LOG_LEVEL.
 `
 
-const SPEC: CliSpec<'driver'> = {
-  flags: ['driver'],
-  verbs: new Map([
-    ['pair', []],
-    ['run', ['driver']],
-    ['install', ['driver']],
-    ['uninstall', []],
-    ['status', []],
-  ]),
-}
+const SPEC: CliSpec<'driver'> = { run: ['driver'], install: ['driver'] }
 
 /** Parses the command line (the verbs and common flags are device-kit's); every mistake gets a message that names it. */
-export function parseCli(
+export const parseCli = (
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
-): Result<Command, UsageError> {
-  const parsed = parseDeviceCli(SPEC, argv, env)
-  if (!parsed.ok) return parsed
-  const command = parsed.value
-  if (command.kind === 'help' || command.kind === 'pair') return parsed as Result<Command, UsageError>
-  if (command.kind === 'uninstall' || command.kind === 'status') return ok({ kind: command.kind })
-  const driver = command.own.driver ?? 'nut'
-  if (driver !== 'nut' && driver !== 'log')
-    return fail('usage', `--driver must be nut or log, not "${driver}"`)
-  const named = command.name ? { name: command.name } : {}
-  if (command.kind === 'install') return ok({ kind: 'install', driver, ...named })
-  return ok({ kind: 'run', driver, ...named, ...(command.link ? { link: command.link } : {}) })
-}
+): Result<Command, UsageError> =>
+  parseDeviceCommand(SPEC, argv, env, (command): Result<Command, UsageError> => {
+    const driver = command.own.driver ?? 'nut'
+    if (driver !== 'nut' && driver !== 'log')
+      return fail('usage', `--driver must be nut or log, not "${driver}"`)
+    const { name, link } = linkAndName(command)
+    const named = name ? { name } : {}
+    if (command.kind === 'install') return ok({ kind: 'install', driver, ...named })
+    return ok({ kind: 'run', driver, ...named, ...(link ? { link } : {}) })
+  })

@@ -1,8 +1,7 @@
-import type { KeyCode } from '@keyroom/key-events'
+import { type KeyCode, usStroke } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import { type NutKeyName, requireNutKey } from './key-map.js'
 import { InjectError, type Keyboard } from './keyboard.js'
-import { usStroke } from './us-layout.js'
 
 /** What the receiver uses of nut.js's native keyboard provider (libnut), by nut.js key name. */
 export interface NativeKeyboard {

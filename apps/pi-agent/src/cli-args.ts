@@ -1,4 +1,4 @@
-import { type CliSpec, parseDeviceCli, type UsageError } from '@keyroom/device-kit'
+import { type CliSpec, linkAndName, parseDeviceCommand, type UsageError } from '@keyroom/device-kit'
 import { fail, ok, type Result } from '@keyroom/key-events'
 
 export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins from a keyroom room
@@ -27,40 +27,25 @@ export type Command =
   | { kind: 'uninstall' }
   | { kind: 'status' }
 
-type Flag = 'pins' | 'driver' | 'user' | 'link'
-const SPEC: CliSpec<Flag> = {
-  flags: ['pins', 'driver', 'user'],
-  verbs: new Map<'pair' | 'run' | 'install' | 'uninstall' | 'status', Flag[]>([
-    ['pair', []],
-    ['run', ['pins', 'driver']],
-    ['install', ['pins', 'user', 'link']],
-    ['uninstall', []],
-    ['status', []],
-  ]),
+const SPEC: CliSpec<'pins' | 'driver' | 'user' | 'link'> = {
+  run: ['pins', 'driver'],
+  install: ['pins', 'user', 'link'],
 }
 
 /** Reads the command line (verbs and common flags are device-kit's); a bare `--pins` run is `run`. */
-export function parseCli(
+export const parseCli = (
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
-): Result<Command, UsageError> {
-  const parsed = parseDeviceCli(SPEC, argv, env)
-  if (!parsed.ok) return parsed
-  const command = parsed.value
-  if (command.kind === 'help' || command.kind === 'pair') return parsed as Result<Command, UsageError>
-  if (command.kind === 'uninstall' || command.kind === 'status') return ok({ kind: command.kind })
-  const { pins, driver, user } = command.own
-  const common = {
-    ...(command.link ? { link: command.link } : {}),
-    ...(command.name ? { name: command.name } : {}),
-  }
-  if (command.kind === 'install') {
-    if (!pins) return fail('usage', '--pins <absolute file> is required')
-    return ok({ kind: 'install', pins, ...common, ...(user === undefined ? {} : { user }) })
-  }
-  if (!pins) return fail('usage', '--pins <file> is required')
-  if (driver !== undefined && driver !== 'onoff' && driver !== 'sim') {
-    return fail('usage', `--driver must be onoff or sim, not "${driver}"`)
-  }
-  return ok({ kind: 'run', pins, ...common, ...(driver === undefined ? {} : { driver }) })
-}
+): Result<Command, UsageError> =>
+  parseDeviceCommand(SPEC, argv, env, (command): Result<Command, UsageError> => {
+    const { pins, driver, user } = command.own
+    if (!pins)
+      return fail('usage', `--pins <${command.kind === 'install' ? 'absolute file' : 'file'}> is required`)
+    if (command.kind === 'install') {
+      return ok({ kind: 'install', pins, ...linkAndName(command), ...(user === undefined ? {} : { user }) })
+    }
+    if (driver !== undefined && driver !== 'onoff' && driver !== 'sim') {
+      return fail('usage', `--driver must be onoff or sim, not "${driver}"`)
+    }
+    return ok({ kind: 'run', pins, ...linkAndName(command), ...(driver === undefined ? {} : { driver }) })
+  })

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { parseChordText, type Result } from '@keyroom/key-events'
+import { parseChordText, type Result, US_SHIFTED, US_UNSHIFTED } from '@keyroom/key-events'
 import { z } from 'zod'
 import type { Stroke } from './hid-keyboard.js'
 
@@ -14,9 +14,6 @@ export interface KeyboardLayout {
   strokes(char: string): readonly Stroke[] | undefined
 }
 
-const entries = (pairs: Record<string, string>, shift: boolean): [string, string][] =>
-  Object.entries(pairs).map(([char, code]) => [char, shift ? `ShiftLeft+${code}` : code])
-
 /** US English (ANSI): the layout every host assumes when it does not know better. */
 const US_TABLE: Record<string, string | string[]> = Object.fromEntries([
   ...[...'abcdefghijklmnopqrstuvwxyz'].flatMap((l) => [
@@ -24,51 +21,8 @@ const US_TABLE: Record<string, string | string[]> = Object.fromEntries([
     [l.toUpperCase(), `ShiftLeft+Key${l.toUpperCase()}`],
   ]),
   ...[...'0123456789'].map((d) => [d, `Digit${d}`]),
-  ...entries(
-    {
-      ' ': 'Space',
-      '\n': 'Enter',
-      '\t': 'Tab',
-      '-': 'Minus',
-      '=': 'Equal',
-      '[': 'BracketLeft',
-      ']': 'BracketRight',
-      '\\': 'Backslash',
-      ';': 'Semicolon',
-      "'": 'Quote',
-      '`': 'Backquote',
-      ',': 'Comma',
-      '.': 'Period',
-      '/': 'Slash',
-    },
-    false,
-  ),
-  ...entries(
-    {
-      '!': 'Digit1',
-      '@': 'Digit2',
-      '#': 'Digit3',
-      $: 'Digit4',
-      '%': 'Digit5',
-      '^': 'Digit6',
-      '&': 'Digit7',
-      '*': 'Digit8',
-      '(': 'Digit9',
-      ')': 'Digit0',
-      _: 'Minus',
-      '+': 'Equal',
-      '{': 'BracketLeft',
-      '}': 'BracketRight',
-      '|': 'Backslash',
-      ':': 'Semicolon',
-      '"': 'Quote',
-      '~': 'Backquote',
-      '<': 'Comma',
-      '>': 'Period',
-      '?': 'Slash',
-    },
-    true,
-  ),
+  ...[...US_UNSHIFTED].map(([char, code]) => [char, code]),
+  ...[...US_SHIFTED].map(([char, code]) => [char, `ShiftLeft+${code}`]),
 ])
 
 /** A layout file: `{ "name": "de", "chars": { "z": "KeyY", "Z": "Shift+KeyY", "@": "AltRight+KeyQ", "^": ["Backquote", "Space"] } }`. */

@@ -16,14 +16,10 @@ const COMMON_FLAGS: ReadonlyMap<Verb, readonly string[]> = new Map([
   ['status', []],
 ])
 
+/** The app's own flags (each takes a value) for `run` and `install`; the kit adds its common ones. */
 export interface CliSpec<F extends string> {
-  /** The app's own flags (each takes a value), e.g. `driver`, `pins`. */
-  flags: readonly F[]
-  /**
-   * The verbs the app offers besides `help`, each with the app's own flags it takes (the kit adds its common ones:
-   * pair `--relay --link --keypad`, run `--link --name`, install `--name`).
-   */
-  verbs: ReadonlyMap<Exclude<Verb, 'help'>, readonly F[]>
+  run: readonly F[]
+  install: readonly F[]
 }
 
 /** What the kit read from the command line; the app turns `own` into its command. */
@@ -55,8 +51,16 @@ export function parseDeviceCli<F extends string>(
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
     help: { type: 'boolean', short: 'h' },
   }
-  for (const flag of [...new Set([...COMMON_FLAGS.values()].flat()), ...spec.flags])
+  const verbs = new Map<Exclude<Verb, 'help'>, readonly F[]>([
+    ['pair', []],
+    ['run', spec.run],
+    ['install', spec.install],
+    ['uninstall', []],
+    ['status', []],
+  ])
+  for (const flag of new Set([...[...COMMON_FLAGS.values()].flat(), ...spec.run, ...spec.install])) {
     options[flag] = { type: 'string' }
+  }
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] }
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options })
@@ -67,10 +71,9 @@ export function parseDeviceCli<F extends string>(
   if (values.help || positionals[0] === 'help') return { ok: true, value: { kind: 'help' } }
   if (positionals.length > 1) return usage(`unexpected argument "${positionals[1]}"`)
   const kind = (positionals[0] ?? 'run') as Exclude<Verb, 'help'>
-  const own = spec.verbs.get(kind)
+  const own = verbs.get(kind)
   const common = COMMON_FLAGS.get(kind)
-  if (!own || !common)
-    return usage(`unknown command "${kind}" (${[...spec.verbs.keys(), 'help'].join(', ')})`)
+  if (!own || !common) return usage(`unknown command "${kind}" (${[...verbs.keys(), 'help'].join(', ')})`)
   const allowed = new Set<string>([...common, ...own])
   const given = new Map(
     Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
@@ -99,3 +102,38 @@ export function parseDeviceCli<F extends string>(
   }
   return { ok: true, value: { kind, ...(link ? { link } : {}), ...(name ? { name } : {}), own: ownValues } }
 }
+
+/** The commands the kit finishes itself; `run` and `install` the app builds from its own flags. */
+export type CommonCommand =
+  | { kind: 'help' }
+  | { kind: 'pair'; relay?: string; link?: string; keypad?: string }
+  | { kind: 'uninstall' }
+  | { kind: 'status' }
+
+/** `run` or `install` as read, for the app to check its own flags. */
+export type AppVerb<F extends string> = Extract<ParsedCli<F>, { own: unknown }> & { kind: 'run' | 'install' }
+
+/**
+ * {@link parseDeviceCli}, then `build` turns `run` / `install` into the app's command; the other verbs come back as
+ * they are. `--link` and `--name` are in `linkAndName(command)`.
+ */
+export function parseDeviceCommand<F extends string, C>(
+  spec: CliSpec<F>,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  build: (command: AppVerb<F>) => Result<C, UsageError>,
+): Result<C | CommonCommand, UsageError> {
+  const parsed = parseDeviceCli(spec, argv, env)
+  if (!parsed.ok) return parsed
+  const command = parsed.value
+  if (command.kind === 'help' || command.kind === 'pair') return { ok: true, value: command }
+  if (command.kind === 'uninstall' || command.kind === 'status')
+    return { ok: true, value: { kind: command.kind } }
+  return build(command as AppVerb<F>)
+}
+
+/** The common `--link` / `--name` of a command, present only when given. */
+export const linkAndName = (command: { link?: string; name?: string }): { link?: string; name?: string } => ({
+  ...(command.link ? { link: command.link } : {}),
+  ...(command.name ? { name: command.name } : {}),
+})

@@ -2,7 +2,7 @@ import { HOLD_LEASE_MS, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createFakeRoom, createRecordingPins, silentLogger } from '../test/fakes.js'
 import { createAgent } from './agent.js'
-import { type PinMap, parsePinMap } from './pin-map.js'
+import { DEFAULT_MIN_INTERVAL_MS, type PinMap, parsePinMap } from './pin-map.js'
 
 const mapOf = (value: unknown): PinMap => {
   const parsed = parsePinMap(JSON.stringify(value))
@@ -88,6 +88,7 @@ describe('agent outputs', () => {
       lastSeen: 0,
     })
     expect(pins.levels.get(17)).toBe(0)
+    vi.advanceTimersByTime(DEFAULT_MIN_INTERVAL_MS)
     room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
     room.deliver({ type: 'key', code: 'KeyT', phase: 'tap' })
     room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
@@ -116,16 +117,66 @@ describe('agent outputs', () => {
     expect(pins.levels.get(6)).toBe(1)
   })
 
-  it('pulses for pulseMs, and a second press restarts the pulse', () => {
+  it('pulses for pulseMs; a press during the pulse does not stretch it (issue 18)', () => {
     const { pins, room } = setup()
     room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
     expect(pins.levels.get(27)).toBe(1)
     vi.advanceTimersByTime(300)
     room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
-    vi.advanceTimersByTime(499)
+    vi.advanceTimersByTime(199)
     expect(pins.levels.get(27)).toBe(1)
     vi.advanceTimersByTime(1)
     expect(pins.levels.get(27)).toBe(0)
+  })
+
+  it('a 500 ms pulse re-triggered every 400 ms is never on longer than one pulse at a stretch (issue 18)', () => {
+    const { pins, room } = setup()
+    let longest = 0
+    let onSince: number | undefined
+    for (let t = 0; t < 5_000; t += 10) {
+      if (t % 400 === 0) room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
+      const on = pins.levels.get(27) === 1
+      if (on && onSince === undefined) onSince = t
+      if (!on && onSince !== undefined) {
+        longest = Math.max(longest, t - onSince)
+        onSince = undefined
+      }
+      vi.advanceTimersByTime(10)
+    }
+    expect(longest).toBeGreaterThan(0)
+    expect(longest).toBeLessThanOrEqual(500)
+  })
+
+  it('refuses to engage an output within minIntervalMs of its last switch, with one notice to the room', () => {
+    const { pins, room } = setup(
+      mapOf({ outputs: [{ key: 'KeyT', pin: 5, mode: 'toggle', minIntervalMs: 1_000 }] }),
+    )
+    // A member toggling as fast as it can: 100 taps in a second switch the pin twice (on, off), not 100 times.
+    for (let i = 0; i < 100; i++) {
+      room.deliver({ type: 'key', code: 'KeyT', phase: 'tap' })
+      vi.advanceTimersByTime(10)
+    }
+    const switches = pins.log.filter((e) => e.pin === 5 && e.event === 'write').length
+    expect(switches).toBe(2)
+    const notices = room.sent.filter((s) => s.type === 'notice')
+    expect(notices).toEqual([expect.objectContaining({ type: 'notice', code: 'output-too-soon' })])
+  })
+
+  it('rests an output engaged longer than maxOnMs, says so, and keeps a held key from re-engaging it', () => {
+    const { pins, room } = setup(mapOf({ outputs: [{ key: 'KeyL', pin: 17, mode: 'hold', maxOnMs: 2_000 }] }))
+    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
+    for (let t = 0; t < 5_000; t += LEASE_RENEW_INTERVAL_MS) {
+      room.deliver({ type: 'renew', codes: ['KeyL'] })
+      vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS)
+    }
+    expect(pins.levels.get(17)).toBe(0)
+    expect(room.sent.filter((s) => s.type === 'notice')).toEqual([
+      expect.objectContaining({ code: 'output-max-on' }),
+    ])
+    // Let go and press again: it engages again.
+    room.deliver({ type: 'key', code: 'KeyL', phase: 'up' })
+    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
+    expect(pins.levels.get(17)).toBe(1)
   })
 
   it('ignores keys not in the map and text, and never touches an unmapped pin', () => {
@@ -196,6 +247,7 @@ describe('agent reload', () => {
     expect(pins.log.filter((e) => e.pin === 17 && e.event === 'open').length).toBe(1)
     room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
     expect(pins.levels.get(17)).toBe(0)
+    vi.advanceTimersByTime(DEFAULT_MIN_INTERVAL_MS)
     room.deliver({ type: 'key', code: 'KeyM', phase: 'tap' })
     expect(pins.levels.get(17)).toBe(1)
     expect(room.caps.at(-1)?.keys).toEqual(['KeyM', 'KeyD'])

@@ -40,7 +40,14 @@ export const agentCapabilities = (map: PinMap): Capabilities => ({
 export function createAgent(options: AgentOptions): Agent {
   const { room, pins, logger } = options
   let stopped = false
-  const outputs = openOutputs(pins, options.map.outputs, logger)
+  // A refused or limited output is told to the room, at most once a second per pin (a flood gets one notice).
+  const lastNotice = new Map<number, number>()
+  const outputs = openOutputs(pins, options.map.outputs, logger, (refusal) => {
+    const at = Date.now()
+    if (at - (lastNotice.get(refusal.pin) ?? Number.NEGATIVE_INFINITY) < 1_000) return
+    lastNotice.set(refusal.pin, at)
+    room.send({ type: 'notice', level: 'warn', code: refusal.code, message: refusal.message }).catch(() => {})
+  })
 
   const refreshHolds = (why: string) => outputs.refreshHolds((code) => leases.isHeld(code), why)
   // Keys each sender holds down, with the lease that releases them if the sender goes quiet.

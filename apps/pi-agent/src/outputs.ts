@@ -10,7 +10,10 @@ export interface Outputs {
   chord(modifiers: readonly ModifierCode[], code: KeyCode): OutputBinding[]
   /** Each `hold` output engaged while `isHeld(its key)`, at rest otherwise. */
   refreshHolds(isHeld: (code: KeyCode) => boolean, why: string): void
-  /** A press on a toggle flips it; on a pulse it (re)starts the pulse. Hold outputs follow `refreshHolds`. */
+  /**
+   * A press on a toggle flips it; on a pulse it starts the pulse (a press during a pulse does not stretch it). Hold
+   * outputs follow `refreshHolds`. Every switch obeys the binding's minIntervalMs and maxOnMs.
+   */
   trigger(bindings: readonly OutputBinding[]): void
   /** Every output (pulses too) to its rest state. */
   restAll(why: string): void
@@ -27,6 +30,22 @@ interface Output {
   handle: OutputPin | undefined
   state: Level
   pulse: ReturnType<typeof setTimeout> | undefined
+  /** When it last switched (ms), for minIntervalMs. */
+  switchedAt: number
+  /** Rests it after maxOnMs engaged. */
+  maxOn: ReturnType<typeof setTimeout> | undefined
+  /** A hold's engage put off by minIntervalMs. */
+  retry: ReturnType<typeof setTimeout> | undefined
+  /** Rested by maxOnMs: a hold stays at rest until its key is released and pressed again. */
+  tripped: boolean
+}
+
+/** An engage the agent refused, or an output it rested on its own, for a notice to the room. */
+export interface Refusal {
+  pin: number
+  key: string
+  code: 'output-too-soon' | 'output-max-on'
+  message: string
 }
 
 export const flip = (level: Level): Level => (level === 1 ? 0 : 1)
@@ -35,11 +54,66 @@ export const rawOf = (binding: { activeLow: boolean }, logical: Level): Level =>
   binding.activeLow ? flip(logical) : logical
 
 /** The mapped output pins: opens them at rest, drives them, and never lets a failing pin stop the others. */
-export function openOutputs(pins: Pins, bindings: readonly OutputBinding[], logger: Logger): Outputs {
+export function openOutputs(
+  pins: Pins,
+  bindings: readonly OutputBinding[],
+  logger: Logger,
+  refused: (refusal: Refusal) => void = () => {},
+  clock: () => number = Date.now,
+): Outputs {
   let outputs = new Map<number, Output>()
+  let isHeldNow: (code: KeyCode) => boolean = () => false
+  const name = (b: OutputBinding) => b.label ?? `${b.key} on BCM ${b.pin}`
 
-  const drive = (output: Output, logical: Level, why: string) => {
-    if (output.state === logical) return
+  // The one place a pin changes, so the limits hold for every mode: resting is always allowed (it is the safe
+  // direction); engaging is refused within minIntervalMs of the last switch, and lasts at most maxOnMs.
+  const drive = (output: Output, logical: Level, why: string): boolean => {
+    if (output.state === logical) return true
+    const { binding } = output
+    const engaging = logical !== binding.initial
+    const at = clock()
+    if (engaging && output.tripped) return false
+    // A clock stepped back counts as long ago: it must not lock an output out.
+    if (engaging && at >= output.switchedAt && at - output.switchedAt < binding.minIntervalMs) {
+      const wait = Math.ceil(binding.minIntervalMs - (at - output.switchedAt))
+      // A hold follows its key: it engages late, once the interval has passed, if the key is still held then.
+      if (binding.mode === 'hold') {
+        clearTimeout(output.retry)
+        output.retry = setTimeout(() => {
+          output.retry = undefined
+          if (isHeldNow(binding.code)) drive(output, logical, `${why}-delayed`)
+        }, wait)
+        return false
+      }
+      logger.warn({ pin: binding.pin, why }, 'refused: output switched too recently')
+      refused({
+        pin: binding.pin,
+        key: binding.key,
+        code: 'output-too-soon',
+        message: `${name(binding)} switched less than ${binding.minIntervalMs} ms ago; try again in ${wait} ms`,
+      })
+      return false
+    }
+    if (!engaging) clearTimeout(output.retry)
+    output.switchedAt = at
+    clearTimeout(output.maxOn)
+    output.maxOn = undefined
+    if (engaging) {
+      output.maxOn = setTimeout(() => {
+        output.maxOn = undefined
+        clearTimeout(output.pulse)
+        output.pulse = undefined
+        drive(output, binding.initial, 'max-on')
+        output.tripped = true
+        logger.warn({ pin: binding.pin }, `rested after ${binding.maxOnMs} ms engaged (maxOnMs)`)
+        refused({
+          pin: binding.pin,
+          key: binding.key,
+          code: 'output-max-on',
+          message: `${name(binding)} was engaged for ${binding.maxOnMs} ms, its limit: it is back at rest`,
+        })
+      }, binding.maxOnMs)
+    }
     output.state = logical
     try {
       output.handle?.write(rawOf(output.binding, logical))
@@ -47,11 +121,25 @@ export function openOutputs(pins: Pins, bindings: readonly OutputBinding[], logg
     } catch (error) {
       logger.error({ pin: output.binding.pin, err: error }, 'cannot write pin')
     }
+    return true
   }
+  const fresh = (binding: OutputBinding, handle: OutputPin | undefined): Output => ({
+    binding,
+    handle,
+    state: binding.initial,
+    pulse: undefined,
+    switchedAt: Number.NEGATIVE_INFINITY,
+    maxOn: undefined,
+    retry: undefined,
+    tripped: false,
+  })
   const engaged = (o: Output): Level => flip(o.binding.initial)
   const restLevel = (binding: OutputBinding) => rawOf(binding, binding.initial)
 
   const closeOutput = (output: Output) => {
+    clearTimeout(output.retry)
+    clearTimeout(output.maxOn)
+    clearTimeout(output.pulse)
     try {
       output.handle?.close()
     } catch (error) {
@@ -65,7 +153,9 @@ export function openOutputs(pins: Pins, bindings: readonly OutputBinding[], logg
       const old = reusable.get(binding.pin)
       if (old && restLevel(old.binding) === restLevel(binding)) {
         reusable.delete(binding.pin)
-        opened.set(binding.pin, { binding, handle: old.handle, state: binding.initial, pulse: undefined })
+        clearTimeout(old.maxOn)
+        clearTimeout(old.retry)
+        opened.set(binding.pin, { ...fresh(binding, old.handle), switchedAt: old.switchedAt })
         continue
       }
       let handle: OutputPin | undefined
@@ -74,7 +164,7 @@ export function openOutputs(pins: Pins, bindings: readonly OutputBinding[], logg
       } catch (error) {
         logger.error({ pin: binding.pin, err: error }, 'cannot open output pin')
       }
-      opened.set(binding.pin, { binding, handle, state: binding.initial, pulse: undefined })
+      opened.set(binding.pin, fresh(binding, handle))
     }
     return opened
   }
@@ -100,18 +190,27 @@ export function openOutputs(pins: Pins, bindings: readonly OutputBinding[], logg
         )
     },
     refreshHolds(isHeld, why) {
+      isHeldNow = isHeld
       for (const output of outputs.values()) {
         if (output.binding.mode !== 'hold') continue
-        drive(output, isHeld(output.binding.code) ? engaged(output) : output.binding.initial, why)
+        const held = isHeld(output.binding.code)
+        // A hold rested by maxOnMs stays at rest until its key is let go.
+        if (!held) output.tripped = false
+        drive(output, held ? engaged(output) : output.binding.initial, why)
       }
     },
     trigger(targets) {
       for (const output of find(targets)) {
         const { binding } = output
+        // A press is a new request: what maxOnMs rested may engage again (after minIntervalMs).
+        output.tripped = false
         if (binding.mode === 'toggle') drive(output, flip(output.state), 'toggle')
-        if (binding.mode === 'pulse') {
-          if (output.pulse !== undefined) clearTimeout(output.pulse)
+        // A pulse already running is not stretched by a re-trigger: it ends pulseMs after it began.
+        if (
+          binding.mode === 'pulse' &&
+          output.pulse === undefined &&
           drive(output, engaged(output), 'pulse')
+        ) {
           output.pulse = setTimeout(() => {
             output.pulse = undefined
             drive(output, binding.initial, 'pulse-end')

@@ -14,6 +14,9 @@ import type { Level } from './pins.js'
 /** BCM numbers of the 40-pin header's GPIO lines. */
 export const MAX_BCM_PIN = 27
 export const PIN_MODES = ['hold', 'toggle', 'pulse'] as const
+/** Safe defaults for relays, motors and door strikes: at most 10 switches a second, engaged a minute at most. */
+export const DEFAULT_MIN_INTERVAL_MS = 100
+export const DEFAULT_MAX_ON_MS = 60_000
 export type PinMode = (typeof PIN_MODES)[number]
 
 const Bcm = z
@@ -35,6 +38,15 @@ const OutputEntry = z.strictObject({
   activeLow: z.boolean().default(false),
   /** The logical state (1 = active) the pin rests in at start, after a release and on shutdown. @default 0 */
   initial: z.union([z.literal(0), z.literal(1)], { error: 'must be 0 or 1' }).default(0),
+  /** Shortest time between two switches of this output; an engage sooner is refused, a hold's put off (resting never is). @default 100 */
+  minIntervalMs: z
+    .number()
+    .int('must be whole milliseconds')
+    .min(0)
+    .max(3_600_000)
+    .default(DEFAULT_MIN_INTERVAL_MS),
+  /** Longest time the output stays engaged at a stretch; then it rests and says so. @default 60000 */
+  maxOnMs: z.number().int('must be whole milliseconds').min(10).max(86_400_000).default(DEFAULT_MAX_ON_MS),
   /** A name for logs and the README of the wiring. */
   label: z.string().max(64).optional(),
 })
@@ -67,6 +79,10 @@ export interface OutputBinding {
   activeLow: boolean
   /** Logical rest (safe) state. */
   initial: Level
+  /** Shortest time between two switches; an engage sooner is refused. */
+  minIntervalMs: number
+  /** Longest stretch engaged; then the output rests until its key is pressed again. */
+  maxOnMs: number
   label?: string
 }
 
@@ -133,6 +149,12 @@ export function parsePinMap(text: string, source = 'pin map'): Result<PinMap> {
     if (entry.mode !== 'pulse' && entry.pulseMs !== undefined) {
       return issue(`${at}.pulseMs`, `pulseMs only applies to mode "pulse", not "${entry.mode}"`)
     }
+    if (entry.mode === 'pulse' && entry.pulseMs !== undefined && entry.pulseMs > entry.maxOnMs) {
+      return issue(
+        `${at}.pulseMs`,
+        `a pulse of ${entry.pulseMs} ms is longer than maxOnMs (${entry.maxOnMs} ms)`,
+      )
+    }
     if (entry.mode === 'hold' && chord.value.modifiers.length > 0) {
       return issue(`${at}.key`, 'a chord is one press, it cannot be held: use mode "toggle" or "pulse"')
     }
@@ -145,6 +167,8 @@ export function parsePinMap(text: string, source = 'pin map'): Result<PinMap> {
       pulseMs: entry.pulseMs ?? 0,
       activeLow: entry.activeLow,
       initial: entry.initial,
+      minIntervalMs: entry.minIntervalMs,
+      maxOnMs: entry.maxOnMs,
       ...(entry.label === undefined ? {} : { label: entry.label }),
     })
   }

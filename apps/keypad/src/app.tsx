@@ -1,5 +1,6 @@
 import { parsePairingLink } from '@keyroom/room-client'
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { unavailableKeys } from './capabilities.js'
 import type { Feedback } from './feedback.js'
 import { InsecureNotice } from './insecure-notice.js'
 import { KeyGrid } from './key-grid.js'
@@ -100,6 +101,7 @@ export function App(props: AppProps) {
     return () => document.removeEventListener('visibilitychange', onVisibility)
   }, [controller])
 
+  const unavailable = useMemo(() => unavailableKeys(sessionState.peers), [sessionState.peers])
   const layout = getLayout(settings.layout)
   const setLayout = (id: LayoutId) => onSettings({ ...settings, layout: id })
 
@@ -164,7 +166,14 @@ export function App(props: AppProps) {
             }}
           />
         ) : (
-          <KeyGrid layout={layout} modifiers={keys.modifiers} held={keys.held} onDown={onDown} onUp={onUp} />
+          <KeyGrid
+            layout={layout}
+            modifiers={keys.modifiers}
+            held={keys.held}
+            unavailable={unavailable}
+            onDown={onDown}
+            onUp={onUp}
+          />
         )}
       </main>
       <footer className="bottom">

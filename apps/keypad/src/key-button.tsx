@@ -1,4 +1,5 @@
 import { type PointerEvent, useState } from 'react'
+import type { Unavailable } from './capabilities.js'
 import type { KeyDef } from './layouts.js'
 import type { ModifierMode } from './modifiers.js'
 
@@ -14,13 +15,15 @@ interface KeyButtonProps extends KeyHandlers {
   mode?: ModifierMode | undefined
   isModifier: boolean
   held: boolean
+  /** Some device in the room cannot press this key (greyed out when none can). */
+  unavailable?: Unavailable | undefined
 }
 
 /** Pointer ids are small integers; a keyboard or screen-reader activation uses its own. */
 const ASSISTIVE_POINTER = -1
 
 /** One key: a real button named by its label; down on touch, up on lift, leave or cancel. */
-export function KeyButton({ keyDef, mode, isModifier, held, onDown, onUp }: KeyButtonProps) {
+export function KeyButton({ keyDef, mode, isModifier, held, unavailable, onDown, onUp }: KeyButtonProps) {
   const [pressed, setPressed] = useState(false)
   const down = (event: PointerEvent<HTMLButtonElement>) => {
     if (event.button !== 0) return
@@ -38,7 +41,9 @@ export function KeyButton({ keyDef, mode, isModifier, held, onDown, onUp }: KeyB
   return (
     <button
       type="button"
-      className={(keyDef.glyph ?? keyDef.label).length > 2 ? 'key long' : 'key'}
+      className={`${(keyDef.glyph ?? keyDef.label).length > 2 ? 'key long' : 'key'}${unavailable?.none ? ' unavailable' : ''}`}
+      title={unavailable?.text}
+      aria-description={unavailable?.text}
       style={keyDef.width ? { flexGrow: keyDef.width } : undefined}
       aria-label={keyDef.glyph ? keyDef.label : undefined}
       aria-pressed={isModifier ? mode !== undefined : undefined}

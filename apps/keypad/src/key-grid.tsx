@@ -1,4 +1,5 @@
 import type { KeyCode } from '@keyroom/key-events'
+import type { Unavailable } from './capabilities.js'
 import { KeyButton, type KeyHandlers } from './key-button.js'
 import { type Layout, modifierOf } from './layouts.js'
 import { type ModifierState, modeOf } from './modifiers.js'
@@ -7,9 +8,11 @@ interface KeyGridProps extends KeyHandlers {
   layout: Layout
   modifiers: ModifierState
   held: readonly KeyCode[]
+  /** Keys some device in the room cannot press. */
+  unavailable?: ReadonlyMap<KeyCode, Unavailable>
 }
 
-export function KeyGrid({ layout, modifiers, held, onDown, onUp }: KeyGridProps) {
+export function KeyGrid({ layout, modifiers, held, unavailable, onDown, onUp }: KeyGridProps) {
   return (
     <div className={`grid grid-${layout.id}`}>
       {layout.rows.map((row, r) => (
@@ -25,6 +28,7 @@ export function KeyGrid({ layout, modifiers, held, onDown, onUp }: KeyGridProps)
                 isModifier={modifier !== undefined}
                 mode={modifier ? modeOf(modifiers, modifier) : undefined}
                 held={held.includes(key.code)}
+                unavailable={unavailable?.get(key.code)}
                 onDown={onDown}
                 onUp={onUp}
               />

@@ -18,6 +18,7 @@ function fakeConnection(options: ConnectRoomOptions) {
   let state: RoomConnection['state'] = 'connecting'
   let result: SendResult = { ok: true }
   const pingAnswers = new Map<string, number>()
+  let peers: Peer[] = []
   const connection: RoomConnection = {
     id: 'fake-id-0001',
     link: typeof options.link === 'string' ? createRoom('http://x') : options.link,
@@ -39,13 +40,14 @@ function fakeConnection(options: ConnectRoomOptions) {
       listeners.set(event, set)
       return () => set.delete(listener as (value: never) => void)
     },
-    peers: () => [],
+    peers: () => peers,
     ping: async () => new Map(pingAnswers),
     updateCapabilities: () => undefined,
     close: vi.fn(async () => undefined),
   }
   const emit = <E extends keyof RoomEvents>(event: E, value: RoomEvents[E]) => {
     if (event === 'state') state = value as RoomConnection['state']
+    if (event === 'peers') peers = value as Peer[]
     for (const listener of listeners.get(event) ?? []) (listener as (v: RoomEvents[E]) => void)(value)
   }
   return {
@@ -191,5 +193,31 @@ describe('session', () => {
     session.close()
     expect(timers.active()).toBe(0)
     expect(session.getSnapshot().state).toBe('unpaired')
+  })
+
+  it("shows a device's notice about this phone's own message, and not about another phone's", () => {
+    const { session, made } = setup()
+    session.open(createRoom('http://relay.test'))
+    const fake = made[0]!
+    fake.emit('state', 'connected')
+    fake.emit('peers', [peer])
+    const notice = (from: string) => ({
+      from: peer.id,
+      seq: 3,
+      t: 0,
+      body: {
+        type: 'notice' as const,
+        level: 'warn' as const,
+        code: 'unsupported-key',
+        message: 'Pause cannot be injected on linux: nut.js cannot press Pause',
+        ref: { from, seq: 7 },
+      },
+    })
+    fake.emit('message', notice('other-phone-01'))
+    expect(session.getSnapshot().problem).toBeUndefined()
+    fake.emit('message', notice(fake.connection.id))
+    expect(session.getSnapshot().problem).toBe(
+      'Mac: Pause cannot be injected on linux: nut.js cannot press Pause',
+    )
   })
 })

@@ -145,6 +145,12 @@ export function createSession(options: SessionOptions): Session {
           const { [peer.id]: _gone, ...rest } = snapshot.delivery
           update({ delivery: rest })
         }),
+        // A device could not do what this phone asked (a key it cannot press, injection blocked): say so here.
+        current.on('message', ({ from, body }) => {
+          if (body.type !== 'notice' || body.ref?.from !== current.id) return
+          const name = current.peers().find((peer) => peer.id === from)?.name ?? 'a device'
+          update({ problem: `${name}: ${body.message}` })
+        }),
       ]
       pingTimer = options.setInterval(() => void ping(current), PING_EVERY_MS)
     },

@@ -77,4 +77,25 @@ describe('a phone drives the receiver process', () => {
       timeout: 10_000,
     })
   }, 90_000)
+
+  it("greys out a key the receiver cannot press; pressing it shows the receiver's notice on the phone", async () => {
+    const link = formatPairingLink(createRoom(relay.url))
+    const receiver = startReceiverProcess(link)
+    const context = await newPhone(browser)
+    onTestFinished(() => context.close())
+    const page = await context.newPage()
+    await page.goto(link)
+    await page.getByText('Studio Mac').waitFor({ timeout: 20_000 })
+    await page.getByRole('button', { name: 'F1-12', exact: true }).click()
+    // The receiver (Linux here) announces caps.cannot; Pause is one of them (nut.js cannot press it anywhere).
+    const pause = button(page, 'Pause')
+    await vi.waitFor(async () => expect(await pause.getAttribute('class')).toContain('unavailable'))
+    expect(await pause.getAttribute('title')).toBe('Pause: Studio Mac (linux) cannot press this key')
+    expect(await button(page, 'F5').getAttribute('class')).not.toContain('unavailable')
+    await pause.tap()
+    await page.getByText('Studio Mac: Pause cannot be injected on linux: nut.js cannot press Pause').waitFor()
+    // Nothing was pressed for it, and the next key still works.
+    await button(page, 'F5').tap()
+    await vi.waitFor(() => expect(receiver.pressed()).toEqual(['down F5', 'up F5']))
+  }, 90_000)
 })

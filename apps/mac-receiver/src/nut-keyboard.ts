@@ -19,6 +19,8 @@ export interface NutKeyboardOptions {
   logger?: Logger
   /** Linux: types Unicode text; without it text is limited to US ASCII, typed key by key. */
   typeText?: TextTyper
+  /** Linux: runs before every key press and release (X11 text puts its temporary keymap back). */
+  beforeKey?: () => Promise<void>
 }
 
 /**
@@ -59,12 +61,15 @@ export function keyboardOverNative(native: NativeKeyboard, options: NutKeyboardO
       throw new InjectError('inject-failed', message, code)
     }
   }
-  const press = (code: KeyCode) => {
+  const beforeKey = options.beforeKey ?? (async () => undefined)
+  const press = async (code: KeyCode) => {
     const key = requireNutKey(code, platform)
+    await beforeKey()
     return run(code, () => native.pressKey(key))
   }
-  const release = (code: KeyCode) => {
+  const release = async (code: KeyCode) => {
     const key = requireNutKey(code, platform)
+    await beforeKey()
     return run(code, () => native.releaseKey(key))
   }
   const { typeText } = options

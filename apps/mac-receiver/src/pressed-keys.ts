@@ -155,7 +155,14 @@ export function createPressedKeys(options: PressedKeysOptions): PressedKeys {
     releaseKey: release,
     type: (text) => keyboard.type(text),
     async tap(code) {
-      if (slotOf(code)?.codes.has(code)) {
+      const slot = slotOf(code)
+      if (slot?.codes.has(code)) {
+        if (slot.stalledUp) {
+          // Held, but let go for now (its renewals stopped): a real tap, leaving it up as it was.
+          await keyboard.pressKey(slot.physical)
+          await keyboard.releaseKey(slot.physical)
+          return
+        }
         // It is held: a second press of a held key is what a keyboard's repeat sends.
         if (keyboard.repeatKey) await keyboard.repeatKey(code)
         else await keyboard.pressKey(code)

@@ -5,6 +5,7 @@ import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-c
 import type { Logger } from 'pino'
 import type { Driver } from './cli-args.js'
 import type { ReleaseReason } from './held-keys.js'
+import { refusedCodes } from './key-map.js'
 import type { Keyboard } from './keyboard.js'
 import { createLogKeyboard } from './log-keyboard.js'
 import { checkInjectionBlocked } from './mac-checks.js'
@@ -55,13 +56,15 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
       : await createNutKeyboard({
           platform,
           logger: logger.child({ module: 'nut-keyboard' }),
-          ...(x11 ? { typeText: x11.text.type } : {}),
+          ...(x11 ? { typeText: x11.text.type, beforeKey: x11.text.beforeKey } : {}),
         })
   const checkBlocked = () => checkInjectionBlocked({ platform, run: options.run })
   // The log driver prints, it does not inject: nothing can block it.
   let blocked = options.driver === 'nut' ? await checkBlocked() : undefined
   if (blocked) logger.warn({ blocked }, 'key injection is blocked; the keypad will show why')
-  const caps = (): Capabilities => ({ inject: true, platform, ...(blocked ? { blocked } : {}) })
+  // What this platform refuses (both drivers refuse the same): the keypad greys those keys out.
+  const cannot = refusedCodes(platform).map((refused) => refused.code)
+  const caps = (): Capabilities => ({ inject: true, platform, cannot, ...(blocked ? { blocked } : {}) })
 
   const name = options.name ?? hostname().replace(/\.local$/, '')
   const room = connectRoom({

@@ -43,6 +43,12 @@ export interface X11Text {
   type(text: string): Promise<void>
   /** Puts every remapped keycode back to no keysym now. */
   restore(): Promise<void>
+  /**
+   * Before a key press: puts the keymap back (once the last remapped press is `reuseAfterMs` old). libnut finds a
+   * key by its keysym (XKeysymToKeycode), and a spare keycode mapped to `a` or Return would shadow the real key:
+   * a press on one keycode and its release on another leaves a key down.
+   */
+  beforeKey(): Promise<void>
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -53,7 +59,7 @@ const codePoint = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpp
  * spare keycode (one with no keysyms), press and release it with XTest, and later put the keymap back. Every
  * character goes this way, ASCII too, so text does not depend on the keyboard layout; the keysym sits on both levels,
  * so a held Shift does not change it. Mappings are kept while texts keep coming (typing the same letters again needs
- * no remap and no wait) and restored once typing stops.
+ * no remap and no wait) and restored once typing stops, or before the next key press (`beforeKey`).
  */
 export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Text {
   const timing = { ...X11_TEXT_TIMING, ...options.timing }
@@ -157,5 +163,13 @@ export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Te
     }
   }
 
-  return { type, restore }
+  const beforeKey = async () => {
+    if (mapped.size === 0) return
+    const last = Math.max(...[...mapped.values()].map((m) => m.lastUsed))
+    const wait = last + timing.reuseAfterMs - now()
+    if (wait > 0) await sleep(wait)
+    await restore()
+  }
+
+  return { type, restore, beforeKey }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { startRelay } from '@keyroom/relay'
 import { createRoom, createSealer, formatPairingLink, parsePairingLink } from '@keyroom/room-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { refusedCodes } from '../src/key-map.js'
 import {
   joinAsIntruder,
   joinRoom,
@@ -36,7 +37,11 @@ describe('keyroom-receiver --driver log', () => {
     await waitForPeer(phone, 'log mac')
     expect(phone.peers()[0]).toMatchObject({
       role: 'mac-receiver',
-      caps: { inject: true, platform: process.platform },
+      caps: {
+        inject: true,
+        platform: process.platform,
+        cannot: refusedCodes(process.platform).map((r) => r.code),
+      },
     })
 
     await phone.send({ type: 'text', text: 'Hi "there"' })

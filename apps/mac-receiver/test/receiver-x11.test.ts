@@ -76,12 +76,17 @@ const released = (reason: string) =>
   )
 
 describe('real key presses in an X server', () => {
-  it('announces that it can inject', () => {
+  it('announces that it can inject, and the keys it cannot press here', () => {
     expect(phone.peers()).toEqual([
       expect.objectContaining({
         role: 'mac-receiver',
         name: 'x mac',
-        caps: { inject: true, platform: 'linux', receipts: true },
+        caps: {
+          inject: true,
+          platform: 'linux',
+          receipts: true,
+          cannot: expect.arrayContaining(['Pause', 'F13', 'ContextMenu']),
+        },
       }),
     ])
   })

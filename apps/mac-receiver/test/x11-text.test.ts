@@ -60,6 +60,13 @@ describe('Unicode text on X11 by temporary keysym mapping', () => {
     await typed(text, text)
   })
 
+  it('puts the keymap back before a key press, so libnut (which finds keys by keysym) presses the real key', async () => {
+    await typed('a\n', 'a\r')
+    expect(await client.getKeyboardMapping()).not.toEqual(mappingBefore)
+    await typer.beforeKey()
+    expect(await client.getKeyboardMapping()).toEqual(mappingBefore)
+  })
+
   it('refuses a text with a character X cannot type, whole, before typing any of it', async () => {
     const from = (await x.read()).length
     const error = await typer.type('ok\u0007').catch((e: unknown) => e)

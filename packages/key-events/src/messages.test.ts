@@ -143,6 +143,25 @@ describe('envelope', () => {
     }
   })
 
+  it('parses caps.cannot, the keys a receiver cannot press, and refuses codes it does not know', () => {
+    const hello = {
+      type: 'hello',
+      role: 'mac-receiver',
+      name: 'studio',
+      caps: { inject: true, cannot: ['Pause'] },
+    }
+    const parsed = parseEnvelope(envelope(hello))
+    expect(parsed.ok && parsed.value.body.type === 'hello' && parsed.value.body.caps.cannot).toEqual([
+      'Pause',
+    ])
+    for (const cannot of [['Bogus'], 'Pause', Array(257).fill('Pause')]) {
+      expect(
+        parseEnvelope(envelope({ ...hello, caps: { cannot } })).ok,
+        JSON.stringify(cannot).slice(0, 20),
+      ).toBe(false)
+    }
+  })
+
   it('types the wire', () => {
     expectTypeOf<KeyAction>().toMatchTypeOf<{ type: string }>()
     expectTypeOf<Envelope['seq']>().toEqualTypeOf<number>()

@@ -87,6 +87,8 @@ export const Capabilities = z.object({
   keys: z.optional(z.array(KeyCode).check(z.maxLength(256))),
   /** Acknowledges every key and pointer action it gets with a `receipt` to its sender (absent: does not). */
   receipts: z.optional(z.boolean()),
+  /** Keys the device cannot press on its platform (a press of one is refused with a notice); absent: none. */
+  cannot: z.optional(z.array(KeyCode).check(z.maxLength(256))),
 })
 export type Capabilities = z.infer<typeof Capabilities>
 

@@ -1,0 +1,175 @@
+import { isModifier, type KeyCode, type ModifierCode } from '@keyroom/key-events'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { nutKeyFor } from '../src/key-map.js'
+import type { Keyboard } from '../src/keyboard.js'
+import { createNutKeyboard } from '../src/nut-keyboard.js'
+import { createReceiver } from '../src/receiver.js'
+import { openX11, type X11Client } from '../src/x11-client.js'
+import { createX11Text } from '../src/x11-text.js'
+import { captureLogger } from './capture-logger.js'
+import { createFakeRoom } from './fake-room.js'
+import { startXSession } from './x-session.js'
+
+// The receiver with real nut.js key presses on a private X server, driven by random sequences; the X server's own
+// keyboard state (XQueryKeymap) is compared with what the senders hold. JavaScript timers are fake (leases expire
+// when the test says so); the X server is real.
+const LEASE_MS = 1_500
+const SENDERS = ['phone-0001', 'tablet-001'] as const
+const MODIFIERS: ModifierCode[] = ['ShiftLeft', 'ShiftRight', 'ControlLeft', 'AltLeft', 'MetaLeft']
+const KEYS: KeyCode[] = [...MODIFIERS, 'KeyA', 'ArrowLeft', 'Backspace', 'F13', 'Pause']
+const KEYSYM: Partial<Record<KeyCode, number>> = {
+  ShiftLeft: 0xffe1,
+  ShiftRight: 0xffe2,
+  ControlLeft: 0xffe3,
+  AltLeft: 0xffe9,
+  MetaLeft: 0xffeb,
+  KeyA: 0x61,
+  ArrowLeft: 0xff51,
+  Backspace: 0xff08,
+}
+
+const cleanups: Array<() => unknown> = []
+afterAll(async () => {
+  vi.useRealTimers()
+  for (const fn of cleanups) await fn()
+})
+
+// The X11 text typer's short waits run on real time (captured before any fake timers).
+const realSetTimeout = globalThis.setTimeout
+const realSleep = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms))
+let client: X11Client
+let keyboard: Keyboard
+const keycodeOf = new Map<KeyCode, number>()
+
+beforeAll(async () => {
+  const x = await startXSession({ cleanup: (fn) => void cleanups.unshift(fn) })
+  // nut.js opens the display named in DISPLAY on its first key: this file's worker drives this X server only.
+  process.env.DISPLAY = x.display
+  client = await openX11(x.display)
+  cleanups.unshift(() => client.close())
+  const text = createX11Text(client, { sleep: realSleep })
+  keyboard = await createNutKeyboard({ platform: 'linux', typeText: text.type, beforeKey: text.beforeKey })
+  // XKeysymToKeycode's order: column by column, lowest keycode first.
+  const rows = await client.getKeyboardMapping()
+  for (const [code, keysym] of Object.entries(KEYSYM) as Array<[KeyCode, number]>) {
+    for (let column = 0; column < (rows[0]?.length ?? 0) && !keycodeOf.has(code); column++) {
+      const index = rows.findIndex((row) => row[column] === keysym)
+      if (index >= 0) keycodeOf.set(code, client.minKeycode + index)
+    }
+  }
+  expect([...keycodeOf.keys()].sort()).toEqual(Object.keys(KEYSYM).sort())
+}, 30_000)
+
+const sender = fc.constantFrom(...SENDERS)
+const code = fc.constantFrom(...KEYS)
+const step = fc.oneof(
+  fc.record({ kind: fc.constantFrom('down' as const, 'up' as const, 'tap' as const), from: sender, code }),
+  fc.record({
+    kind: fc.constant('chord' as const),
+    from: sender,
+    modifiers: fc.uniqueArray(fc.constantFrom(...MODIFIERS), { minLength: 1, maxLength: 3 }),
+    code: fc.constantFrom<KeyCode>('KeyA', 'ArrowLeft', 'F13'),
+  }),
+  fc.record({ kind: fc.constant('text' as const), from: sender, text: fc.constantFrom('a', 'é€') }),
+  fc.record({
+    kind: fc.constant('renew' as const),
+    from: sender,
+    codes: fc.uniqueArray(code, { minLength: 1 }),
+  }),
+  fc.record({ kind: fc.constant('release-all' as const), from: sender }),
+  fc.record({ kind: fc.constant('time' as const), ms: fc.integer({ min: 1, max: LEASE_MS + 200 }) }),
+  fc.record({ kind: fc.constant('peer-left' as const), from: sender }),
+  fc.record({ kind: fc.constant('socket-drop' as const) }),
+)
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never
+
+const refused = (c: KeyCode) => !nutKeyFor(c, 'linux').ok
+
+async function play(steps: Step[]) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+  const room = createFakeRoom()
+  const { logger } = captureLogger()
+  const receiver = createReceiver({ room, keyboard, logger, platform: 'linux', leaseMs: LEASE_MS })
+  // The model: what each sender holds, and until when (fake time).
+  let now = 0
+  const holds = new Map<string, Map<KeyCode, number>>()
+  const own = (from: string) => holds.get(from) ?? holds.set(from, new Map()).get(from)!
+  try {
+    for (const s of steps) {
+      switch (s.kind) {
+        case 'down':
+          if (!refused(s.code)) own(s.from).set(s.code, now + LEASE_MS)
+          room.deliver(s.from, { type: 'key', code: s.code, phase: 'down' })
+          break
+        case 'up':
+          own(s.from).delete(s.code)
+          room.deliver(s.from, { type: 'key', code: s.code, phase: 'up' })
+          break
+        case 'tap':
+          room.deliver(s.from, { type: 'key', code: s.code, phase: 'tap' })
+          break
+        case 'chord':
+          room.deliver(s.from, { type: 'chord', modifiers: s.modifiers, code: s.code })
+          break
+        case 'text':
+          room.deliver(s.from, { type: 'text', text: s.text })
+          break
+        case 'renew':
+          for (const c of s.codes) if (own(s.from).has(c)) own(s.from).set(c, now + LEASE_MS)
+          room.deliver(s.from, { type: 'renew', codes: s.codes })
+          break
+        case 'release-all':
+          holds.delete(s.from)
+          room.deliver(s.from, { type: 'release-all' })
+          break
+        case 'time':
+          await receiver.idle()
+          now += s.ms
+          for (const map of holds.values()) for (const [c, until] of map) if (until <= now) map.delete(c)
+          await vi.advanceTimersByTimeAsync(s.ms)
+          break
+        case 'peer-left':
+          holds.delete(s.from)
+          room.emit('peer-left', {
+            id: s.from,
+            role: 'keypad',
+            name: 'phone',
+            caps: { inject: false },
+            lastSeen: 0,
+          })
+          break
+        case 'socket-drop':
+          holds.clear()
+          room.emit('state', 'offline')
+          room.emit('state', 'connected')
+          break
+      }
+      await receiver.idle()
+      const down = new Set(await client.keysDown())
+      const held = new Set([...holds.values()].flatMap((map) => [...map.keys()]))
+      // Modifiers are down in X exactly while someone holds them; other keys never without a holder (they may be
+      // up while held: a key whose renewals stopped is let go so that the X server stops repeating it).
+      for (const c of Object.keys(KEYSYM) as KeyCode[]) {
+        const isDown = down.has(keycodeOf.get(c) ?? -1)
+        if (isModifier(c)) expect(isDown, `${c} after ${JSON.stringify(s)}`).toBe(held.has(c))
+        else if (isDown) expect(held.has(c), `${c} after ${JSON.stringify(s)}`).toBe(true)
+      }
+    }
+    await vi.advanceTimersByTimeAsync(LEASE_MS + 100)
+    await receiver.idle()
+    expect(await client.keysDown()).toEqual([])
+  } finally {
+    await receiver.close()
+    vi.useRealTimers()
+  }
+}
+
+describe('modifier state on X11 (the real X server), random sequences', () => {
+  it('X has a modifier down exactly while a sender holds it, and nothing is down at the end', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 30 }), (steps) => play(steps)),
+      { numRuns: 300 },
+    )
+  }, 120_000)
+})

@@ -19,6 +19,31 @@ export function takeToken(bucket: TokenBucket, perSecond: number, burst: number,
   return true
 }
 
+/** A token bucket per key (a client IP), forgetting the oldest keys beyond `maxKeys`. */
+export function createKeyedBuckets(
+  perSecond: number,
+  burst: number,
+  maxKeys: number,
+  now: () => number = performance.now.bind(performance),
+) {
+  const buckets = new Map<string, TokenBucket>()
+  return {
+    take(key: string): boolean {
+      const at = now()
+      let bucket = buckets.get(key)
+      if (!bucket) {
+        if (buckets.size >= maxKeys) {
+          const oldest = buckets.keys().next().value
+          if (oldest !== undefined) buckets.delete(oldest)
+        }
+        bucket = { tokens: burst, last: at }
+        buckets.set(key, bucket)
+      }
+      return takeToken(bucket, perSecond, burst, at)
+    },
+  }
+}
+
 /** Counts open connections per client IP. */
 export function createConnectionCounter(maxPerIp: number) {
   const open = new Map<string, number>()

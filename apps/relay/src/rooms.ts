@@ -1,22 +1,25 @@
 import {
+  isCredentialedRoom,
   parseBroadcastRequest,
+  parseJoinRequest,
   parseRoomName,
   type RelayAck,
   type RelayError,
   type RelayErrorCode,
   RelayEvent,
   type RoomInfo,
+  verifyJoinProof,
 } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
 import { clientIp } from './client-ip.js'
 import type { RelayConfig } from './config.js'
-import { payloadBytes, type TokenBucket, takeToken } from './limits.js'
+import { createKeyedBuckets, payloadBytes, type TokenBucket, takeToken } from './limits.js'
 import { type LogBudget, quote } from './log-budget.js'
 import type { Metrics } from './metrics.js'
 
 type Ack = (answer: RelayAck) => void
-type Handler = (socket: Socket, args: unknown[]) => RelayAck
+type Handler = (socket: Socket, member: Member, args: unknown[]) => RelayAck
 
 const OK: RelayAck = { ok: true }
 const refuse = (code: RelayErrorCode, message: string): RelayAck => ({ ok: false, error: { code, message } })
@@ -28,6 +31,12 @@ const refuse = (code: RelayErrorCode, message: string): RelayAck => ({ ok: false
 const ROOM_PREFIX = 'room:'
 /** The Socket.IO room an application room lives in. */
 export const roomKey = (name: string): string => ROOM_PREFIX + name
+
+/**
+ * Join proofs are Ed25519 signatures, milliseconds of CPU each: every client IP may have this many checked at
+ * once and this many a second after that (a NAT full of devices rejoining after a restart gets through in seconds).
+ */
+const PROOF_CHECKS = { burst: 32, perSecond: 4, maxKeys: 10_000 }
 
 /** A rate-limit refusal within this long of the last one continues a client's flood. */
 const FLOOD_GAP_MS = 1_000
@@ -62,6 +71,12 @@ interface Member extends TokenBucket {
 export function createRoomCalls(context: RoomContext) {
   const { io, config, metrics, log, logBudget, now } = context
   const members = new WeakMap<Socket, Member>()
+  const proofChecks = createKeyedBuckets(
+    PROOF_CHECKS.perSecond,
+    PROOF_CHECKS.burst,
+    PROOF_CHECKS.maxKeys,
+    now,
+  )
 
   // Counting may ask the other relays, so room-info goes out once the count is known.
   const announce = (socket: Socket, room: string, change: { joined: string } | { left: string }) => {
@@ -96,22 +111,40 @@ export function createRoomCalls(context: RoomContext) {
   const handlers: ReadonlyMap<string, Handler> = new Map<string, Handler>([
     [
       RelayEvent.joinRoom,
-      (socket, [name]) => {
-        const room = parseRoomName(name)
-        if (!room.ok) return refuse('invalid-room-name', room.error.message)
-        const key = roomKey(room.value)
+      (socket, member, [input]) => {
+        const request = parseJoinRequest(input)
+        if (!request.ok) return refuse(request.error.code as RelayErrorCode, request.error.message)
+        const { roomName, proof } = request.value
+        const key = roomKey(roomName)
         if (socket.rooms.has(key)) return OK
         if (joinedCount(socket) >= config.maxRoomsPerSocket) {
           return refuse('too-many-rooms', `a connection may join at most ${config.maxRoomsPerSocket} rooms`)
         }
+        // Only members reach a credentialed room; any other name is a seed-style room anyone may join.
+        if (isCredentialedRoom(roomName)) {
+          if (proof === undefined) {
+            return refuse(
+              'proof-required',
+              `room "${roomName}" takes a join proof: join with { roomName, proof }`,
+            )
+          }
+          if (!proofChecks.take(member.ip)) {
+            return refuse(
+              'rate-limited',
+              `more than ${PROOF_CHECKS.perSecond} join proofs a second from ${member.ip}`,
+            )
+          }
+          const verified = verifyJoinProof(roomName, socket.id, proof)
+          if (!verified.ok) return refuse('invalid-proof', verified.error.message)
+        }
         void socket.join(key)
-        announce(socket, room.value, { joined: socket.id })
+        announce(socket, roomName, { joined: socket.id })
         return OK
       },
     ],
     [
       RelayEvent.leaveRoom,
-      (socket, [name]) => {
+      (socket, _member, [name]) => {
         const room = parseRoomName(name)
         if (!room.ok) return refuse('invalid-room-name', room.error.message)
         const key = roomKey(room.value)
@@ -121,8 +154,8 @@ export function createRoomCalls(context: RoomContext) {
         return OK
       },
     ],
-    [RelayEvent.broadcast, (socket, [request]) => relay(socket, request, false)],
-    [RelayEvent.broadcastAll, (socket, [request]) => relay(socket, request, true)],
+    [RelayEvent.broadcast, (socket, _member, [request]) => relay(socket, request, false)],
+    [RelayEvent.broadcastAll, (socket, _member, [request]) => relay(socket, request, true)],
   ])
 
   /** Logs at most what the client's IP budget allows, with the count of lines it held back. */
@@ -180,7 +213,7 @@ export function createRoomCalls(context: RoomContext) {
       answer(socket, member, name, refuse('unknown-event', `the relay has no ${quote(name)} call`), ack)
       return
     }
-    const result = handler(socket, args)
+    const result = handler(socket, member, args)
     if (!isRelayAck(result)) throw new TypeError(`the ${name} handler returned no RelayAck`)
     answer(socket, member, name, result, ack)
   }

@@ -1,5 +1,7 @@
+export * from './base64url.js'
 export * from './chord-text.js'
 export * from './frames.js'
+export * from './join-proof.js'
 export * from './key-codes.js'
 export * from './messages.js'
 export * from './pointer.js'

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini'
+import { JOIN_PROOF_CHARS } from './join-proof.js'
 import { parseWith, type Result } from './result.js'
 
 /**
@@ -48,6 +49,38 @@ export const EventName = z.string({ error: 'eventName must be a string' }).check
   z.refine((name) => !RESERVED_EVENT_NAMES.has(name), 'eventName is reserved'),
 )
 
+/**
+ * `join-room`'s argument: a room name (the seed relay's form), or `{ roomName, proof }` where `proof` is a join
+ * proof (see join-proof.ts), which credentialed rooms require.
+ */
+export interface JoinRequest {
+  roomName: string
+  proof?: string
+}
+const JoinObject = z.object({
+  roomName: RoomName,
+  proof: z.optional(
+    z
+      .string({ error: 'proof must be a string' })
+      .check(z.maxLength(JOIN_PROOF_CHARS, `proof must be at most ${JOIN_PROOF_CHARS} characters`)),
+  ),
+})
+
+export function parseJoinRequest(input: unknown): Result<JoinRequest> {
+  if (typeof input === 'string' || typeof input !== 'object' || input === null) {
+    const room = parseRoomName(input)
+    return room.ok ? { ok: true, value: { roomName: room.value } } : room
+  }
+  const parsed = parseWith(JoinObject, input, 'invalid-request')
+  if (parsed.ok) {
+    const { roomName, proof } = parsed.value
+    return { ok: true, value: proof === undefined ? { roomName } : { roomName, proof } }
+  }
+  const { path } = parsed.error
+  const code = path === 'roomName' ? 'invalid-room-name' : path === 'proof' ? 'invalid-proof' : undefined
+  return code ? { ok: false, error: { ...parsed.error, code } } : parsed
+}
+
 export const BroadcastRequest = z.object({ roomName: RoomName, eventName: EventName, payload: z.unknown() })
 export type BroadcastRequest = z.infer<typeof BroadcastRequest>
 
@@ -69,6 +102,8 @@ export const RELAY_ERROR_CODES = [
   'payload-too-large',
   'rate-limited',
   'flooding',
+  'proof-required',
+  'invalid-proof',
   'unknown-event',
   'internal-error',
 ] as const

@@ -2,6 +2,7 @@ import {
   type Capabilities,
   FRAME_VERSION,
   type Frame,
+  fromBase64url,
   HANDSHAKE_TIMEOUT_MS,
   type Hs1Frame,
   isKeyAction,
@@ -16,10 +17,10 @@ import {
   type RoomInfo,
   SESSION_RENEW_MS,
   type SessionEnvelope,
+  toBase64url,
 } from '@keyroom/key-events'
 import { equalBytes, randomBytes } from '@noble/ciphers/utils.js'
 import { io } from 'socket.io-client'
-import { fromBase64url, toBase64url } from './base64url.js'
 import { parseDeviceLink } from './device-link.js'
 import type {
   ConnectDeviceOptions,

@@ -1,6 +1,7 @@
 import {
   type Capabilities,
   type Envelope,
+  isCredentialedRoom,
   isDroppable,
   isKeyAction,
   isPointerAction,
@@ -13,12 +14,13 @@ import {
   type RelayAck,
   RelayEvent,
   type RoomInfo,
+  roomCredential,
+  toBase64url,
   UNVERIFIED_BUFFER_MS,
 } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import { io } from 'socket.io-client'
 import { createAcceptor } from './acceptance.js'
-import { toBase64url } from './base64url.js'
 import { createDeliveryTracker } from './delivery-tracker.js'
 import { createEmitter } from './emitter.js'
 import { parsePairingLink } from './pairing-link.js'
@@ -38,6 +40,10 @@ import type {
 } from './types.js'
 
 const PRESENCE_SWEEP_MS = 5_000
+/** How soon a join the relay refused for its proof-check rate is tried again. */
+const JOIN_RETRY_MS = 1_000
+/** Rejected messages reported (and so logged by devices) per second at most. */
+export const REJECT_REPORTS_PER_SECOND = 10
 
 /** Actions a receiver acknowledges and a sender tracks: keys and pointer buttons, not droppable moves and scrolls. */
 const isTracked = (body: MessageBody) => (isKeyAction(body) || isPointerAction(body)) && !isDroppable(body)
@@ -127,8 +133,27 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
   let challenge = ''
   const tracker = createDeliveryTracker((delivery: Delivery) => events.emit('delivery', delivery))
   const receipts = createReceiptBatcher((receipt) => void emitSealed(receipt))
+  // Whatever sends them (an outsider in a room made before credentials, a broken member, a hostile relay), rejected
+  // messages are reported at most REJECT_REPORTS_PER_SECOND times a second; the next report counts the rest.
+  let rejectWindowStart = Number.NEGATIVE_INFINITY
+  let rejectReports = 0
+  let rejectsUnreported = 0
+  const report = (rejection: Rejection) => {
+    const at = now()
+    if (at - rejectWindowStart >= 1_000) {
+      rejectWindowStart = at
+      rejectReports = 0
+    }
+    if (rejectReports >= REJECT_REPORTS_PER_SECOND) {
+      rejectsUnreported++
+      return
+    }
+    rejectReports++
+    events.emit('reject', rejectsUnreported > 0 ? { ...rejection, suppressed: rejectsUnreported } : rejection)
+    rejectsUnreported = 0
+  }
   const reject = (rejection: Rejection) => {
-    events.emit('reject', rejection)
+    report(rejection)
     // The sender hears what was lost here, not only what arrived (a receipt to an unverified sender tells it nothing
     // it could not see on the relay).
     // Not for refused new sender ids: a flood of invented ids must not get a receipt each.
@@ -281,24 +306,36 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
 
   let closing = false
   let retry: ReturnType<typeof setTimeout> | undefined
-  socket.on('connect', () => {
-    // Whatever reconnected after close() (a retry timer, socket.io's own backoff) goes straight back down.
-    if (closing) {
-      socket.disconnect()
-      return
-    }
-    socket.emit(RelayEvent.joinRoom, link.room, (ack: RelayAck) => {
+  // A credentialed room (the kind createRoom makes) takes a proof signed for this very connection.
+  const credential = isCredentialedRoom(link.room) ? roomCredential(link.key) : undefined
+  const join = () => {
+    if (closing || !socket.connected || socket.id === undefined) return
+    const request = credential ? { roomName: link.room, proof: credential.prove(socket.id) } : link.room
+    socket.emit(RelayEvent.joinRoom, request, (ack: RelayAck) => {
       if (!ack?.ok) {
         events.emit(
           'error',
           ack?.error ?? { code: 'join-failed', message: 'the relay refused to join the room' },
         )
+        // The relay checks only so many proofs a second per address (a NAT of devices rejoining): try again.
+        if (ack?.error?.code === 'rate-limited') {
+          const again = setTimeout(join, JOIN_RETRY_MS)
+          ;(again as { unref?: () => void }).unref?.()
+        }
         return
       }
       setState('connected')
       challenge = toBase64url(randomBytes(16))
       void hello({ challenge })
     })
+  }
+  socket.on('connect', () => {
+    // Whatever reconnected after close() (a retry timer, socket.io's own backoff) goes straight back down.
+    if (closing) {
+      socket.disconnect()
+      return
+    }
+    join()
   })
 
   socket.on('disconnect', (reason) => {

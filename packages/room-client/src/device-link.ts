@@ -1,6 +1,13 @@
-import { FRAME_VERSION, fail, MAX_NAME_LENGTH, OLDER_KEYROOM, type Result } from '@keyroom/key-events'
+import {
+  FRAME_VERSION,
+  fail,
+  fromBase64url,
+  MAX_NAME_LENGTH,
+  OLDER_KEYROOM,
+  type Result,
+  toBase64url,
+} from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
-import { fromBase64url, toBase64url } from './base64url.js'
 import type { DeviceLink } from './device-types.js'
 import { normalizeRelayUrl, ROOM_ID_BYTES } from './pairing-link.js'
 

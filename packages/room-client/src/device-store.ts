@@ -1,7 +1,6 @@
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fail, type Permissions, type Result, Role } from '@keyroom/key-events'
-import { fromBase64url, toBase64url } from './base64url.js'
+import { fail, fromBase64url, type Permissions, type Result, Role, toBase64url } from '@keyroom/key-events'
 import { createPairingSecret } from './device-link.js'
 import type { DeviceGate, DeviceInfo, DeviceState, GateDecision, TrustedPeer } from './device-types.js'
 import { createIdentity, type Identity, normalizeFingerprint } from './identity.js'

@@ -1,6 +1,5 @@
-import { FRAME_VERSION, type Hs1Frame } from '@keyroom/key-events'
+import { FRAME_VERSION, type Hs1Frame, toBase64url } from '@keyroom/key-events'
 import { describe, expect, it } from 'vitest'
-import { toBase64url } from './base64url.js'
 import { finishAsInitiator, finishAsResponder, newEphemeral, respond, type Self } from './handshake.js'
 import { createIdentity, fingerprint, normalizeFingerprint, verificationCode } from './identity.js'
 

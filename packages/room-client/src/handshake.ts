@@ -2,6 +2,7 @@ import {
   type Capabilities,
   FRAME_VERSION,
   fail,
+  fromBase64url,
   HANDSHAKE_BYTES,
   type HandshakeIdentity,
   type Hs1Frame,
@@ -10,6 +11,7 @@ import {
   parseHandshakeIdentity,
   type Result,
   type Role,
+  toBase64url,
 } from '@keyroom/key-events'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { bytesToUtf8, concatBytes, equalBytes, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
@@ -17,7 +19,6 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { fromBase64url, toBase64url } from './base64url.js'
 import type { Identity } from './identity.js'
 import { padTo, unpad } from './padding.js'
 

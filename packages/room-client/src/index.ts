@@ -1,5 +1,5 @@
+export { fromBase64url, fromBase64url, toBase64url, toBase64url } from '@keyroom/key-events'
 export { createAcceptor, isRelease } from './acceptance.js'
-export { fromBase64url, toBase64url } from './base64url.js'
 export { connectDevice } from './connect-device.js'
 export { connectRoom } from './connect-room.js'
 export { createPairingSecret, createRoomId, formatDeviceLink, parseDeviceLink } from './device-link.js'

@@ -1,18 +1,24 @@
-import { fail, type Result } from '@keyroom/key-events'
+import {
+  fail,
+  fromBase64url,
+  isCredentialedRoom,
+  type Result,
+  roomCredential,
+  toBase64url,
+} from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
-import { fromBase64url, toBase64url } from './base64url.js'
 import type { RoomLink } from './types.js'
 
 export const ROOM_ID_BYTES = 16
 export const ROOM_KEY_BYTES = 32
 
-/** A new room: a random 128-bit id and a random 256-bit key. */
+/**
+ * A new room: a random 256-bit key, and the credentialed room id derived from it (`k1.` + the public key of its
+ * join credential), so that only holders of the key can join it on the relay.
+ */
 export function createRoom(relay: string): RoomLink {
-  return {
-    relay: normalizeRelayUrl(relay),
-    room: toBase64url(randomBytes(ROOM_ID_BYTES)),
-    key: randomBytes(ROOM_KEY_BYTES),
-  }
+  const key = randomBytes(ROOM_KEY_BYTES)
+  return { relay: normalizeRelayUrl(relay), room: roomCredential(key).room, key }
 }
 
 /**
@@ -45,13 +51,20 @@ export function parsePairingLink(text: string): Result<RoomLink> {
   } catch {
     return fail('invalid-link', `relay "${relay}" is not an http(s) or ws(s) URL`, 'relay')
   }
-  const roomBytes = fromBase64url(room)
-  if (roomBytes?.length !== ROOM_ID_BYTES) {
-    return fail('invalid-link', `room must be ${ROOM_ID_BYTES} bytes of base64url`, 'room')
+  const credentialed = isCredentialedRoom(room)
+  if (!credentialed && fromBase64url(room)?.length !== ROOM_ID_BYTES) {
+    return fail(
+      'invalid-link',
+      `room must be k1. and 43 base64url characters, or ${ROOM_ID_BYTES} bytes of base64url (a room made before join credentials)`,
+      'room',
+    )
   }
   const keyBytes = fromBase64url(key)
   if (keyBytes?.length !== ROOM_KEY_BYTES) {
     return fail('invalid-link', `key must be ${ROOM_KEY_BYTES} bytes of base64url`, 'key')
+  }
+  if (credentialed && roomCredential(keyBytes).room !== room) {
+    return fail('invalid-link', 'the room id does not belong to this key (the link is damaged)', 'room')
   }
   return { ok: true, value: { relay: relayUrl, room, key: keyBytes } }
 }

@@ -1,7 +1,6 @@
-import { type Envelope, PAD_BUCKETS, PROTOCOL_VERSION } from '@keyroom/key-events'
+import { type Envelope, fromBase64url, PAD_BUCKETS, PROTOCOL_VERSION, toBase64url } from '@keyroom/key-events'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fromBase64url, toBase64url } from './base64url.js'
 import { createRoom } from './pairing-link.js'
 import { createSealer, pad, unpad } from './seal.js'
 

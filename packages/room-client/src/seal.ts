@@ -1,16 +1,17 @@
 import {
   type Envelope,
+  fromBase64url,
   PAD_BUCKETS,
   parseSealedPayload,
   type Result,
   SEAL_VERSION,
   type SealedPayload,
+  toBase64url,
 } from '@keyroom/key-events'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { bytesToUtf8, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { fromBase64url, toBase64url } from './base64url.js'
 import type { RoomLink } from './types.js'
 
 const LENGTH_PREFIX = 2

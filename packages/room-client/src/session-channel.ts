@@ -1,5 +1,6 @@
 import {
   FRAME_VERSION,
+  fromBase64url,
   isDroppable,
   isRelease,
   MAX_EVENT_AGE_MS,
@@ -10,10 +11,10 @@ import {
   parseSessionEnvelope,
   SESSION_MESSAGE_BYTES,
   type SessionEnvelope,
+  toBase64url,
 } from '@keyroom/key-events'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { bytesToUtf8, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
-import { fromBase64url, toBase64url } from './base64url.js'
 import type { DeviceRejection as Rejection } from './device-types.js'
 import { padTo, unpad } from './padding.js'
 

@@ -16,7 +16,10 @@ import type {
 export interface RoomLink {
   /** Relay URL, `http(s)://host:port` (socket.io upgrades to WebSocket). */
   relay: string
-  /** Room id: 16 random bytes, base64url (the relay sees it). */
+  /**
+   * Room id (the relay sees it): `k1.` + the public key of the room's join credential, derived from `key`, so only
+   * key holders can join; or, for a room made before join credentials, 16 random bytes in base64url.
+   */
   room: string
   /** Room key: 32 random bytes (travels only in the URL fragment). */
   key: Uint8Array
@@ -65,6 +68,8 @@ export interface Rejection {
   /** The dropped message's sequence number and body type, when it opened. */
   seq?: number
   type?: MessageBody['type']
+  /** Rejections not reported since the last report (reports are rate-limited). */
+  suppressed?: number
 }
 
 /** What became of one sent action on the devices that acknowledge (sender ids). */

@@ -1,6 +1,9 @@
 import type { Role } from '@keyroom/key-events'
+import { toBase64url } from '@keyroom/key-events'
+import { randomBytes } from '@noble/ciphers/utils.js'
 import { onTestFinished, vi } from 'vitest'
 import { connectRoom } from '../src/connect-room.js'
+import { createRoom } from '../src/pairing-link.js'
 import type {
   ConnectRoomOptions,
   Rejection,
@@ -26,6 +29,11 @@ export async function joinRoom(
     if (room.state !== 'connected') throw new Error(`still ${room.state}`)
   })
   return Object.assign(room, { received, rejected })
+}
+
+/** A room as made before join credentials: a random 16-byte id anyone who knows it can join on the relay. */
+export function legacyRoom(relay: string): RoomLink {
+  return { ...createRoom(relay), room: toBase64url(randomBytes(16)) }
 }
 
 /** Waits until `room` has verified a peer with this name (the challenge handshake is done). */

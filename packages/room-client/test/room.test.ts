@@ -3,6 +3,7 @@ import {
   KEYROOM_EVENT,
   type KeyAction,
   PROTOCOL_VERSION,
+  type RelayAck,
   RelayEvent,
   toBase64url,
 } from '@keyroom/key-events'

@@ -1,5 +1,5 @@
 import { connect, type Socket as TcpSocket } from 'node:net'
-import { onTestFinished, vi } from 'vitest'
+import { onTestFinished } from 'vitest'
 import WebSocket from 'ws'
 
 /** Engine.IO's polling path, as a browser or a script would ask for it. */
@@ -42,14 +42,18 @@ export async function rawWebSocket(url: string, headers: Record<string, string> 
   onTestFinished(() => ws.terminate())
   const received: string[] = []
   let closed = false
-  ws.on('message', (data, isBinary) => received.push(isBinary ? '<binary>' : data.toString()))
-  ws.on('close', () => {
-    closed = true
-  })
   ws.on('error', () => undefined)
-  await vi.waitFor(() => {
-    if (closed) throw new Error('closed before opening')
-    if (!received.some((frame) => frame.startsWith('0'))) throw new Error('no open packet yet')
+  // Resolves on the relay's open packet (the first frame), or fails when the socket closes before it.
+  await new Promise<void>((resolve, reject) => {
+    ws.on('message', (data, isBinary) => {
+      const frame = isBinary ? '<binary>' : data.toString()
+      received.push(frame)
+      if (frame.startsWith('0')) resolve()
+    })
+    ws.on('close', () => {
+      closed = true
+      reject(new Error('closed before opening'))
+    })
   })
   return {
     ws,

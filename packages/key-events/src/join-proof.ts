@@ -1,6 +1,6 @@
-import { ed25519 } from '@noble/curves/ed25519.js'
+import * as ed25519 from '@noble/ed25519'
 import { hkdf } from '@noble/hashes/hkdf.js'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { fromBase64url, toBase64url } from './base64url.js'
 import type { Result } from './result.js'
@@ -20,6 +20,10 @@ const ROOM_ID_PREFIX = 'k1.'
 export const JOIN_PROOF_CHARS = 86
 const SEED_SALT = 'keyroom/join/v1'
 const SEED_INFO = 'ed25519 seed'
+
+// @noble/ed25519 (a few KB, where @noble/curves is four times that in the keypad) hashes with what it is given:
+// @noble/hashes' SHA-512, synchronous and without crypto.subtle, which a phone on plain http:// lacks.
+ed25519.hashes.sha512 = sha512
 
 export const isCredentialedRoom = (room: string): boolean => CREDENTIALED_ROOM_PATTERN.test(room)
 

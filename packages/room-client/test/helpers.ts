@@ -1,6 +1,5 @@
 import type { Role } from '@keyroom/key-events'
-import { toBase64url } from '@keyroom/key-events'
-import { randomBytes } from '@noble/ciphers/utils.js'
+import { withLegacyRoomId } from '@keyroom/test-kit'
 import { onTestFinished, vi } from 'vitest'
 import { connectRoom } from '../src/connect-room.js'
 import { createRoom } from '../src/pairing-link.js'
@@ -32,9 +31,7 @@ export async function joinRoom(
 }
 
 /** A room as made before join credentials: a random 16-byte id anyone who knows it can join on the relay. */
-export function legacyRoom(relay: string): RoomLink {
-  return { ...createRoom(relay), room: toBase64url(randomBytes(16)) }
-}
+export const legacyRoom = (relay: string): RoomLink => withLegacyRoomId(createRoom(relay))
 
 /** Waits until `room` has verified a peer with this name (the challenge handshake is done). */
 export async function waitForPeer(room: RoomConnection, name: string): Promise<void> {

@@ -1,4 +1,4 @@
-export { fromBase64url, fromBase64url, toBase64url, toBase64url } from '@keyroom/key-events'
+export { fromBase64url, toBase64url } from '@keyroom/key-events'
 export { createAcceptor, isRelease } from './acceptance.js'
 export { connectDevice } from './connect-device.js'
 export { connectRoom } from './connect-room.js'

@@ -10,15 +10,21 @@ import { MacroPad } from './macro-pad.js'
 import { type Macro, saveMacros } from './macros.js'
 import { forgetRoom, linkFromHash, rememberRoom, type StoredRoom, saveRooms, toRoomLink } from './pairing.js'
 import { PairingPanel } from './pairing-panel.js'
+import type { PointerSender } from './pointer-sender.js'
 import type { Session } from './session.js'
 import { type Settings, saveSettings } from './settings.js'
 import { StatusBar } from './status-bar.js'
 import type { KeyValueStore } from './storage.js'
 import { TextField } from './text-field.js'
+import { Trackpad } from './trackpad.js'
+import type { GestureTimers } from './trackpad-gestures.js'
 
 export interface AppProps {
   session: Session
   controller: KeypadController
+  pointer: PointerSender
+  /** For the trackpad's long press. */
+  timers: GestureTimers
   feedback: Feedback
   store: KeyValueStore
   initialRooms: StoredRoom[]
@@ -36,7 +42,7 @@ export const PRESS_TO_SEND = 'keyroom:press-to-send'
 export const EVENT_TO_SEND = 'keyroom:event-to-send'
 
 export function App(props: AppProps) {
-  const { session, controller, feedback, store } = props
+  const { session, controller, pointer, feedback, store } = props
   const sessionState = useSyncExternalStore(session.subscribe, session.getSnapshot)
   const keys = useSyncExternalStore(controller.subscribe, controller.getSnapshot)
   const [rooms, setRooms] = useState(props.initialRooms)
@@ -95,11 +101,13 @@ export function App(props: AppProps) {
 
   useEffect(() => {
     const onVisibility = () => {
-      if (document.visibilityState === 'hidden') controller.pageHidden()
+      if (document.visibilityState !== 'hidden') return
+      controller.pageHidden()
+      pointer.releaseHeld()
     }
     document.addEventListener('visibilitychange', onVisibility)
     return () => document.removeEventListener('visibilitychange', onVisibility)
-  }, [controller])
+  }, [controller, pointer])
 
   const unavailable = useMemo(() => unavailableKeys(sessionState.peers), [sessionState.peers])
   const layout = getLayout(settings.layout)
@@ -165,6 +173,22 @@ export function App(props: AppProps) {
               saveMacros(store, next)
             }}
           />
+        ) : layout.id === 'trackpad' ? (
+          <div className="trackpad-tab">
+            <Trackpad
+              pointer={pointer}
+              timers={props.timers}
+              speed={settings.pointerSpeed}
+              onSpeed={(pointerSpeed) => onSettings({ ...settings, pointerSpeed })}
+            />
+            <KeyGrid
+              layout={layout}
+              modifiers={keys.modifiers}
+              held={keys.held}
+              onDown={onDown}
+              onUp={onUp}
+            />
+          </div>
         ) : (
           <KeyGrid
             layout={layout}
@@ -178,7 +202,14 @@ export function App(props: AppProps) {
       </main>
       <footer className="bottom">
         <TextField onSend={(text) => controller.typeText(text)} />
-        <button type="button" className="release-all" onClick={() => controller.releaseAll()}>
+        <button
+          type="button"
+          className="release-all"
+          onClick={() => {
+            pointer.forget()
+            controller.releaseAll()
+          }}
+        >
           Release all
         </button>
       </footer>

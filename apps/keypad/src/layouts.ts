@@ -19,7 +19,15 @@ export interface Layout {
   rows: KeyDef[][]
 }
 
-export const LAYOUT_IDS = ['qwerty', 'numpad', 'navigation', 'function', 'media', 'macros'] as const
+export const LAYOUT_IDS = [
+  'qwerty',
+  'numpad',
+  'navigation',
+  'function',
+  'media',
+  'trackpad',
+  'macros',
+] as const
 export type LayoutId = (typeof LAYOUT_IDS)[number]
 
 const k = (code: KeyCode, label: string, width?: number, glyph?: string): KeyDef => ({
@@ -114,10 +122,21 @@ const media: Layout = {
   ],
 }
 
+/** The trackpad tab: a touch surface (trackpad.tsx) beside this compact key row, for slides and media PCs. */
+const trackpad: Layout = {
+  id: 'trackpad',
+  name: 'Trackpad',
+  rows: [
+    [k('Escape', 'Esc'), k('ArrowUp', 'Up', 1, '↑'), k('Enter', 'Enter', 1, '⏎')],
+    [k('ArrowLeft', 'Left', 1, '←'), k('ArrowDown', 'Down', 1, '↓'), k('ArrowRight', 'Right', 1, '→')],
+    [k('ShiftLeft', 'Shift'), k('ControlLeft', 'Ctrl'), k('AltLeft', 'Alt'), k('MetaLeft', 'Cmd', 1, '⌘')],
+  ],
+}
+
 /** The macro pad has no fixed keys: its buttons are the user's macros (see macros.ts). */
 const macros: Layout = { id: 'macros', name: 'Macros', rows: [] }
 
-export const LAYOUTS: readonly Layout[] = [qwerty, numpad, navigation, fn, media, macros]
+export const LAYOUTS: readonly Layout[] = [qwerty, numpad, navigation, fn, media, trackpad, macros]
 
 export function getLayout(id: LayoutId): Layout {
   const layout = LAYOUTS.find((l) => l.id === id)

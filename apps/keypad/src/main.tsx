@@ -6,6 +6,7 @@ import { browserFeedbackHost, createFeedback } from './feedback.js'
 import { createKeypadController } from './keypad-controller.js'
 import { loadMacros } from './macros.js'
 import { linkFromHash, loadRooms, rememberRoom, saveRooms, toRoomLink } from './pairing.js'
+import { createPointerSender } from './pointer-sender.js'
 import { createSession } from './session.js'
 import { loadSettings } from './settings.js'
 import { type KeyValueStore, memoryStore } from './storage.js'
@@ -44,6 +45,16 @@ const controller = createKeypadController({
   timers: systemTimers,
   now: () => performance.now(),
 })
+const pointerTimers = {
+  ...browserTimers,
+  setTimeout: (callback: () => void, ms: number) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle: unknown) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+const pointer = createPointerSender({
+  send: session.send,
+  timers: pointerTimers,
+  now: () => performance.now(),
+})
 const feedback = createFeedback(browserFeedbackHost(), settings.sound)
 const first = rooms[0] ? toRoomLink(rooms[0]) : undefined
 if (first) session.open(first)
@@ -56,6 +67,8 @@ createRoot(root).render(
     <App
       session={session}
       controller={controller}
+      pointer={pointer}
+      timers={pointerTimers}
       feedback={feedback}
       store={store}
       initialRooms={rooms}

@@ -1,4 +1,4 @@
-import type { KeyAction } from '@keyroom/key-events'
+import type { KeyAction, PointerAction } from '@keyroom/key-events'
 import type {
   ConnectionState,
   ConnectRoomOptions,
@@ -42,7 +42,7 @@ export interface SessionOptions {
 export interface Session {
   open(link: RoomLink): void
   /** Seals and sends now; a refusal shows up as `problem`. */
-  send(action: KeyAction): void
+  send(action: KeyAction | PointerAction): void
   close(): void
   subscribe(listener: () => void): () => void
   getSnapshot(): SessionSnapshot

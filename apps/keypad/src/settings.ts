@@ -7,10 +7,18 @@ export interface Settings {
   name: string
   sound: boolean
   layout: LayoutId
+  /** Trackpad pointer speed: screen points per pixel of slow finger travel (faster fingers accelerate). */
+  pointerSpeed: number
 }
 
 export const SETTINGS_STORAGE_KEY = 'keyroom.settings.v1'
-export const DEFAULT_SETTINGS: Settings = { name: 'Phone keypad', sound: false, layout: 'qwerty' }
+export const DEFAULT_SETTINGS: Settings = {
+  name: 'Phone keypad',
+  sound: false,
+  layout: 'qwerty',
+  pointerSpeed: 1.5,
+}
+export const POINTER_SPEED_RANGE = { min: 0.5, max: 4, step: 0.25 } as const
 
 /** Saved settings over the defaults; each field checked on its own (storage is untrusted). */
 export function loadSettings(store: KeyValueStore): Settings {
@@ -22,6 +30,12 @@ export function loadSettings(store: KeyValueStore): Settings {
     name: name.length > 0 ? name : DEFAULT_SETTINGS.name,
     sound: typeof s.sound === 'boolean' ? s.sound : DEFAULT_SETTINGS.sound,
     layout: isLayoutId(s.layout) ? s.layout : DEFAULT_SETTINGS.layout,
+    pointerSpeed:
+      typeof s.pointerSpeed === 'number' &&
+      s.pointerSpeed >= POINTER_SPEED_RANGE.min &&
+      s.pointerSpeed <= POINTER_SPEED_RANGE.max
+        ? s.pointerSpeed
+        : DEFAULT_SETTINGS.pointerSpeed,
   }
 }
 

@@ -45,14 +45,9 @@ const controller = createKeypadController({
   timers: systemTimers,
   now: () => performance.now(),
 })
-const pointerTimers = {
-  ...browserTimers,
-  setTimeout: (callback: () => void, ms: number) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle: unknown) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-}
 const pointer = createPointerSender({
   send: session.send,
-  timers: pointerTimers,
+  timers: systemTimers,
   now: () => performance.now(),
 })
 const feedback = createFeedback(browserFeedbackHost(), settings.sound)
@@ -68,7 +63,7 @@ createRoot(root).render(
       session={session}
       controller={controller}
       pointer={pointer}
-      timers={pointerTimers}
+      timers={systemTimers}
       feedback={feedback}
       store={store}
       initialRooms={rooms}

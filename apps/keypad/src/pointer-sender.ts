@@ -1,25 +1,18 @@
 import {
   type KeyAction,
-  LEASE_RENEW_INTERVAL_MS,
   MAX_POINTER_DELTA,
   MAX_SCROLL_DELTA,
   MOTION_INTERVAL_MS,
   type PointerAction,
   type PointerButton,
 } from '@keyroom/key-events'
+import { createLeaseRenewer, type Timers } from '@keyroom/room-client'
 import type { GestureOutput } from './trackpad-gestures.js'
-
-export interface PointerSenderTimers {
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-  setInterval(callback: () => void, ms: number): unknown
-  clearInterval(handle: unknown): void
-}
 
 export interface PointerSenderOptions {
   /** Sends one action to the room, synchronously (ordering matters). */
   send(action: PointerAction | Extract<KeyAction, { type: 'renew' }>): void
-  timers: PointerSenderTimers
+  timers: Timers
   now(): number
   /** @default MOTION_INTERVAL_MS */
   intervalMs?: number
@@ -52,8 +45,11 @@ export function createPointerSender(options: PointerSenderOptions): PointerSende
   const pending = { move: { x: 0, y: 0 }, scroll: { x: 0, y: 0 } }
   let lastSent = Number.NEGATIVE_INFINITY
   let flushTimer: unknown
-  const held = new Set<PointerButton>()
-  let renewTimer: unknown
+  // Each button is its own holder: held once, renewed while down.
+  const held = createLeaseRenewer<PointerButton>({
+    timers,
+    renew: (buttons) => send({ type: 'renew', codes: [], buttons }),
+  })
   const stats = {
     motionMessages: 0,
     firstAt: undefined as number | undefined,
@@ -92,11 +88,6 @@ export function createPointerSender(options: PointerSenderOptions): PointerSende
     pending.move = { x: 0, y: 0 }
     pending.scroll = { x: 0, y: 0 }
   }
-  const stopRenewing = () => {
-    if (renewTimer === undefined) return
-    timers.clearInterval(renewTimer)
-    renewTimer = undefined
-  }
   const button = (b: PointerButton, phase: 'down' | 'up' | 'click') => {
     flush()
     send({ type: 'button', button: b, phase })
@@ -107,31 +98,22 @@ export function createPointerSender(options: PointerSenderOptions): PointerSende
     scroll: (dx, dy) => add('scroll', dx, dy),
     click: (b) => button(b, 'click'),
     buttonDown(b) {
-      if (held.has(b)) return
-      held.add(b)
+      if (held.isHeld(b)) return
+      held.hold(b, b)
       button(b, 'down')
-      renewTimer ??= timers.setInterval(() => {
-        if (held.size > 0) send({ type: 'renew', codes: [], buttons: [...held] })
-      }, LEASE_RENEW_INTERVAL_MS)
     },
     buttonUp(b) {
-      if (!held.delete(b)) return
+      if (held.release(b) === undefined) return
       button(b, 'up')
-      if (held.size === 0) stopRenewing()
     },
-    held: () => [...held],
+    held: () => held.held(),
     releaseHeld() {
       dropMotion()
-      for (const b of [...held]) {
-        held.delete(b)
-        send({ type: 'button', button: b, phase: 'up' })
-      }
-      stopRenewing()
+      for (const b of held.clear()) send({ type: 'button', button: b, phase: 'up' })
     },
     forget() {
       dropMotion()
       held.clear()
-      stopRenewing()
     },
     stats: () => ({ ...stats }),
   }

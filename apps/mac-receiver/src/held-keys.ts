@@ -1,7 +1,6 @@
 import type { KeyCode } from '@keyroom/key-events'
 import { createLeaseTable, type Release, type Timers } from '@keyroom/room-client'
 import type { Logger } from 'pino'
-import type { Keyboard } from './keyboard.js'
 import { createSerial, type Serial } from './serial.js'
 
 export type ReleaseReason =
@@ -13,8 +12,14 @@ export type ReleaseReason =
   | 'shutdown'
   | 'uncaught-error'
 
-export interface HeldKeysOptions {
-  keyboard: Keyboard
+/** What holds are pressed on: the keyboard, or the pointer's buttons. */
+export interface Presser<K> {
+  pressKey(key: K): Promise<void>
+  releaseKey(key: K): Promise<void>
+}
+
+export interface HeldKeysOptions<K extends string = KeyCode> {
+  keyboard: Presser<K>
   logger: Logger
   /** How long a held key stays down without a renewal. @default HOLD_LEASE_MS */
   leaseMs?: number
@@ -28,15 +33,15 @@ export interface HeldKeysOptions {
  * Which keys are held, by whom (the room-client lease table), pressed and released on this keyboard. Nothing here
  * throws on release: a key that fails to release is logged and the others are still released.
  */
-export interface HeldKeys {
+export interface HeldKeys<K extends string = KeyCode> {
   /** Presses `code` for `sender` (or renews its lease if it already holds it). Throws if the keyboard refuses. */
-  down(sender: string, code: KeyCode): Promise<void>
+  down(sender: string, code: K): Promise<void>
   /** Releases `sender`'s hold on `code`; releases the key if nobody holds it. */
-  up(sender: string, code: KeyCode): Promise<void>
+  up(sender: string, code: K): Promise<void>
   /** Extends the leases of the keys `sender` holds; codes it does not hold are ignored. */
-  renew(sender: string, codes: readonly KeyCode[]): void
+  renew(sender: string, codes: readonly K[]): void
   /** Whether any sender holds `code`. */
-  isHeld(code: KeyCode): boolean
+  isHeld(code: K): boolean
   /** Releases everything `sender` holds. */
   releaseSender(sender: string, reason: ReleaseReason): Promise<void>
   /** Releases every held key of every sender. */
@@ -45,10 +50,11 @@ export interface HeldKeys {
   snapshot(): Record<string, string[]>
 }
 
-export function createHeldKeys(options: HeldKeysOptions): HeldKeys {
+/** Keys (or, with K = PointerButton, mouse buttons) held per sender under leases. */
+export function createHeldKeys<K extends string = KeyCode>(options: HeldKeysOptions<K>): HeldKeys<K> {
   const { keyboard, logger } = options
   const serial = options.serial ?? createSerial()
-  const leases = createLeaseTable<KeyCode>({
+  const leases = createLeaseTable<K>({
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
     onExpire(lease) {
@@ -61,7 +67,7 @@ export function createHeldKeys(options: HeldKeysOptions): HeldKeys {
 
   const settle = async (
     sender: string,
-    code: KeyCode,
+    code: K,
     release: Release | undefined,
     reason: ReleaseReason,
   ) => {

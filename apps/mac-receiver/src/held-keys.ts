@@ -65,12 +65,7 @@ export function createHeldKeys<K extends string = KeyCode>(options: HeldKeysOpti
     },
   })
 
-  const settle = async (
-    sender: string,
-    code: K,
-    release: Release | undefined,
-    reason: ReleaseReason,
-  ) => {
+  const settle = async (sender: string, code: K, release: Release | undefined, reason: ReleaseReason) => {
     if (release === 'still-held') {
       logger.debug(
         { code, sender, reason, stillHeldBy: leases.holderCount(code) },

@@ -8,8 +8,11 @@ import type { ReleaseReason } from './held-keys.js'
 import { refusedCodes } from './key-map.js'
 import type { Keyboard } from './keyboard.js'
 import { createLogKeyboard } from './log-keyboard.js'
+import { createLogPointer } from './log-pointer.js'
 import { checkInjectionBlocked } from './mac-checks.js'
 import { createNutKeyboard } from './nut-keyboard.js'
+import { createNutPointer } from './nut-pointer.js'
+import type { Pointer } from './pointer.js'
 import { createReceiver, type Receiver } from './receiver.js'
 import { readRepeatSettings } from './repeat-settings.js'
 import { openX11 } from './x11-client.js'
@@ -58,13 +61,21 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
           logger: logger.child({ module: 'nut-keyboard' }),
           ...(x11 ? { typeText: x11.text.type, beforeKey: x11.text.beforeKey } : {}),
         })
+  const pointer: Pointer =
+    options.driver === 'log' ? createLogPointer() : await createNutPointer({ platform })
   const checkBlocked = () => checkInjectionBlocked({ platform, run: options.run })
   // The log driver prints, it does not inject: nothing can block it.
   let blocked = options.driver === 'nut' ? await checkBlocked() : undefined
   if (blocked) logger.warn({ blocked }, 'key injection is blocked; the keypad will show why')
   // What this platform refuses (both drivers refuse the same): the keypad greys those keys out.
   const cannot = refusedCodes(platform).map((refused) => refused.code)
-  const caps = (): Capabilities => ({ inject: true, platform, cannot, ...(blocked ? { blocked } : {}) })
+  const caps = (): Capabilities => ({
+    inject: true,
+    pointer: true,
+    platform,
+    cannot,
+    ...(blocked ? { blocked } : {}),
+  })
 
   const name = options.name ?? hostname().replace(/\.local$/, '')
   const room = connectRoom({
@@ -87,6 +98,7 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
   const receiver = createReceiver({
     room,
     keyboard,
+    pointer,
     logger: logger.child({ module: 'receiver' }),
     platform,
     ...(repeat.settings ? { repeat: repeat.settings } : {}),

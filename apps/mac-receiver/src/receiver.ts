@@ -1,11 +1,22 @@
-import { isKeyAction, type KeyAction, type KeyCode } from '@keyroom/key-events'
+import {
+  isDroppable,
+  isKeyAction,
+  isPointerAction,
+  type KeyAction,
+  type KeyCode,
+  type PointerAction,
+  type PointerButton,
+} from '@keyroom/key-events'
 import type { RoomConnection, VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { createHeldKeys, type ReleaseReason } from './held-keys.js'
 import type { RepeatClock, RepeatSettings } from './key-repeat.js'
 import { isInjectError, type Keyboard } from './keyboard.js'
+import type { Pointer } from './pointer.js'
 import { createPressedKeys } from './pressed-keys.js'
 import { createSerial } from './serial.js'
+
+type Action = KeyAction | PointerAction
 
 /** The part of a room connection the receiver uses; the real `connectRoom()` result fits. */
 export type ReceiverRoom = Pick<RoomConnection, 'on' | 'send'>
@@ -13,6 +24,8 @@ export type ReceiverRoom = Pick<RoomConnection, 'on' | 'send'>
 export interface ReceiverOptions {
   room: ReceiverRoom
   keyboard: Keyboard
+  /** Moves, buttons and scrolling; without one, pointer messages are ignored. */
+  pointer?: Pointer
   logger: Logger
   /** @default HOLD_LEASE_MS */
   leaseMs?: number
@@ -26,7 +39,7 @@ export interface ReceiverOptions {
   /** Why injection is blocked right now (no Accessibility permission, Secure Input), if it is. */
   blocked?: () => string | undefined
   /** Called after each key action was carried out (or refused), for measurements. */
-  onAction?: (info: { body: KeyAction; receivedAt: number; doneAt: number; ok: boolean }) => void
+  onAction?: (info: { body: Action; receivedAt: number; doneAt: number; ok: boolean }) => void
 }
 
 export interface Receiver {
@@ -61,6 +74,18 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     serial,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
   })
+  const { pointer } = options
+  // Held mouse buttons follow the same lease rules as held keys.
+  const buttons = pointer
+    ? createHeldKeys<PointerButton>({
+        keyboard: { pressKey: (b) => pointer.press(b), releaseKey: (b) => pointer.release(b) },
+        logger: logger.child({ module: 'held-buttons' }),
+        serial,
+        ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      })
+    : undefined
+  // A move or scroll still waiting in the queue, per sender and type: later ones add to it instead of queueing.
+  const waitingMotion = new Map<string, { dx: number; dy: number }>()
   let closed = false
   let lastBlockedNotice = Number.NEGATIVE_INFINITY
 
@@ -101,8 +126,16 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     for (const code of codes) if (holders[code]?.includes(from)) pressed.touch(code)
   }
 
-  const act = async (body: KeyAction, from: string) => {
+  const act = async (body: Action, from: string) => {
     switch (body.type) {
+      case 'move':
+        return pointer?.move(body.dx, body.dy)
+      case 'scroll':
+        return pointer?.scroll(body.dx, body.dy)
+      case 'button':
+        if (body.phase === 'down') return buttons?.down(from, body.button)
+        if (body.phase === 'up') return buttons?.up(from, body.button)
+        return pointer?.click(body.button)
       case 'key':
         if (body.phase === 'down') {
           await held.down(from, body.code)
@@ -116,13 +149,15 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         return pressed.type(body.text)
       case 'renew':
         held.renew(from, body.codes)
+        buttons?.renew(from, body.buttons ?? [])
         return touch(from, body.codes)
       case 'release-all':
-        return held.releaseSender(from, 'release-all')
+        await held.releaseSender(from, 'release-all')
+        return buttons?.releaseSender(from, 'release-all')
     }
   }
 
-  const handle = async (message: VerifiedMessage, body: KeyAction, receivedAt: number) => {
+  const handle = async (message: VerifiedMessage, body: Action, receivedAt: number) => {
     if (closed) return
     const blocked = options.blocked?.()
     if (blocked && receivedAt - lastBlockedNotice > BLOCKED_NOTICE_INTERVAL_MS) {
@@ -147,6 +182,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   }
 
   const releaseEverything = async (reason: ReleaseReason) => {
+    await buttons?.releaseAll(reason)
     await held.releaseAll(reason)
     // Nothing should be left (chords and taps release their own keys), but never leave a key down on the way out.
     await pressed.releaseAll()
@@ -155,13 +191,36 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const unsubscribe = [
     room.on('message', (message) => {
       const { body } = message
-      // Only key actions are acted on: presence, pings and notices are the room-client's business.
-      if (!isKeyAction(body)) return
+      // Only key and pointer actions are acted on: presence, pings and notices are the room-client's business.
+      if (!isKeyAction(body) && !(pointer && isPointerAction(body))) return
       const receivedAt = performance.now()
+      const motionKey = (type: string) => `${message.from}\n${type}`
+      if (isDroppable(body)) {
+        // Motion that piles up behind a slow action is summed, never replayed as a burst.
+        const waiting = waitingMotion.get(motionKey(body.type))
+        if (waiting) {
+          waiting.dx += body.dx
+          waiting.dy += body.dy
+          return
+        }
+        const merged = { ...body }
+        waitingMotion.set(motionKey(body.type), merged)
+        void serial.run(() => {
+          if (waitingMotion.get(motionKey(body.type)) === merged) waitingMotion.delete(motionKey(body.type))
+          return handle(message, merged, receivedAt)
+        })
+        return
+      }
+      // Anything else from this sender closes the window: motion after a button press stays after it.
+      waitingMotion.delete(motionKey('move'))
+      waitingMotion.delete(motionKey('scroll'))
       void serial.run(() => handle(message, body, receivedAt))
     }),
     room.on('peer-left', (peer) => {
-      void serial.run(() => held.releaseSender(peer.id, 'peer-left'))
+      void serial.run(async () => {
+        await held.releaseSender(peer.id, 'peer-left')
+        await buttons?.releaseSender(peer.id, 'peer-left')
+      })
     }),
     room.on('state', (state) => {
       if (state !== 'connected') void serial.run(() => releaseEverything('socket-drop'))

@@ -83,6 +83,7 @@ describe('real key presses in an X server', () => {
         name: 'x mac',
         caps: {
           inject: true,
+          pointer: true,
           platform: 'linux',
           receipts: true,
           cannot: expect.arrayContaining(['Pause', 'F13', 'ContextMenu']),

@@ -14,6 +14,8 @@ export interface AgentOptions {
   pins: Pins
   map: PinMap
   logger: Logger
+  /** The USB keyboard beside the pins, if any (`hid-agent.ts` drives it); the agent only announces it. */
+  hid?: { layout: string }
 }
 
 export interface Agent {
@@ -25,12 +27,14 @@ export interface Agent {
   outputs(): Map<number, Level>
 }
 
-/** What the agent announces in its hello so a keypad can show it. */
-export const agentCapabilities = (map: PinMap): Capabilities => ({
-  inject: true,
-  platform: 'linux',
-  keys: mappedKeys(map),
-})
+/**
+ * What the agent announces in its hello so a keypad can show it: the mapped keys, or, as a USB keyboard, every key
+ * (`keys` absent), the pointer and the target layout.
+ */
+export const agentCapabilities = (map: PinMap, hid?: { layout: string }): Capabilities =>
+  hid
+    ? { inject: true, platform: 'linux', pointer: true, hid: { layout: hid.layout } }
+    : { inject: true, platform: 'linux', keys: mappedKeys(map) }
 
 /**
  * Turns verified key actions from the room into pin changes (hold / toggle / pulse, in outputs.ts), and debounced
@@ -164,7 +168,7 @@ export function createAgent(options: AgentOptions): Agent {
       if (state !== 'connected') restAll(`connection-${state}`)
     }),
   ]
-  room.updateCapabilities(agentCapabilities(options.map))
+  room.updateCapabilities(agentCapabilities(options.map, options.hid))
   logger.info({ outputs: options.map.outputs.length, inputs: options.map.inputs.length }, 'pins ready')
 
   return {
@@ -174,7 +178,7 @@ export function createAgent(options: AgentOptions): Agent {
       inputs.close()
       outputs.replace(next.outputs)
       inputs = watch(next)
-      room.updateCapabilities(agentCapabilities(next))
+      room.updateCapabilities(agentCapabilities(next, options.hid))
       logger.info({ outputs: next.outputs.length, inputs: next.inputs.length }, 'pin map reloaded')
     },
     shutdown(reason) {

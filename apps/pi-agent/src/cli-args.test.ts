@@ -33,10 +33,48 @@ describe('cli args', () => {
 
   it('gives usage errors that say what is wrong', () => {
     expect(error(['run'])).toMatch(/--pins <file> is required/)
-    expect(error(['--pins', 'p', '--driver', 'gpiod'])).toMatch(/--driver must be onoff or sim/)
+    expect(error(['--pins', 'p', '--driver', 'gpiod'])).toMatch(/--driver must be onoff, sim or hid/)
     expect(error(['pair'])).toMatch(/--relay/)
     expect(error(['dance'])).toMatch(/unknown command "dance"/)
     expect(error(['--pins', 'p', '--bogus'])).toMatch(/bogus/)
     expect(error(['toString'])).toMatch(/unknown command "toString"/)
+  })
+
+  it('reads --driver hid with its settings, alone or beside pins, and the hid commands', () => {
+    const value = (argv: string[]) => {
+      const parsed = parseCli(argv)
+      if (!parsed.ok) throw new Error(parsed.error.message)
+      return parsed.value
+    }
+    expect(value(['--driver', 'hid', '--layout', '/etc/de.json', '--hid-device', '/dev/hidg3'])).toEqual({
+      kind: 'run',
+      driver: 'hid',
+      hid: { layout: '/etc/de.json', devices: { keyboard: '/dev/hidg3' } },
+    })
+    expect(value(['--driver', 'hid', '--pins', 'p.json', '--hid-mouse-device', '/dev/m'])).toEqual({
+      kind: 'run',
+      driver: 'hid',
+      pins: 'p.json',
+      hid: { devices: { mouse: '/dev/m' } },
+    })
+    expect(value(['hid', 'setup', '--configfs-root', '/tmp/c', '--udc', 'x.usb'])).toEqual({
+      kind: 'hid',
+      action: 'setup',
+      configfsRoot: '/tmp/c',
+      udc: 'x.usb',
+    })
+    expect(value(['hid', 'teardown'])).toEqual({ kind: 'hid', action: 'teardown' })
+    expect(value(['install', '--driver', 'hid', '--layout', 'us'])).toEqual({
+      kind: 'install',
+      hid: { layout: 'us' },
+    })
+  })
+
+  it('refuses hid settings without --driver hid and an unknown hid action', () => {
+    expect(error(['--pins', 'p', '--layout', 'us'])).toMatch(/--layout needs --driver hid/)
+    expect(error(['--pins', 'p', '--hid-device', '/dev/hidg0'])).toMatch(/--hid-device needs --driver hid/)
+    expect(error(['hid'])).toMatch(/hid needs setup or teardown$/)
+    expect(error(['hid', 'frobnicate'])).toMatch(/hid needs setup or teardown, not "frobnicate"/)
+    expect(error(['hid', 'setup', 'now'])).toMatch(/unexpected argument "now"/)
   })
 })

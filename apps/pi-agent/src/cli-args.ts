@@ -1,51 +1,142 @@
-import { type CliSpec, linkAndName, parseDeviceCommand, type UsageError } from '@keyroom/device-kit'
+import { parseArgs } from 'node:util'
+import { type CliSpec, parseDeviceCli, type UsageError } from '@keyroom/device-kit'
 import { fail, ok, type Result } from '@keyroom/key-events'
 
-export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins from a keyroom room
+export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins, or be a USB keyboard and mouse, from a keyroom room
 
   keyroom-pi [run] --pins <file> [--link <link>] [--driver onoff|sim] [--name <name>]
+  keyroom-pi [run] --driver hid [--pins <file>] [--layout us|<file>] [--hid-device <path>]
+                   [--hid-mouse-device <path>] [--hid-consumer-device <path>] [--link <link>] [--name <name>]
       Join the room and drive the pins. The link comes from --link, else KEYROOM_LINK, else the stored pairing.
       The driver defaults to onoff where /sys/class/gpio is writable, sim elsewhere (JSON lines on stdout;
       with sim, stdin lines like {"pin":22,"value":0} play edges on input pins).
-      SIGUSR2 reloads the pin map; SIGTERM/SIGINT/SIGHUP put every output in its safe state and unexport it.
+      --driver hid types into the computer the Pi is plugged into (after keyroom-pi hid setup), beside the pins
+      of --pins if given; text is typed for the target's --layout (default us). Devices default to
+      /dev/hidg0 (keyboard), /dev/hidg1 (mouse), /dev/hidg2 (media keys).
+      SIGUSR2 reloads the pin map; SIGTERM/SIGINT/SIGHUP put every output in its safe state and release every key.
+  keyroom-pi hid setup [--configfs-root <dir>] [--udc-dir <dir>] [--udc <name>]
+      (as root) create the USB gadget (boot keyboard, mouse, media keys) in configfs and bind it to the UDC
+  keyroom-pi hid teardown [--configfs-root <dir>]   (as root) unbind and remove it
   keyroom-pi pair --relay <url> [--keypad <url>]   create a room, print its link and QR code, store it
   keyroom-pi pair --link <link>                     store an existing room's link (e.g. the Mac receiver's)
-  keyroom-pi install --pins <abs file> [--link <link>] [--user keyroom-pi] [--name <name>]
-      (as root) create the service user, write /etc/keyroom-pi/keyroom-pi.env and the systemd unit, enable it.
-  keyroom-pi uninstall    (as root) stop and remove the service and its environment file
+  keyroom-pi install [--pins <abs file>] [--driver hid] [--layout us|<abs file>] [--link <link>]
+                     [--user keyroom-pi] [--name <name>]
+      (as root) create the service user, write /etc/keyroom-pi/keyroom-pi.env and the systemd unit, enable it;
+      with --driver hid also keyroom-pi-hid.service (hid setup at boot, before the agent) and a udev rule.
+  keyroom-pi uninstall    (as root) stop and remove the service(s) and the environment file
   keyroom-pi status       show the pairing and the service
 
 Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_RELAY, KEYROOM_LINK, LOG_LEVEL.`
 
-export type Driver = 'onoff' | 'sim'
+export type Driver = 'onoff' | 'sim' | 'hid'
+const DRIVERS: readonly string[] = ['onoff', 'sim', 'hid']
+
+/** `--layout`, `--hid-device` and friends, as given. */
+export interface HidFlags {
+  layout?: string
+  devices: { keyboard?: string; mouse?: string; consumer?: string }
+}
 
 export type Command =
   | { kind: 'help' }
-  | { kind: 'run'; pins: string; link?: string; driver?: Driver; name?: string }
+  | { kind: 'run'; pins?: string; link?: string; driver?: Driver; name?: string; hid?: HidFlags }
+  | { kind: 'hid'; action: 'setup' | 'teardown'; configfsRoot?: string; udcDir?: string; udc?: string }
   | { kind: 'pair'; relay?: string; link?: string; keypad?: string }
-  | { kind: 'install'; pins: string; link?: string; user?: string; name?: string }
+  | {
+      kind: 'install'
+      pins?: string
+      link?: string
+      user?: string
+      name?: string
+      hid?: { layout?: string }
+    }
   | { kind: 'uninstall' }
   | { kind: 'status' }
 
-const SPEC: CliSpec<'pins' | 'driver' | 'user' | 'link'> = {
-  run: ['pins', 'driver'],
-  install: ['pins', 'user', 'link'],
+type HidFlag = 'layout' | 'hid-device' | 'hid-mouse-device' | 'hid-consumer-device'
+type Flag = 'pins' | 'driver' | 'user' | 'link' | HidFlag
+const HID_FLAGS: readonly HidFlag[] = ['layout', 'hid-device', 'hid-mouse-device', 'hid-consumer-device']
+const SPEC: CliSpec<Flag> = {
+  run: ['pins', 'driver', ...HID_FLAGS],
+  install: ['pins', 'user', 'link', 'driver', 'layout'],
 }
-
 /** Reads the command line (verbs and common flags are device-kit's); a bare `--pins` run is `run`. */
-export const parseCli = (
+export function parseCli(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
-): Result<Command, UsageError> =>
-  parseDeviceCommand(SPEC, argv, env, (command): Result<Command, UsageError> => {
-    const { pins, driver, user } = command.own
-    if (!pins)
-      return fail('usage', `--pins <${command.kind === 'install' ? 'absolute file' : 'file'}> is required`)
-    if (command.kind === 'install') {
-      return ok({ kind: 'install', pins, ...linkAndName(command), ...(user === undefined ? {} : { user }) })
-    }
-    if (driver !== undefined && driver !== 'onoff' && driver !== 'sim') {
-      return fail('usage', `--driver must be onoff or sim, not "${driver}"`)
-    }
-    return ok({ kind: 'run', pins, ...linkAndName(command), ...(driver === undefined ? {} : { driver }) })
+): Result<Command, UsageError> {
+  const args = argv[0] === '--' ? argv.slice(1) : argv
+  if (args[0] === 'hid') return parseHid(args.slice(1))
+  const parsed = parseDeviceCli(SPEC, argv, env)
+  if (!parsed.ok) return parsed
+  const command = parsed.value
+  if (command.kind === 'help' || command.kind === 'pair') return parsed as Result<Command, UsageError>
+  if (command.kind === 'uninstall' || command.kind === 'status') return ok({ kind: command.kind })
+  const { own } = command
+  const { pins, driver, user, layout } = own
+  const common = {
+    ...(command.link ? { link: command.link } : {}),
+    ...(command.name ? { name: command.name } : {}),
+  }
+  if (driver !== undefined && !DRIVERS.includes(driver)) {
+    return fail('usage', `--driver must be onoff, sim or hid, not "${driver}"`)
+  }
+  const stray = HID_FLAGS.find((flag) => own[flag] !== undefined)
+  if (stray && driver !== 'hid') return fail('usage', `--${stray} needs --driver hid`)
+  const hid = driver === 'hid'
+  if (command.kind === 'install') {
+    if (!pins && !hid) return fail('usage', '--pins <absolute file> is required (or --driver hid)')
+    if (driver !== undefined && !hid) return fail('usage', 'install takes --driver hid only')
+    return ok({
+      kind: 'install',
+      ...(pins ? { pins } : {}),
+      ...common,
+      ...(user === undefined ? {} : { user }),
+      ...(hid ? { hid: layout === undefined ? {} : { layout } } : {}),
+    })
+  }
+  if (!pins && !hid) return fail('usage', '--pins <file> is required (or --driver hid)')
+  const devices = {
+    ...(own['hid-device'] === undefined ? {} : { keyboard: own['hid-device'] }),
+    ...(own['hid-mouse-device'] === undefined ? {} : { mouse: own['hid-mouse-device'] }),
+    ...(own['hid-consumer-device'] === undefined ? {} : { consumer: own['hid-consumer-device'] }),
+  }
+  return ok({
+    kind: 'run',
+    ...(pins ? { pins } : {}),
+    ...common,
+    ...(driver === undefined ? {} : { driver: driver as Driver }),
+    ...(hid ? { hid: { ...(layout === undefined ? {} : { layout }), devices } } : {}),
+  })
+}
+
+/** `hid setup|teardown` with its own flags (not one of device-kit's verbs: it touches no room). */
+function parseHid(args: readonly string[]): Result<Command, UsageError> {
+  let parsed: ReturnType<typeof parseHidArgs>
+  try {
+    parsed = parseHidArgs(args)
+  } catch (error) {
+    return fail('usage', (error as Error).message)
+  }
+  const [action, ...extra] = parsed.positionals
+  if (action !== 'setup' && action !== 'teardown') {
+    return fail('usage', `hid needs setup or teardown${action ? `, not "${action}"` : ''}`)
+  }
+  if (extra.length > 0) return fail('usage', `unexpected argument "${extra[0]}"`)
+  const { values } = parsed
+  return ok({
+    kind: 'hid',
+    action,
+    ...(values['configfs-root'] === undefined ? {} : { configfsRoot: values['configfs-root'] }),
+    ...(values['udc-dir'] === undefined ? {} : { udcDir: values['udc-dir'] }),
+    ...(values.udc === undefined ? {} : { udc: values.udc }),
+  })
+}
+
+const parseHidArgs = (args: readonly string[]) =>
+  parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: { 'configfs-root': { type: 'string' }, 'udc-dir': { type: 'string' }, udc: { type: 'string' } },
   })

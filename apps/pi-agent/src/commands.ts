@@ -3,6 +3,7 @@ import { ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import { formatPairingLink } from '@keyroom/room-client'
 import { loadPairing, pairingFile } from '@keyroom/room-client/pairing-store'
 import type { Command } from './cli-args.js'
+import { runHidCommand } from './hid-command.js'
 import { install as installService, piService, uninstall as uninstallService } from './install.js'
 
 export const TOOL = 'keyroom-pi'
@@ -33,13 +34,19 @@ export async function install(
   return done(
     await installService({
       link: formatPairingLink(link.value),
-      pins: command.pins,
+      ...(command.pins === undefined ? {} : { pins: command.pins }),
+      ...(command.hid === undefined ? {} : { hid: command.hid }),
       run: ctx.run,
       say: (line) => ctx.out(`${line}\n`),
       ...(command.user === undefined ? {} : { user: command.user }),
       ...(command.name === undefined ? {} : { name: command.name }),
     }),
   )
+}
+
+/** `hid setup|teardown` (as root): the USB gadget in configfs. */
+export async function hid(command: Extract<Command, { kind: 'hid' }>, ctx: CommandContext): CommandResult {
+  return runHidCommand(command, (line) => ctx.out(`${line}\n`))
 }
 
 export async function uninstall(ctx: CommandContext): CommandResult {

@@ -50,7 +50,7 @@ export interface HidOutput {
   rolledOver(): boolean
   /** All-zero reports on all three functions. */
   releaseAll(): void
-  /** Releases everything, waits (at most the write timeout) for it to go out, and closes the devices. */
+  /** Waits (at most the write timeout) for queued reports, such as the release, to go out; closes the devices. */
   close(): Promise<void>
 }
 
@@ -126,7 +126,6 @@ export function createHidOutput(options: HidOutputOptions): HidOutput {
       sendMouse(0, 0, 0, 0)
     },
     async close() {
-      this.releaseAll()
       await Promise.all(Object.values(writers).map((w) => w.drained()))
       for (const w of Object.values(writers)) w.close()
     },

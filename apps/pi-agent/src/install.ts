@@ -9,16 +9,28 @@ import {
   writeFileAtomic,
 } from '@keyroom/device-kit'
 import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
+import { loadLayout } from './keyboard-layout.js'
 import { loadPinMap } from './pin-map.js'
-import { DEFAULT_SERVICE_USER, renderEnvironmentFile, renderUnit } from './systemd-unit.js'
+import {
+  DEFAULT_SERVICE_USER,
+  HID_UNIT_NAME,
+  renderEnvironmentFile,
+  renderHidgUdevRule,
+  renderHidUnit,
+  renderUnit,
+} from './systemd-unit.js'
 
 export const UNIT_NAME = 'keyroom-pi.service'
+export const HIDG_UDEV_RULE = '70-keyroom-pi-hidg.rules'
+const DEFAULT_UDEV_DIR = '/etc/udev/rules.d'
 
 export interface InstallOptions {
   /** The pairing link the service joins with. */
   link: string
-  /** Absolute path of the pin map. */
-  pins: string
+  /** Absolute path of the pin map; optional with `hid`. */
+  pins?: string
+  /** Also be a USB keyboard: the gadget's boot unit, a udev rule for /dev/hidg*, `--driver hid`. */
+  hid?: { layout?: string }
   run: CommandRunner
   /** @default process.execPath */
   node?: string
@@ -28,6 +40,8 @@ export interface InstallOptions {
   unitDir?: string
   /** @default '/etc/keyroom-pi' */
   etcDir?: string
+  /** @default '/etc/udev/rules.d' */
+  udevDir?: string
   /** @default 'keyroom-pi' */
   user?: string
   name?: string
@@ -38,6 +52,10 @@ export interface InstallOptions {
 const DEFAULT_UNIT_DIR = '/etc/systemd/system'
 const DEFAULT_ETC_DIR = '/etc/keyroom-pi'
 const environmentFileIn = (etcDir: string) => join(etcDir, 'keyroom-pi.env')
+
+/** The USB gadget's boot unit (`install --driver hid`). */
+const hidService = (run: CommandRunner, unitDir = DEFAULT_UNIT_DIR): ServiceManager =>
+  createSystemdService({ run, unitName: HID_UNIT_NAME, scope: 'system', unitDir })
 
 /** The agent's systemd unit, behind device-kit's service interface. */
 export const piService = (run: CommandRunner, unitDir = DEFAULT_UNIT_DIR): ServiceManager =>
@@ -55,13 +73,25 @@ export async function install(options: InstallOptions): Promise<Result<string, P
   const main = options.main ?? builtMainPath(import.meta.url)
   const unitDir = options.unitDir ?? DEFAULT_UNIT_DIR
   const etcDir = options.etcDir ?? DEFAULT_ETC_DIR
-  if (!isAbsolute(options.pins)) return fail('usage', `--pins must be an absolute path, not ${options.pins}`)
-  const map = loadPinMap(options.pins)
-  if (!map.ok) return fail('usage', map.error.message, map.error.path)
+  const { pins, hid } = options
+  if (pins === undefined && !hid) return fail('usage', '--pins is required (or --driver hid)')
+  if (pins !== undefined) {
+    if (!isAbsolute(pins)) return fail('usage', `--pins must be an absolute path, not ${pins}`)
+    const map = loadPinMap(pins)
+    if (!map.ok) return fail('usage', map.error.message, map.error.path)
+  }
+  const layout = hid?.layout
+  if (layout !== undefined) {
+    if (layout !== 'us' && !isAbsolute(layout)) {
+      return fail('usage', `--layout must be us or an absolute path, not ${layout}`)
+    }
+    const loaded = loadLayout(layout)
+    if (!loaded.ok) return fail('usage', loaded.error.message)
+  }
   if (!existsSync(main)) return fail('usage', `${main} does not exist: build first (pnpm -r build)`)
   if (!/^[a-z_][a-z0-9_-]{0,30}$/.test(user)) return fail('usage', `"${user}" is not a valid user name`)
 
-  if ((await run('getent', ['group', 'gpio'])).code !== 0) {
+  if (pins !== undefined && (await run('getent', ['group', 'gpio'])).code !== 0) {
     return fail(
       'usage',
       'there is no "gpio" group (Raspberry Pi OS has one): create it and a udev rule first',
@@ -74,8 +104,7 @@ export async function install(options: InstallOptions): Promise<Result<string, P
       '--no-create-home',
       '--shell',
       '/usr/sbin/nologin',
-      '--groups',
-      'gpio',
+      ...(pins === undefined ? [] : ['--groups', 'gpio']),
       user,
     ]
     const created = await run('useradd', args)
@@ -85,7 +114,7 @@ export async function install(options: InstallOptions): Promise<Result<string, P
         `useradd ${args.join(' ')} failed (${created.code}): ${created.stderr.trim()}`,
       )
     }
-    say(`created system user ${user} (group gpio)`)
+    say(`created system user ${user}${pins === undefined ? '' : ' (group gpio)'}`)
   }
 
   await mkdir(etcDir, { recursive: true, mode: 0o755 })
@@ -95,11 +124,30 @@ export async function install(options: InstallOptions): Promise<Result<string, P
   const unit = renderUnit({
     node,
     main,
-    pins: options.pins,
     environmentFile,
     user,
+    ...(pins === undefined ? {} : { pins }),
+    ...(hid === undefined ? {} : { hid }),
     ...(options.name === undefined ? {} : { name: options.name }),
   })
+  if (hid) {
+    const udevDir = options.udevDir ?? DEFAULT_UDEV_DIR
+    const rule = join(udevDir, HIDG_UDEV_RULE)
+    await mkdir(udevDir, { recursive: true })
+    await writeFileAtomic(rule, renderHidgUdevRule(user), 0o644)
+    say(`wrote ${rule} (${user} may write /dev/hidg*)`)
+    const reloaded = await run('udevadm', ['control', '--reload-rules'])
+    if (reloaded.code !== 0) {
+      return fail(
+        'service-failed',
+        `udevadm control --reload-rules failed (${reloaded.code}): ${reloaded.stderr.trim()}`,
+      )
+    }
+    // The gadget first: its unit is ordered before the agent's, which Requires= it.
+    const gadget = await hidService(run, unitDir).install(renderHidUnit({ node, main }))
+    if (!gadget.ok) return gadget
+    say(gadget.value)
+  }
   const service = piService(run, unitDir)
   const installed = await service.install(unit)
   if (!installed.ok) return installed

@@ -10,7 +10,7 @@ import {
 import type { ProtocolError } from '@keyroom/key-events'
 import { configDir } from '@keyroom/room-client/pairing-store'
 import { HELP, parseCli } from './cli-args.js'
-import { type CommandContext, install, pair, status, TOOL, uninstall } from './commands.js'
+import { type CommandContext, hid, install, pair, status, TOOL, uninstall } from './commands.js'
 import { startService } from './service.js'
 
 const logger = createDeviceLogger(TOOL, process.env)
@@ -39,15 +39,18 @@ else {
     case 'pair':
     case 'install':
     case 'uninstall':
-    case 'status': {
+    case 'status':
+    case 'hid': {
       const result =
-        command.kind === 'pair'
-          ? await pair(command, ctx)
-          : command.kind === 'install'
-            ? await install(command, ctx)
-            : command.kind === 'uninstall'
-              ? await uninstall(ctx)
-              : await status(ctx)
+        command.kind === 'hid'
+          ? await hid(command, ctx)
+          : command.kind === 'pair'
+            ? await pair(command, ctx)
+            : command.kind === 'install'
+              ? await install(command, ctx)
+              : command.kind === 'uninstall'
+                ? await uninstall(ctx)
+                : await status(ctx)
       if (!result.ok) report(result.error)
       break
     }
@@ -56,8 +59,9 @@ else {
       const started = link.ok
         ? startService({
             link: link.value,
-            pinsPath: command.pins,
+            ...(command.pins === undefined ? {} : { pinsPath: command.pins }),
             ...(command.driver === undefined ? {} : { driver: command.driver }),
+            ...(command.hid === undefined ? {} : { hid: command.hid }),
             name: command.name ?? hostname().slice(0, 64),
             logger,
             out: ctx.out,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { quoteArg } from '@keyroom/device-kit'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { renderEnvironmentFile, renderUnit } from './systemd-unit.js'
+import { renderEnvironmentFile, renderHidgUdevRule, renderHidUnit, renderUnit } from './systemd-unit.js'
 
 const hasSystemdAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0
 
@@ -93,5 +93,57 @@ describe('systemd unit', () => {
     )
     const bad = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' })
     expect(bad.stdout + bad.stderr).toMatch(/Unknown key/)
+  })
+
+  it('as a USB keyboard: --driver hid and --layout, after and requiring the gadget unit; gpio only with pins', () => {
+    const base = { node: '/usr/bin/node', main: '/opt/k/dist/main.js', environmentFile: '/etc/e' }
+    const alone = renderUnit({ ...base, hid: { layout: '/etc/keyroom-pi/de.json' } })
+    expect(alone).toMatch(
+      /^ExecStart=\/usr\/bin\/node \/opt\/k\/dist\/main\.js run --driver hid --layout \/etc\/keyroom-pi\/de\.json$/m,
+    )
+    for (const line of [
+      'After=network-online.target keyroom-pi-hid.service',
+      'Requires=keyroom-pi-hid.service',
+    ]) {
+      expect(alone.split('\n')).toContain(line)
+    }
+    expect(alone).not.toContain('SupplementaryGroups')
+    const beside = renderUnit({ ...base, pins: '/etc/p.json', hid: {} })
+    expect(beside).toMatch(/^ExecStart=\S+ \S+ run --pins \/etc\/p\.json --driver hid$/m)
+    expect(beside.split('\n')).toContain('SupplementaryGroups=gpio')
+  })
+
+  it('the gadget unit runs hid setup once at boot (libcomposite first) and hid teardown on stop', () => {
+    const unit = renderHidUnit({ node: '/usr/bin/node', main: '/opt/k/dist/main.js' }).split('\n')
+    for (const line of [
+      'Type=oneshot',
+      'RemainAfterExit=yes',
+      'Before=keyroom-pi.service',
+      'ExecStartPre=-/sbin/modprobe libcomposite',
+      'ExecStart=/usr/bin/node /opt/k/dist/main.js hid setup',
+      'ExecStop=/usr/bin/node /opt/k/dist/main.js hid teardown',
+    ]) {
+      expect(unit).toContain(line)
+    }
+    expect(renderHidgUdevRule('keyroom-pi')).toContain(
+      'SUBSYSTEM=="hidg", KERNEL=="hidg[0-9]*", GROUP="keyroom-pi", MODE="0660"',
+    )
+  })
+
+  it.skipIf(!hasSystemdAnalyze)('the USB keyboard units pass systemd-analyze verify without output', () => {
+    const dir = tempDir()
+    const main = join(dir, 'dist', 'main.js')
+    execFileSync('mkdir', ['-p', join(dir, 'dist')])
+    writeFileSync(main, '')
+    const gadget = join(dir, 'keyroom-pi-hid.service')
+    writeFileSync(gadget, renderHidUnit({ node: process.execPath, main }))
+    const agent = join(dir, 'keyroom-pi.service')
+    writeFileSync(
+      agent,
+      renderUnit({ node: process.execPath, main, environmentFile: join(dir, 'e'), hid: {} }),
+    )
+    const result = spawnSync('systemd-analyze', ['verify', gadget, agent], { encoding: 'utf8' })
+    expect(result.stdout + result.stderr).toBe('')
+    expect(result.status).toBe(0)
   })
 })

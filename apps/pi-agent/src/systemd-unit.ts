@@ -6,8 +6,10 @@ export interface UnitOptions {
   node: string
   /** Absolute path of the built entry point, `.../apps/pi-agent/dist/main.js`. */
   main: string
-  /** Absolute path of the pin map. */
-  pins: string
+  /** Absolute path of the pin map; absent for a USB keyboard without pins. */
+  pins?: string
+  /** Run as a USB keyboard (`--driver hid`), after the gadget unit. */
+  hid?: { layout?: string }
   /** Root-only file with `KEYROOM_LINK="..."`; systemd reads it before dropping privileges. */
   environmentFile: string
   /** @default 'keyroom-pi' */
@@ -17,6 +19,8 @@ export interface UnitOptions {
 }
 
 export const DEFAULT_SERVICE_USER = 'keyroom-pi'
+/** The oneshot that sets the USB gadget up at boot, before the agent. */
+export const HID_UNIT_NAME = 'keyroom-pi-hid.service'
 
 const underHome = (path: string) => /^\/(home|root)(\/|$)/.test(path)
 
@@ -27,21 +31,26 @@ const underHome = (path: string) => /^\/(home|root)(\/|$)/.test(path)
  */
 export function renderUnit(options: UnitOptions): string {
   const user = options.user ?? DEFAULT_SERVICE_USER
-  const exec = [options.node, options.main, 'run', '--pins', options.pins]
+  const exec = [options.node, options.main, 'run']
+  if (options.pins !== undefined) exec.push('--pins', options.pins)
+  if (options.hid) exec.push('--driver', 'hid')
+  if (options.hid?.layout !== undefined) exec.push('--layout', options.hid.layout)
   if (options.name !== undefined) exec.push('--name', options.name)
   // ProtectHome=yes hides /home: a node from nvm or a checkout in ~pi would vanish, so it becomes read-only there.
-  const homeNeeded = [options.node, options.main, options.pins].some(underHome)
+  const homeNeeded = [options.node, options.main, options.pins, options.hid?.layout].some(
+    (path) => path !== undefined && underHome(path),
+  )
+  const after = options.hid ? `network-online.target ${HID_UNIT_NAME}` : 'network-online.target'
   return `[Unit]
-Description=keyroom Pi agent: GPIO pins driven by keys from a keyroom room
-After=network-online.target
+Description=keyroom Pi agent: ${options.hid ? 'a USB keyboard and mouse' : 'GPIO pins'} driven by keys from a keyroom room
+After=${after}
 Wants=network-online.target
-
+${options.hid ? `Requires=${HID_UNIT_NAME}\n` : ''}
 [Service]
 Type=simple
 User=${user}
 Group=${user}
-SupplementaryGroups=gpio
-EnvironmentFile=${options.environmentFile}
+${options.pins !== undefined ? 'SupplementaryGroups=gpio\n' : ''}EnvironmentFile=${options.environmentFile}
 Environment=NODE_ENV=production
 ExecStart=${exec.map(quoteArg).join(' ')}
 ExecReload=/bin/kill -USR2 $MAINPID
@@ -68,3 +77,31 @@ WantedBy=multi-user.target
 /** The environment file's one line; double quotes keep `#`, `&` and `=` of the link intact. */
 export const renderEnvironmentFile = (link: string) =>
   `# keyroom Pi agent pairing: holds the room key, keep it root-only (0600)\nKEYROOM_LINK="${link.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"\n`
+
+/**
+ * The boot unit for the USB gadget: loads libcomposite, then `hid setup` (as root: configfs is root's), before the
+ * agent starts; stopping it runs `hid teardown`. Waits for configfs to be mounted.
+ */
+export function renderHidUnit(options: { node: string; main: string }): string {
+  const command = (action: string) => [options.node, options.main, 'hid', action].map(quoteArg).join(' ')
+  return `[Unit]
+Description=keyroom Pi agent: USB gadget (keyboard, mouse, media keys)
+After=sys-kernel-config.mount systemd-modules-load.service
+Requires=sys-kernel-config.mount
+Before=keyroom-pi.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStartPre=-/sbin/modprobe libcomposite
+ExecStart=${command('setup')}
+ExecStop=${command('teardown')}
+
+[Install]
+WantedBy=multi-user.target
+`
+}
+
+/** Lets the service user open /dev/hidg* (root-only by default); f_hid's device class is `hidg`. */
+export const renderHidgUdevRule = (user: string) =>
+  `# keyroom Pi agent: the service user writes the USB gadget's HID reports\nSUBSYSTEM=="hidg", KERNEL=="hidg[0-9]*", GROUP="${user}", MODE="0660"\n`

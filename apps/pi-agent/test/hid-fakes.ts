@@ -35,15 +35,28 @@ export function fakeHidDevice(dir: string, name: string, reportLength: number) {
     }
     return Buffer.concat(chunks)
   }
+  const seen: string[] = []
+  let taken = 0
+  const collect = () => {
+    const bytes = readAll()
+    if (bytes.length % reportLength !== 0) throw new Error(`${bytes.length} bytes is not whole reports`)
+    for (let at = 0; at < bytes.length; at += reportLength) {
+      seen.push(bytes.subarray(at, at + reportLength).toString('hex'))
+    }
+  }
   return {
     path,
     /** Reports written since the last call, as hex strings. */
     take(): string[] {
-      const bytes = readAll()
-      if (bytes.length % reportLength !== 0) throw new Error(`${bytes.length} bytes is not whole reports`)
-      return Array.from({ length: bytes.length / reportLength }, (_, i) =>
-        bytes.subarray(i * reportLength, (i + 1) * reportLength).toString('hex'),
-      )
+      collect()
+      const fresh = seen.slice(taken)
+      taken = seen.length
+      return fresh
+    },
+    /** Every report written so far (safe to call repeatedly inside vi.waitFor). */
+    all(): string[] {
+      collect()
+      return [...seen]
     },
     /** Fills the pipe until a non-blocking write gets EAGAIN: the host that stopped collecting reports. Returns a drain. */
     block() {

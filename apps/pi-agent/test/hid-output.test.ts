@@ -74,10 +74,11 @@ describe('HID output on FIFOs standing in for /dev/hidg0-2', () => {
     await hid.close()
   })
 
-  it('close() sends all-zero reports on every function', async () => {
+  it('releaseAll() sends all-zero reports on every function, and close() lets them out first', async () => {
     const { hid, keyboard, mouse, consumer } = gadget()
     hid.holdKeys(['ShiftLeft', 'KeyA', 'AudioVolumeUp'])
     hid.holdButtons(['left'])
+    hid.releaseAll()
     await hid.close()
     expect(keyboard.take()).toEqual(['0200040000000000', '0000000000000000'])
     expect(consumer.take()).toEqual(['e900', '0000'])

@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { describe, expect, it, vi } from 'vitest'
+import { joinRoom, NODE_FROM_SOURCE, spawnAgent, tempDir, waitForPeer, writeJson } from './helpers.js'
+import { fakeGadgetSystem, fakeHidDevice } from './hid-fakes.js'
+import { startTestRelay } from './relay.js'
+
+// Expected bytes from the HID spec (see hid-agent.test.ts): a = 04, b = 05, Shift = bit 1, left button = bit 0.
+const ZERO_KEYS = '0000000000000000'
+
+function hidDevices(dir: string) {
+  return {
+    keyboard: fakeHidDevice(dir, 'hidg0', 8),
+    mouse: fakeHidDevice(dir, 'hidg1', 5),
+    consumer: fakeHidDevice(dir, 'hidg2', 2),
+  }
+}
+
+describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs for /dev/hidg0-2', () => {
+  it('announces hid, types keys, text and pointer, and sends all-zero reports when its socket drops', async () => {
+    const relay = await startTestRelay()
+    const link = createRoom(relay.url)
+    const dir = tempDir('keyroom-pi-hid-')
+    const { keyboard, mouse, consumer } = hidDevices(dir)
+    const keypad = await joinRoom(link, 'keypad', 'phone')
+    const agent = spawnAgent([
+      ...NODE_FROM_SOURCE,
+      'src/main.ts',
+      '--link',
+      formatPairingLink(link),
+      '--driver',
+      'hid',
+      '--hid-device',
+      keyboard.path,
+      '--hid-mouse-device',
+      mouse.path,
+      '--hid-consumer-device',
+      consumer.path,
+      '--name',
+      'kvm-pi',
+    ])
+    const peer = await waitForPeer(keypad, 'kvm-pi')
+    expect(peer.caps).toMatchObject({ inject: true, platform: 'linux', pointer: true, hid: { layout: 'us' } })
+    expect(peer.caps.keys).toBeUndefined()
+
+    await keypad.send({ type: 'key', code: 'KeyA', phase: 'tap' })
+    await keypad.send({ type: 'text', text: 'B' })
+    const typed = ['0000040000000000', ZERO_KEYS, '0200050000000000', ZERO_KEYS]
+    await vi.waitFor(() => expect(keyboard.all()).toEqual(typed))
+    await keypad.send({ type: 'move', dx: 20, dy: 10 })
+    await keypad.send({ type: 'button', button: 'left', phase: 'click' })
+    const pointed = ['00140a0000', '0100000000', '0000000000']
+    await vi.waitFor(() => expect(mouse.all()).toEqual(pointed))
+    await keypad.send({ type: 'key', code: 'MediaPlayPause', phase: 'tap' })
+    await vi.waitFor(() => expect(consumer.all()).toEqual(['cd00', '0000']))
+
+    // Shift and the left button held, then the agent loses the relay: everything goes up.
+    await keypad.send({ type: 'key', code: 'ShiftLeft', phase: 'down' })
+    await keypad.send({ type: 'button', button: 'left', phase: 'down' })
+    await vi.waitFor(() => expect(keyboard.all()).toEqual([...typed, '0200000000000000']))
+    await vi.waitFor(() => expect(mouse.all()).toEqual([...pointed, '0100000000']))
+    await relay.close()
+    await vi.waitFor(() => expect(keyboard.all()).toEqual([...typed, '0200000000000000', ZERO_KEYS]))
+    await vi.waitFor(() => expect(mouse.all()).toEqual([...pointed, '0100000000', '0000000000']))
+    expect(consumer.all()).toEqual(['cd00', '0000', '0000'])
+
+    agent.child.kill('SIGTERM')
+    expect(await agent.exited).toEqual({ code: 0, signal: null })
+  })
+
+  it('releases held keys on SIGTERM, beside GPIO pins from a pin map', async () => {
+    const relay = await startTestRelay()
+    const link = createRoom(relay.url)
+    const dir = tempDir('keyroom-pi-hid-')
+    const { keyboard, mouse, consumer } = hidDevices(dir)
+    const pins = writeJson(join(dir, 'pins.json'), { outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] })
+    const keypad = await joinRoom(link, 'keypad', 'phone')
+    const agent = spawnAgent([
+      ...NODE_FROM_SOURCE,
+      'src/main.ts',
+      '--link',
+      formatPairingLink(link),
+      '--driver',
+      'hid',
+      '--pins',
+      pins,
+      '--hid-device',
+      keyboard.path,
+      '--hid-mouse-device',
+      mouse.path,
+      '--hid-consumer-device',
+      consumer.path,
+      '--name',
+      'kvm-pi',
+    ])
+    await waitForPeer(keypad, 'kvm-pi')
+    await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
+    // The key is typed and the pin (sim driver here: no GPIO on this machine) follows it.
+    await vi.waitFor(() => expect(keyboard.all()).toEqual(['00000f0000000000']))
+    await vi.waitFor(() => expect(agent.lines).toContainEqual({ pin: 17, value: 1, event: 'write' }))
+    agent.child.kill('SIGTERM')
+    expect(await agent.exited).toEqual({ code: 0, signal: null })
+    expect(keyboard.all()).toEqual(['00000f0000000000', ZERO_KEYS])
+    expect(mouse.all()).toEqual(['0000000000'])
+    expect(consumer.all()).toEqual(['0000'])
+    expect(agent.lines).toContainEqual({ pin: 17, value: 0, event: 'write' })
+  })
+
+  it('hid setup and teardown as commands, and a missing controller explained with exit code 2', async () => {
+    const system = fakeGadgetSystem(tempDir('keyroom-pi-gadget-'))
+    const run = async (...args: string[]) => {
+      const child = spawnAgent([...NODE_FROM_SOURCE, 'src/main.ts', 'hid', ...args])
+      const { code } = await child.exited
+      return { code, out: child.lines.map((l) => l.text).join('\n'), err: child.stderr() }
+    }
+    const flags = ['--configfs-root', system.configfsRoot, '--udc-dir', system.udcDir]
+    const setup = await run('setup', ...flags)
+    expect(setup.code).toBe(0)
+    expect(setup.out).toMatch(/^set up .*usb_gadget\/keyroom bound to fe980000\.usb/)
+    expect(
+      existsSync(join(system.configfsRoot, 'usb_gadget/keyroom/functions/hid.keyboard/report_desc')),
+    ).toBe(true)
+    expect(await run('teardown', ...flags)).toMatchObject({ code: 0, out: 'removed the keyroom USB gadget' })
+    expect(existsSync(join(system.configfsRoot, 'usb_gadget/keyroom'))).toBe(false)
+
+    const none = await run(
+      'setup',
+      '--configfs-root',
+      system.configfsRoot,
+      '--udc-dir',
+      join(system.udcDir, 'x'),
+    )
+    expect(none.code).toBe(2)
+    expect(none.err).toMatch(/no USB device controller .* dtoverlay=dwc2/)
+  }, 90_000)
+})

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CommandResult, CommandRunner } from '@keyroom/device-kit'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { install, UNIT_NAME } from './install.js'
+import { HIDG_UDEV_RULE, install, UNIT_NAME, uninstall } from './install.js'
+import { HID_UNIT_NAME } from './systemd-unit.js'
 
 const LINK = 'http://127.0.0.1:3000/#relay=http%3A%2F%2F127.0.0.1%3A3000&room=AAAAAAAAAAAAAAAAAAAAAA&key=B'
 
@@ -86,5 +87,28 @@ describe('install', () => {
       ok: false,
       error: { message: expect.stringMatching(/no "gpio" group/) },
     })
+  })
+})
+
+describe('uninstall', () => {
+  it('removes what install --driver hid wrote: both units, the environment file and the udev rule', async () => {
+    const { dir, options } = setup()
+    const udevDir = join(dir, 'udev')
+    expect(await install({ ...options, hid: {}, udevDir })).toMatchObject({ ok: true })
+    const files = [
+      join(dir, 'systemd', UNIT_NAME),
+      join(dir, 'systemd', HID_UNIT_NAME),
+      join(dir, 'etc', 'keyroom-pi.env'),
+      join(udevDir, HIDG_UDEV_RULE),
+    ]
+    for (const file of files) expect(existsSync(file), file).toBe(true)
+    const removed = await uninstall({
+      run: options.run,
+      unitDir: options.unitDir,
+      etcDir: options.etcDir,
+      udevDir,
+    })
+    expect(removed).toMatchObject({ ok: true })
+    for (const file of files) expect(existsSync(file), file).toBe(false)
   })
 })

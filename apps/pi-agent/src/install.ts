@@ -155,14 +155,22 @@ export async function install(options: InstallOptions): Promise<Result<string, P
   return ok(service.file)
 }
 
-/** Stops and removes the service and its environment file (it holds the room key); the service user stays. */
+/**
+ * Stops and removes the service and its environment file (it holds the room key), and what `install --driver hid`
+ * added: the gadget's boot unit and the /dev/hidg* udev rule. The service user stays.
+ */
 export async function uninstall(options: {
   run: CommandRunner
   unitDir?: string
   etcDir?: string
+  udevDir?: string
 }): Promise<Result<string, ProtocolError>> {
   const removed = await piService(options.run, options.unitDir).uninstall()
   if (!removed.ok) return removed
   await rm(environmentFileIn(options.etcDir ?? DEFAULT_ETC_DIR), { force: true })
+  // The agent's unit Requires= the gadget's, so the gadget goes second; "was not installed" is fine.
+  const gadget = await hidService(options.run, options.unitDir).uninstall()
+  if (!gadget.ok) return gadget
+  await rm(join(options.udevDir ?? DEFAULT_UDEV_DIR, HIDG_UDEV_RULE), { force: true })
   return removed
 }

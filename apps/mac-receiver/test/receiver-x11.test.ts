@@ -1,6 +1,7 @@
 import { type KeyAction, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
 import { startRelay } from '@keyroom/relay'
 import { createRoom, type RoomLink } from '@keyroom/room-client'
+import { withLegacyRoomId } from '@keyroom/test-kit'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { REPEAT_STALL_MS } from '../src/key-repeat.js'
 import {
@@ -39,7 +40,8 @@ beforeAll(async () => {
   relayUrl = started.url
   relayPort = started.port
   closeRelay = started.close
-  link = createRoom(started.url)
+  // A pre-credential room, so the intruder test below can reach the receiver at all (a credentialed room refuses it).
+  link = withLegacyRoomId(createRoom(started.url))
   receiver = await spawnReceiver({ link, driver: 'nut', name: 'x mac', env: x.env }, cleanup)
   phone = await joinRoom(link, 'keypad', 'phone', {}, cleanup)
   await waitForPeer(phone, 'x mac')
@@ -151,7 +153,8 @@ describe('real key presses in an X server', () => {
         .filter((l) => String(l.msg).startsWith('dropped a message'))
         .map((l) => l.reason)
     await vi.waitFor(() => expect(dropped().length).toBeGreaterThanOrEqual(forged.length))
-    expect(new Set(dropped())).toEqual(new Set(['invalid-seal', 'cannot-open', 'replayed']))
+    // The receiver's own receipts, captured and sent back to it, are refused as reflected.
+    expect(new Set(dropped())).toEqual(new Set(['invalid-seal', 'cannot-open', 'replayed', 'reflected']))
     await expectTyped([tap('KeyF')], 'f')
   })
 

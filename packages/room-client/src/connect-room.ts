@@ -272,6 +272,15 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
       return
     }
     const envelope = accepted.value
+    // Our own sender id never comes back from the relay (a broadcast skips its sender): this is a reflection by
+    // the relay or another member, and answering it would let a device verify itself.
+    if (envelope.from === id) {
+      reject({
+        reason: 'reflected',
+        message: `${envelope.body.type} under this device's own sender id came back`,
+      })
+      return
+    }
     if (envelope.body.type === 'hello' || verified.has(envelope.from)) {
       deliverVerified(envelope)
       return

@@ -57,6 +57,7 @@ export type RejectReason =
   | 'stale'
   | 'clock-skew'
   | 'unverified'
+  | 'reflected'
   | 'rate-limited'
   | 'full'
 

@@ -12,9 +12,8 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { bytesToUtf8, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { LENGTH_PREFIX, padTo, unpad } from './padding.js'
 import type { RoomLink } from './types.js'
-
-const LENGTH_PREFIX = 2
 
 /** Seals and opens keyroom messages of one room. */
 export interface Sealer {
@@ -68,19 +67,9 @@ const cannotOpen = (message: string): Result<never> => ({
 
 /** Two length bytes, the message, zeros up to the smallest bucket that fits. */
 export function pad(message: Uint8Array): Uint8Array {
-  const needed = message.length + LENGTH_PREFIX
-  const bucket = PAD_BUCKETS.find((size) => size >= needed)
+  const bucket = PAD_BUCKETS.find((size) => size >= message.length + LENGTH_PREFIX)
   if (bucket === undefined) throw new RangeError(`message of ${message.length} bytes is too long to seal`)
-  const out = new Uint8Array(bucket)
-  out[0] = message.length >> 8
-  out[1] = message.length & 0xff
-  out.set(message, LENGTH_PREFIX)
-  return out
+  return padTo(message, bucket)
 }
 
-export function unpad(padded: Uint8Array): Uint8Array | undefined {
-  if (padded.length < LENGTH_PREFIX) return undefined
-  const length = ((padded[0] ?? 0) << 8) | (padded[1] ?? 0)
-  if (length + LENGTH_PREFIX > padded.length) return undefined
-  return padded.subarray(LENGTH_PREFIX, LENGTH_PREFIX + length)
-}
+export { unpad }

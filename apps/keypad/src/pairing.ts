@@ -1,4 +1,4 @@
-import type { Result } from '@keyroom/key-events'
+import { LinkField, type Result, ROOM_LINK_FIELDS } from '@keyroom/key-events'
 import { fromBase64url, parsePairingLink, type RoomLink, toBase64url } from '@keyroom/room-client'
 import { type KeyValueStore, readJson, writeJson } from './storage.js'
 
@@ -16,10 +16,12 @@ export interface StoredRoom {
 export const ROOMS_STORAGE_KEY = 'keyroom.rooms.v1'
 export const MAX_STORED_ROOMS = 10
 
+const NAMES_A_ROOM_LINK = new RegExp(`(^|&)(${ROOM_LINK_FIELDS.join('|')})=`)
+
 /** The pairing link in a page's fragment (`#relay=…&room=…&key=…`), if there is one. */
 export function linkFromHash(hash: string): Result<RoomLink> | undefined {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash
-  if (!/(^|&)(relay|room|key)=/.test(fragment)) return undefined
+  if (!NAMES_A_ROOM_LINK.test(fragment)) return undefined
   return parsePairingLink(fragment)
 }
 
@@ -33,7 +35,11 @@ export const toStoredRoom = (link: RoomLink, now: number, label = hostOf(link.re
 
 /** Back to a RoomLink; undefined when the stored entry no longer makes a valid link. */
 export function toRoomLink(stored: StoredRoom): RoomLink | undefined {
-  const params = new URLSearchParams({ relay: stored.relay, room: stored.room, key: stored.key })
+  const params = new URLSearchParams({
+    [LinkField.relay]: stored.relay,
+    [LinkField.room]: stored.room,
+    [LinkField.key]: stored.key,
+  })
   const parsed = parsePairingLink(params.toString())
   return parsed.ok ? parsed.value : undefined
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { NONCE_BYTES, PAD_BUCKETS, SEAL_VERSION, type SealedPayload } from '@keyroom/key-events'
+import { NONCE_BYTES, PAD_BUCKETS, SEAL_VERSION, type SealedPayload, TAG_BYTES } from '@keyroom/key-events'
 
 /** A key event seals to the smallest pad bucket plus the 16-byte Poly1305 tag. */
-const CIPHERTEXT_BYTES = PAD_BUCKETS[0] + 16
+const CIPHERTEXT_BYTES = PAD_BUCKETS[0] + TAG_BYTES
 const ciphertext = randomBytes(CIPHERTEXT_BYTES).toString('base64url')
 const nonceTail = randomBytes(NONCE_BYTES)
 

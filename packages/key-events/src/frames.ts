@@ -1,4 +1,12 @@
 import { z } from 'zod/mini'
+import {
+  base64urlChars,
+  CIPHER_KEY_BYTES,
+  NONCE_BYTES,
+  PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
+  TAG_BYTES,
+} from './cipher-sizes.js'
 import { Capabilities, MessageBody, Role } from './messages.js'
 import { MAX_NAME_LENGTH } from './protocol.js'
 import { err, parseWith, type Result } from './result.js'
@@ -15,16 +23,28 @@ export const MAX_SEQ_GAP = 1_000_000
 export const HANDSHAKE_TIMEOUT_MS = 10_000
 /** Sessions are renewed with a new handshake this often, so clock drift cannot build up in lateness. */
 export const SESSION_RENEW_MS = 30 * 60_000
+/** A session id: random bytes per connection. */
+export const SESSION_ID_BYTES = 16
+/** HKDF output of one handshake: the hs2, hs3, initiator → responder and responder → initiator keys, in order. */
+export const HANDSHAKE_KEY_BYTES = 4 * CIPHER_KEY_BYTES
+
+/** What a version 2 label names: hashed, derived, signed or sealed with it (README §4-6). */
+export type FrameLabel = 'handshake' | 'keys' | 'initiator' | 'responder' | 'pairing' | 'code' | 'msg'
+/** The domain-separation label of one use: `keyroom/v2/keys`. */
+export const frameLabel = (use: FrameLabel): string => `keyroom/v${FRAME_VERSION}/${use}`
+/** Associated data of a session message from one session id to another: `keyroom/v2/msg|<from>|<to>`. */
+export const messageAssociatedData = (from: string, to: string): string =>
+  `${frameLabel('msg')}|${from}|${to}`
 
 const b64 = (min: number, max = min) =>
   z.string().check(z.minLength(min), z.maxLength(max), z.regex(/^[A-Za-z0-9_-]*$/, 'must be base64url'))
 
-/** A session id: 16 random bytes per connection, base64url. */
-export const SessionId = b64(22)
-/** An X25519 or Ed25519 public key, 32 bytes base64url. */
-export const PublicKey = b64(43)
-const Nonce = b64(32)
-const ciphertext = (bytes: number) => b64(Math.ceil(((bytes + 16) * 4) / 3))
+/** A session id, base64url. */
+export const SessionId = b64(base64urlChars(SESSION_ID_BYTES))
+/** An X25519 or Ed25519 public key, base64url. */
+export const PublicKey = b64(base64urlChars(PUBLIC_KEY_BYTES))
+const Nonce = b64(base64urlChars(NONCE_BYTES))
+const ciphertext = (bytes: number) => b64(base64urlChars(bytes + TAG_BYTES))
 
 export const Hs1Frame = z.object({
   v: z.literal(FRAME_VERSION),
@@ -89,8 +109,8 @@ export const HandshakeIdentity = z.object({
   name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
   role: Role,
   caps: Capabilities,
-  /** Ed25519 signature, 64 bytes base64url. */
-  sig: b64(86),
+  /** Ed25519 signature, base64url. */
+  sig: b64(base64urlChars(SIGNATURE_BYTES)),
 })
 export type HandshakeIdentity = z.infer<typeof HandshakeIdentity>
 

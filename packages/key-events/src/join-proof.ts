@@ -3,6 +3,7 @@ import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { fromBase64url, toBase64url } from './base64url.js'
+import { base64urlChars, SIGNATURE_BYTES } from './cipher-sizes.js'
 import type { Result } from './result.js'
 
 /**
@@ -17,7 +18,7 @@ import type { Result } from './result.js'
 export const CREDENTIALED_ROOM_PATTERN = /^k1\.[A-Za-z0-9_-]{43}$/
 const ROOM_ID_PREFIX = 'k1.'
 /** An Ed25519 signature, base64url. */
-export const JOIN_PROOF_CHARS = 86
+export const JOIN_PROOF_CHARS = base64urlChars(SIGNATURE_BYTES)
 const SEED_SALT = 'keyroom/join/v1'
 const SEED_INFO = 'ed25519 seed'
 

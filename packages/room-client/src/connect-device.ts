@@ -15,6 +15,7 @@ import {
   type RelayAck,
   RelayEvent,
   type RoomInfo,
+  SESSION_ID_BYTES,
   SESSION_RENEW_MS,
   type SessionEnvelope,
   toBase64url,
@@ -551,7 +552,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
   }
 }
 
-const newSid = () => toBase64url(randomBytes(16))
+const newSid = () => toBase64url(randomBytes(SESSION_ID_BYTES))
 
 function rejectReason(code: string): DeviceRejection['reason'] {
   const known: DeviceRejection['reason'][] = [

@@ -2,17 +2,19 @@ import {
   FRAME_VERSION,
   fail,
   fromBase64url,
+  LinkField,
+  MAX_LINK_CHARS,
   MAX_NAME_LENGTH,
   OLDER_KEYROOM,
+  PAIRING_SECRET_BYTES,
+  PUBLIC_KEY_BYTES,
   type Result,
+  ROOM_ID_BYTES,
   toBase64url,
 } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import type { DeviceLink } from './device-types.js'
-import { normalizeRelayUrl, ROOM_ID_BYTES } from './pairing-link.js'
-
-export const PEER_KEY_BYTES = 32
-export const PAIRING_SECRET_BYTES = 16
+import { normalizeRelayUrl } from './pairing-link.js'
 
 /** A new room id on a relay (a rendezvous, not a secret). */
 export const createRoomId = (): string => toBase64url(randomBytes(ROOM_ID_BYTES))
@@ -25,10 +27,14 @@ export const createPairingSecret = (): Uint8Array => randomBytes(PAIRING_SECRET_
  */
 export function formatDeviceLink(link: DeviceLink, keypadUrl: string = link.relay): string {
   const base = keypadUrl.split('#')[0] ?? keypadUrl
-  const params = new URLSearchParams({ v: String(FRAME_VERSION), relay: link.relay, room: link.room })
-  if (link.peer) params.set('peer', toBase64url(link.peer))
-  if (link.name) params.set('name', link.name)
-  if (link.pairingSecret) params.set('ps', toBase64url(link.pairingSecret))
+  const params = new URLSearchParams({
+    [LinkField.version]: String(FRAME_VERSION),
+    [LinkField.relay]: link.relay,
+    [LinkField.room]: link.room,
+  })
+  if (link.peer) params.set(LinkField.peer, toBase64url(link.peer))
+  if (link.name) params.set(LinkField.name, link.name)
+  if (link.pairingSecret) params.set(LinkField.pairingSecret, toBase64url(link.pairingSecret))
   return `${base.endsWith('/') ? base : `${base}/`}#${params.toString()}`
 }
 
@@ -36,20 +42,21 @@ export function formatDeviceLink(link: DeviceLink, keypadUrl: string = link.rela
 export function parseDeviceLink(text: string): Result<DeviceLink> {
   if (typeof text !== 'string' || text.trim().length === 0)
     return fail('invalid-link', 'the pairing link is empty', '')
-  if (text.length > 2048) return fail('invalid-link', 'the pairing link is longer than 2048 characters', '')
+  if (text.length > MAX_LINK_CHARS)
+    return fail('invalid-link', `the pairing link is longer than ${MAX_LINK_CHARS} characters`, '')
   const trimmed = text.trim()
   const hash = trimmed.indexOf('#')
   const fragment = hash >= 0 ? trimmed.slice(hash + 1) : trimmed
   const params = new URLSearchParams(fragment)
-  const version = params.get('v')
-  if (version === null && params.has('key')) {
+  const version = params.get(LinkField.version)
+  if (version === null && params.has(LinkField.key)) {
     return fail('older-link', `this link ${OLDER_KEYROOM}`, 'v')
   }
   if (version !== String(FRAME_VERSION)) {
     return fail('invalid-link', `the pairing link's version "${version ?? ''}" is not ${FRAME_VERSION}`, 'v')
   }
-  const relay = params.get('relay')
-  const room = params.get('room')
+  const relay = params.get(LinkField.relay)
+  const room = params.get(LinkField.room)
   if (!relay) return fail('invalid-link', 'the pairing link has no relay= in its fragment', 'relay')
   if (!room) return fail('invalid-link', 'the pairing link has no room= in its fragment', 'room')
   let relayUrl: string
@@ -62,22 +69,22 @@ export function parseDeviceLink(text: string): Result<DeviceLink> {
     return fail('invalid-link', `room must be ${ROOM_ID_BYTES} bytes of base64url`, 'room')
   }
   const value: DeviceLink = { relay: relayUrl, room }
-  const peer = params.get('peer')
+  const peer = params.get(LinkField.peer)
   if (peer !== null) {
     const key = fromBase64url(peer)
-    if (key?.length !== PEER_KEY_BYTES) {
-      return fail('invalid-link', `peer must be a ${PEER_KEY_BYTES}-byte public key in base64url`, 'peer')
+    if (key?.length !== PUBLIC_KEY_BYTES) {
+      return fail('invalid-link', `peer must be a ${PUBLIC_KEY_BYTES}-byte public key in base64url`, 'peer')
     }
     value.peer = key
   }
-  const name = params.get('name')
+  const name = params.get(LinkField.name)
   if (name !== null) {
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
       return fail('invalid-link', `name must be 1-${MAX_NAME_LENGTH} characters`, 'name')
     }
     value.name = name
   }
-  const ps = params.get('ps')
+  const ps = params.get(LinkField.pairingSecret)
   if (ps !== null) {
     const secret = fromBase64url(ps)
     if (secret?.length !== PAIRING_SECRET_BYTES) {

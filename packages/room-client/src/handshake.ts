@@ -1,16 +1,24 @@
 import {
   type Capabilities,
+  CIPHER_KEY_BYTES,
   FRAME_VERSION,
+  type FrameLabel,
   fail,
+  frameLabel,
   fromBase64url,
   HANDSHAKE_BYTES,
+  HANDSHAKE_KEY_BYTES,
   type HandshakeIdentity,
   type Hs1Frame,
   type Hs2Frame,
   type Hs3Frame,
+  LENGTH_PREFIX_BYTES,
+  NONCE_BYTES,
+  PUBLIC_KEY_BYTES,
   parseHandshakeIdentity,
   type Result,
   type Role,
+  SIGNATURE_BYTES,
   toBase64url,
 } from '@keyroom/key-events'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
@@ -60,7 +68,7 @@ export const newEphemeral = (): Ephemeral => {
   return { secret, public: x25519.getPublicKey(secret) }
 }
 
-const label = (text: string) => utf8ToBytes(`keyroom/v${FRAME_VERSION}/${text}`)
+const label = (use: FrameLabel) => utf8ToBytes(frameLabel(use))
 
 /** The transcript hash: the room, both session ids, both ephemerals. */
 function transcript(room: string, sI: string, sR: string, eI: Uint8Array, eR: Uint8Array): Uint8Array {
@@ -68,12 +76,9 @@ function transcript(room: string, sI: string, sR: string, eI: Uint8Array, eR: Ui
 }
 
 function deriveKeys(shared: Uint8Array, th: Uint8Array) {
-  const okm = hkdf(sha256, shared, th, label('keys'), 128)
-  return {
-    hs2: okm.subarray(0, 32),
-    hs3: okm.subarray(32, 64),
-    session: { i2r: okm.subarray(64, 96), r2i: okm.subarray(96, 128) },
-  }
+  const okm = hkdf(sha256, shared, th, label('keys'), HANDSHAKE_KEY_BYTES)
+  const key = (i: number) => okm.subarray(i * CIPHER_KEY_BYTES, (i + 1) * CIPHER_KEY_BYTES)
+  return { hs2: key(0), hs3: key(1), session: { i2r: key(2), r2i: key(3) } }
 }
 
 /** The pairing proof: the initiator holds the link's secret, for this handshake and this responder only. */
@@ -90,9 +95,10 @@ function sealIdentity(self: Self, key: Uint8Array, th: Uint8Array, role: 'initia
     caps: self.caps,
     sig: toBase64url(sig),
   }
-  const nonce = randomBytes(24)
+  const nonce = randomBytes(NONCE_BYTES)
   const plain = utf8ToBytes(JSON.stringify(body))
-  if (plain.length + 2 > HANDSHAKE_BYTES) throw new RangeError('handshake identity is too long to seal')
+  if (plain.length + LENGTH_PREFIX_BYTES > HANDSHAKE_BYTES)
+    throw new RangeError('handshake identity is too long to seal')
   const ciphertext = xchacha20poly1305(key, nonce, th).encrypt(padTo(plain, HANDSHAKE_BYTES))
   return { nonce: toBase64url(nonce), ciphertext: toBase64url(ciphertext) }
 }
@@ -124,7 +130,7 @@ function openIdentity(
   if (!parsed.ok) return fail('invalid-handshake', `the ${role}'s identity: ${parsed.error.message}`)
   const id = fromBase64url(parsed.value.id)
   const sig = fromBase64url(parsed.value.sig)
-  if (id?.length !== 32 || sig?.length !== 64)
+  if (id?.length !== PUBLIC_KEY_BYTES || sig?.length !== SIGNATURE_BYTES)
     return fail('invalid-handshake', 'malformed identity key or signature')
   // A device answering itself (its own frames reflected back) must not verify itself.
   if (equalBytes(id, self.identity.publicKey)) {
@@ -156,7 +162,8 @@ export function respond(
   self: Self,
 ): Result<{ frame: Hs2Frame; pending: PendingResponse }> {
   const eI = fromBase64url(hs1.e)
-  if (eI?.length !== 32) return fail('invalid-frame', 'hs1: the ephemeral key is not 32 bytes')
+  if (eI?.length !== PUBLIC_KEY_BYTES)
+    return fail('invalid-frame', `hs1: the ephemeral key is not ${PUBLIC_KEY_BYTES} bytes`)
   const mine = newEphemeral()
   let shared: Uint8Array
   try {
@@ -192,7 +199,8 @@ export function finishAsInitiator(
   self: Self,
 ): Result<{ frame: Hs3Frame; peer: HandshakePeer; keys: SessionKeys; th: Uint8Array }> {
   const eR = fromBase64url(hs2.e)
-  if (eR?.length !== 32) return fail('invalid-frame', 'hs2: the ephemeral key is not 32 bytes')
+  if (eR?.length !== PUBLIC_KEY_BYTES)
+    return fail('invalid-frame', `hs2: the ephemeral key is not ${PUBLIC_KEY_BYTES} bytes`)
   let shared: Uint8Array
   try {
     shared = x25519.getSharedSecret(ephemeral.secret, eR)

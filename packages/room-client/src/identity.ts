@@ -1,3 +1,4 @@
+import { frameLabel } from '@keyroom/key-events'
 import { utf8ToBytes } from '@noble/ciphers/utils.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -51,7 +52,7 @@ export function normalizeFingerprint(text: string): string | undefined {
  * Connect): the same on the receiver and the device only when both see the same two identity keys.
  */
 export function verificationCode(receiverKey: Uint8Array, deviceKey: Uint8Array): string {
-  const input = new Uint8Array([...utf8ToBytes('keyroom/v2/code'), ...receiverKey, ...deviceKey])
+  const input = new Uint8Array([...utf8ToBytes(frameLabel('code')), ...receiverKey, ...deviceKey])
   const digest = sha256(input)
   const n =
     ((digest[0] ?? 0) * 2 ** 24 + ((digest[1] ?? 0) << 16) + ((digest[2] ?? 0) << 8) + (digest[3] ?? 0)) % 1e6

@@ -1,4 +1,4 @@
-export const LENGTH_PREFIX = 2
+import { LENGTH_PREFIX_BYTES as LENGTH_PREFIX } from '@keyroom/key-events'
 
 /** Two length bytes, the message, zeros up to `size`: every sealed message of a kind has the same length. */
 export function padTo(message: Uint8Array, size: number): Uint8Array {

@@ -2,15 +2,16 @@ import {
   fail,
   fromBase64url,
   isCredentialedRoom,
+  LinkField,
+  MAX_LINK_CHARS,
   type Result,
+  ROOM_ID_BYTES,
+  ROOM_KEY_BYTES,
   roomCredential,
   toBase64url,
 } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import type { RoomLink } from './types.js'
-
-export const ROOM_ID_BYTES = 16
-export const ROOM_KEY_BYTES = 32
 
 /**
  * A new room: a random 256-bit key, and the credentialed room id derived from it (`k1.` + the public key of its
@@ -27,7 +28,11 @@ export function createRoom(relay: string): RoomLink {
  */
 export function formatPairingLink(link: RoomLink, keypadUrl: string = link.relay): string {
   const base = keypadUrl.split('#')[0] ?? keypadUrl
-  const params = new URLSearchParams({ relay: link.relay, room: link.room, key: toBase64url(link.key) })
+  const params = new URLSearchParams({
+    [LinkField.relay]: link.relay,
+    [LinkField.room]: link.room,
+    [LinkField.key]: toBase64url(link.key),
+  })
   return `${base.endsWith('/') ? base : `${base}/`}#${params.toString()}`
 }
 
@@ -35,13 +40,14 @@ export function formatPairingLink(link: RoomLink, keypadUrl: string = link.relay
 export function parsePairingLink(text: string): Result<RoomLink> {
   if (typeof text !== 'string' || text.length === 0)
     return fail('invalid-link', 'the pairing link is empty', '')
-  if (text.length > 2048) return fail('invalid-link', 'the pairing link is longer than 2048 characters', '')
+  if (text.length > MAX_LINK_CHARS)
+    return fail('invalid-link', `the pairing link is longer than ${MAX_LINK_CHARS} characters`, '')
   const hash = text.indexOf('#')
   const fragment = hash >= 0 ? text.slice(hash + 1) : text
   const params = new URLSearchParams(fragment)
-  const relay = params.get('relay')
-  const room = params.get('room')
-  const key = params.get('key')
+  const relay = params.get(LinkField.relay)
+  const room = params.get(LinkField.room)
+  const key = params.get(LinkField.key)
   if (!relay) return fail('invalid-link', 'the pairing link has no relay= in its fragment', 'relay')
   if (!room) return fail('invalid-link', 'the pairing link has no room= in its fragment', 'room')
   if (!key) return fail('invalid-link', 'the pairing link has no key= in its fragment', 'key')

@@ -1,18 +1,23 @@
 import {
+  CIPHER_KEY_BYTES,
   type Envelope,
   fromBase64url,
+  LENGTH_PREFIX_BYTES,
+  NONCE_BYTES,
   PAD_BUCKETS,
   parseSealedPayload,
   type Result,
+  SEAL_KEY_INFO,
   SEAL_VERSION,
   type SealedPayload,
+  sealAssociatedData,
   toBase64url,
 } from '@keyroom/key-events'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { bytesToUtf8, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { LENGTH_PREFIX, padTo, unpad } from './padding.js'
+import { padTo, unpad } from './padding.js'
 import type { RoomLink } from './types.js'
 
 /** Seals and opens keyroom messages of one room. */
@@ -27,11 +32,11 @@ export interface Sealer {
  * to a bucket so that the length does not tell a key press from another.
  */
 export function createSealer(link: Pick<RoomLink, 'room' | 'key'>): Sealer {
-  const key = hkdf(sha256, link.key, utf8ToBytes(link.room), utf8ToBytes(`keyroom/seal/v${SEAL_VERSION}`), 32)
-  const aad = utf8ToBytes(`keyroom/v${SEAL_VERSION}/${link.room}`)
+  const key = hkdf(sha256, link.key, utf8ToBytes(link.room), utf8ToBytes(SEAL_KEY_INFO), CIPHER_KEY_BYTES)
+  const aad = utf8ToBytes(sealAssociatedData(link.room))
   return {
     seal(envelope) {
-      const nonce = randomBytes(24)
+      const nonce = randomBytes(NONCE_BYTES)
       const ciphertext = xchacha20poly1305(key, nonce, aad).encrypt(
         pad(utf8ToBytes(JSON.stringify(envelope))),
       )
@@ -67,7 +72,7 @@ const cannotOpen = (message: string): Result<never> => ({
 
 /** Two length bytes, the message, zeros up to the smallest bucket that fits. */
 export function pad(message: Uint8Array): Uint8Array {
-  const bucket = PAD_BUCKETS.find((size) => size >= message.length + LENGTH_PREFIX)
+  const bucket = PAD_BUCKETS.find((size) => size >= message.length + LENGTH_PREFIX_BYTES)
   if (bucket === undefined) throw new RangeError(`message of ${message.length} bytes is too long to seal`)
   return padTo(message, bucket)
 }

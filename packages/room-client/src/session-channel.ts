@@ -8,6 +8,8 @@ import {
   MAX_SEQ_GAP,
   type MessageBody,
   type MsgFrame,
+  messageAssociatedData,
+  NONCE_BYTES,
   parseSessionEnvelope,
   SESSION_MESSAGE_BYTES,
   type SessionEnvelope,
@@ -37,7 +39,7 @@ export interface Channel {
   open(frame: MsgFrame, now: number): { ok: true; value: SessionEnvelope } | { ok: false; error: Rejection }
 }
 
-const aad = (from: string, to: string) => utf8ToBytes(`keyroom/v${FRAME_VERSION}/msg|${from}|${to}`)
+const aad = (from: string, to: string) => utf8ToBytes(messageAssociatedData(from, to))
 
 /**
  * Freshness is judged on the receiver's own clock: lateness = now − start − t. The sender's clock zero (when it got
@@ -63,7 +65,7 @@ export function createChannel(options: ChannelOptions): Channel {
         t: Math.max(0, Math.round(now - peerZero)),
         body,
       }
-      const nonce = randomBytes(24)
+      const nonce = randomBytes(NONCE_BYTES)
       const plain = padTo(utf8ToBytes(JSON.stringify(envelope)), SESSION_MESSAGE_BYTES)
       const ciphertext = xchacha20poly1305(sendKey, nonce, aad(mySid, peerSid)).encrypt(plain)
       return {

@@ -1,3 +1,4 @@
+import { followRoom, sendNotice } from '@keyroom/device-kit'
 import {
   isDroppable,
   isKeyAction,
@@ -89,19 +90,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   let closed = false
   let lastBlockedNotice = Number.NEGATIVE_INFINITY
 
-  const notify = (message: VerifiedMessage, level: 'warn' | 'error', code: string, text: string) => {
-    void room
-      .send({
-        type: 'notice',
-        level,
-        code,
-        message: text.slice(0, 500),
-        ref: { from: message.from, seq: message.seq },
-      })
-      .then((result) => {
-        if (!result.ok) logger.warn({ code, error: result.error }, 'could not send notice')
-      })
-  }
+  const notify = (message: VerifiedMessage, level: 'warn' | 'error', code: string, text: string) =>
+    sendNotice(room, logger, { level, code, message: text, about: message })
 
   const chord = async (modifiers: readonly KeyCode[], code: KeyCode) => {
     const added: KeyCode[] = []
@@ -188,8 +178,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     await pressed.releaseAll()
   }
 
-  const unsubscribe = [
-    room.on('message', (message) => {
+  const unsubscribe = followRoom(room, {
+    message(message) {
       const { body } = message
       // Only key and pointer actions are acted on: presence, pings and notices are the room-client's business.
       if (!isKeyAction(body) && !(pointer && isPointerAction(body))) return
@@ -215,23 +205,21 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       waitingMotion.delete(motionKey('move'))
       waitingMotion.delete(motionKey('scroll'))
       void serial.run(() => handle(message, body, receivedAt))
-    }),
-    room.on('peer-left', (peer) => {
+    },
+    senderGone(id) {
       void serial.run(async () => {
-        await held.releaseSender(peer.id, 'peer-left')
-        await buttons?.releaseSender(peer.id, 'peer-left')
+        await held.releaseSender(id, 'peer-left')
+        await buttons?.releaseSender(id, 'peer-left')
       })
-    }),
-    room.on('state', (state) => {
-      if (state !== 'connected') void serial.run(() => releaseEverything('socket-drop'))
-    }),
-  ]
+    },
+    disconnected: () => void serial.run(() => releaseEverything('socket-drop')),
+  })
 
   return {
     idle: () => serial.idle(),
     async close(reason = 'shutdown') {
       // Actions already queued still run (their keys are released right after); nothing new is taken.
-      for (const off of unsubscribe) off()
+      unsubscribe()
       await serial.run(async () => {
         closed = true
         await releaseEverything(reason)

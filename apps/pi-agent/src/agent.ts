@@ -1,3 +1,4 @@
+import { followRoom, sendNotice } from '@keyroom/device-kit'
 import type { Capabilities, KeyAction, KeyCode } from '@keyroom/key-events'
 import { createLeaseTable, type RoomConnection, type VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
@@ -50,7 +51,7 @@ export function createAgent(options: AgentOptions): Agent {
     const at = Date.now()
     if (at - (lastNotice.get(refusal.pin) ?? Number.NEGATIVE_INFINITY) < 1_000) return
     lastNotice.set(refusal.pin, at)
-    room.send({ type: 'notice', level: 'warn', code: refusal.code, message: refusal.message }).catch(() => {})
+    sendNotice(room, logger, { level: 'warn', code: refusal.code, message: refusal.message })
   })
 
   const refreshHolds = (why: string) => outputs.refreshHolds((code) => leases.isHeld(code), why)
@@ -161,13 +162,11 @@ export function createAgent(options: AgentOptions): Agent {
     }
   }
 
-  const unsubscribe = [
-    room.on('message', onMessage),
-    room.on('peer-left', (peer) => releaseSender(peer.id, 'peer-left')),
-    room.on('state', (state) => {
-      if (state !== 'connected') restAll(`connection-${state}`)
-    }),
-  ]
+  const unsubscribe = followRoom(room, {
+    message: onMessage,
+    senderGone: (id) => releaseSender(id, 'peer-left'),
+    disconnected: (state) => restAll(`connection-${state}`),
+  })
   room.updateCapabilities(agentCapabilities(options.map, options.hid))
   logger.info({ outputs: options.map.outputs.length, inputs: options.map.inputs.length }, 'pins ready')
 
@@ -184,7 +183,7 @@ export function createAgent(options: AgentOptions): Agent {
     shutdown(reason) {
       if (stopped) return
       stopped = true
-      for (const off of unsubscribe) off()
+      unsubscribe()
       restAll(`shutdown-${reason}`)
       inputs.close()
       outputs.close()

@@ -1,3 +1,4 @@
+import { followRoom, sendNotice } from '@keyroom/device-kit'
 import type { KeyCode, PointerButton } from '@keyroom/key-events'
 import { createLeaseTable, type Timers, type VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
@@ -27,22 +28,8 @@ export function createHidAgent(options: HidAgentOptions): HidAgent {
   let stopped = false
   let rolledOver = false
 
-  const notify = (message: VerifiedMessage, level: 'warn' | 'error', code: string, text: string) => {
-    room
-      .send({
-        type: 'notice',
-        level,
-        code,
-        message: text.slice(0, 500),
-        ref: { from: message.from, seq: message.seq },
-      })
-      .then(
-        (ack) => {
-          if (!ack.ok) logger.warn({ code, error: ack.error }, 'could not send notice')
-        },
-        (error: unknown) => logger.warn({ err: error }, 'could not send notice'),
-      )
-  }
+  const notify = (message: VerifiedMessage, level: 'warn' | 'error', code: string, text: string) =>
+    sendNotice(room, logger, { level, code, message: text, about: message })
 
   const timers = options.timers === undefined ? {} : { timers: options.timers }
   const keys = createLeaseTable<KeyCode>({
@@ -168,20 +155,18 @@ export function createHidAgent(options: HidAgentOptions): HidAgent {
     }
   }
 
-  const unsubscribe = [
-    room.on('message', onMessage),
-    room.on('peer-left', (peer) => releaseSender(peer.id, 'peer-left')),
-    room.on('state', (state) => {
-      if (state !== 'connected') releaseAll(`connection-${state}`)
-    }),
-  ]
+  const unsubscribe = followRoom(room, {
+    message: onMessage,
+    senderGone: (id) => releaseSender(id, 'peer-left'),
+    disconnected: (state) => releaseAll(`connection-${state}`),
+  })
   logger.info({ layout: hid.layout }, 'USB keyboard, mouse and media keys ready')
 
   return {
     shutdown(reason) {
       if (stopped) return
       stopped = true
-      for (const off of unsubscribe) off()
+      unsubscribe()
       releaseAll(`shutdown-${reason}`)
     },
   }

@@ -1,5 +1,8 @@
+export { captureLogger, type LogLine } from './capture-logger.js'
+export { type Cleanup, perTest } from './cleanup.js'
 export { type Direction, type FaultProxy, startFaultProxy } from './fault-proxy.js'
 export { freePort } from './free-port.js'
 export { withLegacyRoomId } from './legacy-room.js'
 export { parsePlist } from './plist-parse.js'
 export { NODE_FROM_SOURCE, type Spawned, spawnProcess } from './spawn-process.js'
+export { tempDir } from './temp-dir.js'

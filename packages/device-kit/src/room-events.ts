@@ -1,0 +1,59 @@
+import type { ConnectionState, RoomConnection, VerifiedMessage } from '@keyroom/room-client'
+import type { Logger } from 'pino'
+
+/** What a device tells the room about a message it could not act on (a notice's level, code and text). */
+export interface DeviceNotice {
+  level: 'warn' | 'error'
+  code: string
+  message: string
+  /** The message the notice answers, if any. */
+  about?: Pick<VerifiedMessage, 'from' | 'seq'>
+}
+
+/** A notice's text is cut to this many characters: it echoes driver errors of any length. */
+const NOTICE_MAX_CHARS = 500
+
+/**
+ * Sends a notice to the room and never throws: one that cannot go out is logged, since the device has nobody
+ * else to tell.
+ */
+export function sendNotice(room: Pick<RoomConnection, 'send'>, logger: Logger, notice: DeviceNotice): void {
+  const { level, code } = notice
+  room
+    .send({
+      type: 'notice',
+      level,
+      code,
+      message: notice.message.slice(0, NOTICE_MAX_CHARS),
+      ...(notice.about ? { ref: { from: notice.about.from, seq: notice.about.seq } } : {}),
+    })
+    .then(
+      (ack) => {
+        if (!ack.ok) logger.warn({ code, error: ack.error }, 'could not send notice')
+      },
+      (error: unknown) => logger.warn({ err: error }, 'could not send notice'),
+    )
+}
+
+export interface RoomFollower {
+  /** A verified message from a sender. */
+  message(message: VerifiedMessage): void
+  /** A sender left the room (bye, its socket left, or it went silent): what it holds is released. */
+  senderGone(senderId: string): void
+  /** This device's own connection is not connected any more: everything held is released. */
+  disconnected(state: Exclude<ConnectionState, 'connected'>): void
+}
+
+/** Subscribes a device to the room events every receiver acts on; returns the unsubscribe. */
+export function followRoom(room: Pick<RoomConnection, 'on'>, follower: RoomFollower): () => void {
+  const offs = [
+    room.on('message', (message) => follower.message(message)),
+    room.on('peer-left', (peer) => follower.senderGone(peer.id)),
+    room.on('state', (state) => {
+      if (state !== 'connected') follower.disconnected(state)
+    }),
+  ]
+  return () => {
+    for (const off of offs) off()
+  }
+}

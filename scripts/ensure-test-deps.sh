@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The tests use real parts: Chromium for the keypad, Xvfb + xterm + xdotool for real key injection, and a real
-# redis-server for scale-out. Install what is missing (Debian, as root), or say exactly what to install.
+# redis-server for scale-out, certutil (libnss3-tools) to trust a test certificate authority in Chromium's profile.
+# Install what is missing (Debian, as root), or say exactly what to install.
 set -euo pipefail
 declare -A need=(
   [chromium]=chromium [Xvfb]=xvfb [xterm]=xterm [xdotool]=xdotool [xprop]=x11-utils
-  [redis-server]=redis-server [systemd-analyze]=systemd
+  [redis-server]=redis-server [systemd-analyze]=systemd [certutil]=libnss3-tools
 )
 missing=()
 for bin in "${!need[@]}"; do command -v "$bin" >/dev/null 2>&1 || missing+=("${need[$bin]}"); done

@@ -33,6 +33,10 @@ export interface RelayConfig {
   floodDisconnectMs: number
   /** Directory with a built single-page app (the keypad) to serve at `/`; none when undefined. */
   staticDir?: string | undefined
+  /** PEM certificate chain file: with {@link tlsKeyPath}, the relay serves HTTPS and WSS; none when undefined. */
+  tlsCertPath?: string | undefined
+  /** PEM private key file of {@link tlsCertPath}. */
+  tlsKeyPath?: string | undefined
   /** Socket.IO's Redis adapter for several relays behind one load balancer; none when undefined. */
   redisUrl?: string | undefined
   /** @default 'info' */
@@ -193,6 +197,22 @@ export const ENV_VARS: readonly EnvVar[] = [
     },
   },
   {
+    name: 'TLS_CERT',
+    help: 'PEM certificate (chain) file: serve https and wss with TLS_KEY (default: none, plain http)',
+    apply: (c, v) => {
+      c.tlsCertPath = v.trim() || undefined
+      return undefined
+    },
+  },
+  {
+    name: 'TLS_KEY',
+    help: 'PEM private key file of TLS_CERT (default: none)',
+    apply: (c, v) => {
+      c.tlsKeyPath = v.trim() || undefined
+      return undefined
+    },
+  },
+  {
     name: 'REDIS_URL',
     help: 'redis://host:port to share rooms between several relays (default: none, one relay)',
     apply: (c, v) => {
@@ -229,6 +249,8 @@ export function configFromEnv(
     const problem = variable.apply(config, raw)
     if (problem) errors.push(`${variable.name} ${problem}`)
   }
+  if ((config.tlsCertPath === undefined) !== (config.tlsKeyPath === undefined))
+    errors.push('TLS_CERT and TLS_KEY go together: set both (https) or neither (http)')
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: config }
 }
 

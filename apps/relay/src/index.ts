@@ -2,3 +2,4 @@ export { configFromEnv, DEFAULT_CONFIG, helpText, type RelayConfig } from './con
 export { createOriginCheck } from './origins.js'
 export { createRelay, type Relay, type RelayOptions, startRelay } from './relay.js'
 export { roomKey } from './rooms.js'
+export { readTlsFiles, type TlsFiles } from './tls-files.js'

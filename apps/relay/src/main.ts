@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { configFromEnv, helpText } from './config.js'
 import { startRelay } from './relay.js'
+import { readTlsFiles } from './tls-files.js'
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(helpText())
@@ -13,10 +14,18 @@ if (!config.ok) {
   )
   process.exit(2)
 }
-const started = await startRelay(config.value).catch((error: Error) => {
-  console.error(`keyroom-relay: cannot start: ${error.message}`)
-  process.exit(1)
-})
+const { tlsCertPath, tlsKeyPath } = config.value
+const tls = tlsCertPath && tlsKeyPath ? readTlsFiles(tlsCertPath, tlsKeyPath) : undefined
+if (tls && !tls.ok) {
+  console.error(`keyroom-relay: bad configuration\n  ${tls.error}`)
+  process.exit(2)
+}
+const started = await startRelay({ ...config.value, ...(tls && { tls: tls.value }) }).catch(
+  (error: Error) => {
+    console.error(`keyroom-relay: cannot start: ${error.message}`)
+    process.exit(1)
+  },
+)
 const { relay, url, port } = started
 relay.log.info(
   {
@@ -24,6 +33,7 @@ relay.log.info(
     host: relay.config.host,
     keypad: relay.config.staticDir ?? null,
     redis: relay.config.redisUrl ?? null,
+    tls: tlsCertPath ?? null,
   },
   `relay listening on ${url}`,
 )

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { type Logger, pino } from 'pino'
 import { Server } from 'socket.io'
@@ -9,6 +10,7 @@ import { createLogBudget } from './log-budget.js'
 import { createMetrics } from './metrics.js'
 import { connectRedis, type RedisLink } from './redis-link.js'
 import { createRoomCalls } from './rooms.js'
+import type { TlsFiles } from './tls-files.js'
 
 export interface RelayOptions extends Partial<RelayConfig> {
   /** @default a pino logger at `logLevel` on stdout */
@@ -17,6 +19,8 @@ export interface RelayOptions extends Partial<RelayConfig> {
   redis?: RedisLink
   /** Monotonic clock in ms for rate limits and flood detection. @default performance.now */
   now?: () => number
+  /** Serve HTTPS (and so WSS) with this certificate and key; see {@link readTlsFiles}. @default plain HTTP */
+  tls?: TlsFiles
 }
 
 /** How long a member count may wait for the other relays before it falls back to this relay's own count. */
@@ -41,7 +45,7 @@ const LOG_BUDGET = { perKey: 1, total: 50, intervalMs: 1_000, maxKeys: 10_000 }
 
 /** A relay, not yet listening. */
 export function createRelay(options: RelayOptions = {}) {
-  const { logger, redis, now = performance.now.bind(performance), ...overrides } = options
+  const { logger, redis, tls, now = performance.now.bind(performance), ...overrides } = options
   const config: RelayConfig = { ...DEFAULT_CONFIG, ...overrides }
   const log = logger ?? pino({ name: 'relay', level: config.logLevel })
   const metrics = createMetrics()
@@ -50,22 +54,24 @@ export function createRelay(options: RelayOptions = {}) {
   const startedAt = Date.now()
 
   // Routes go in before Socket.IO attaches: it then answers /socket.io/ itself and hands every other request on.
-  const http = createServer(
-    {
-      // Slow and half-open clients: headers in time or the socket goes, checked every second, not every 30.
-      headersTimeout: config.headersTimeoutMs,
-      requestTimeout: Math.max(REQUEST_TIMEOUT_MS, config.headersTimeoutMs),
-      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+  const serverOptions = {
+    // Slow and half-open clients: headers in time or the socket goes, checked every second, not every 30.
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: Math.max(REQUEST_TIMEOUT_MS, config.headersTimeoutMs),
+    connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+  }
+  const routes = createHttpRoutes({
+    staticDir: config.staticDir,
+    status: (): Status => status(),
+    metrics: () => {
+      const { connections, rooms, redis: redisState } = status()
+      return metrics.render({ connections, rooms, redis: redisState })
     },
-    createHttpRoutes({
-      staticDir: config.staticDir,
-      status: (): Status => status(),
-      metrics: () => {
-        const { connections, rooms, redis: redisState } = status()
-        return metrics.render({ connections, rooms, redis: redisState })
-      },
-    }),
-  )
+  })
+  // One server either way: the keypad, /healthz and Socket.IO share its origin, so https covers them all.
+  const http = tls
+    ? createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, routes)
+    : createServer(serverOptions, routes)
   http.on('connection', admission.onTcpConnection)
   const io = new Server(http, {
     serveClient: false,
@@ -128,7 +134,7 @@ export function createRelay(options: RelayOptions = {}) {
           const { port } = http.address() as AddressInfo
           const host = config.host.includes(':') ? `[${config.host}]` : config.host
           const urlHost = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host
-          resolve({ port, url: `http://${urlHost}:${port}` })
+          resolve({ port, url: `${tls ? 'https' : 'http'}://${urlHost}:${port}` })
         })
       })
     },

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
+import { cert, defaultCertDir } from './cert-command.js'
 import { CliError, listen, type Output, roomNew, send } from './cli-commands.js'
 
 const HELP = `keyroom: try and script keyroom rooms
@@ -16,6 +17,11 @@ const HELP = `keyroom: try and script keyroom rooms
                                                               button is released after 1.5 s: nothing renews it)
   keyroom listen --link <link> [--all]                        print verified messages as JSON lines (--all: also
                                                               hello, ping, pong, receipt and renew)
+  keyroom cert [--dir <dir>] [--address <ip>]...              make (once) a local certificate authority and an
+                                                              https certificate for this machine's LAN addresses
+                                                              (default: every non-loopback IPv4 one), and print
+                                                              how to trust it on iOS and Android
+                                                              (dir default: ~/.config/keyroom/tls)
 
 A value that starts with "-" needs "=": --move=-5,3.
 send waits for every receiver in the room to acknowledge, prints "delivered to <name> (<role>)" per receiver, and
@@ -49,6 +55,8 @@ async function main(argv: string[]): Promise<void> {
       button: { type: 'string' },
       timeout: { type: 'string', default: '10000' },
       all: { type: 'boolean', default: false },
+      dir: { type: 'string' },
+      address: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -90,6 +98,12 @@ async function main(argv: string[]): Promise<void> {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort())
       return listen({ link: link(), timeoutMs, signal: stop.signal, all: values.all }, io)
     }
+    case 'cert':
+      await cert(
+        { dir: values.dir ?? defaultCertDir(), ...(values.address && { addresses: values.address }) },
+        io,
+      )
+      return
     default:
       throw new CliError(`unknown command "${command}"; see keyroom --help`)
   }

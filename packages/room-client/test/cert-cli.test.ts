@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process'
+import { X509Certificate } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it, onTestFinished } from 'vitest'
+
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+const run = (env: Record<string, string>, ...args: string[]) =>
+  promisify(execFile)(process.execPath, ['--conditions=@keyroom/source', '--import', 'tsx', cli, ...args], {
+    timeout: 15_000,
+    env: { ...process.env, ...env },
+  })
+
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'keyroom-cert-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+describe('keyroom cert', () => {
+  it('makes the authority once, in the config dir, and a certificate for the given address', async () => {
+    const config = tempDir()
+    const first = await run({ KEYROOM_CONFIG_DIR: config }, 'cert', '--address', '10.9.8.7')
+    const dir = join(config, 'tls')
+    expect(first.stdout).toContain(`created a certificate authority: ${join(dir, 'ca.pem')}`)
+    expect(first.stdout).toContain('for localhost, 127.0.0.1, ::1, 10.9.8.7:')
+    expect(first.stdout).toContain(`TLS_CERT=${join(dir, 'cert.pem')}`)
+    expect(first.stdout).toContain(`TLS_KEY=${join(dir, 'key.pem')}`)
+    expect(first.stdout).toContain('Certificate Trust Settings')
+    expect(first.stdout).toContain('Install a certificate > CA certificate')
+    expect(statSync(join(dir, 'ca-key.pem')).mode & 0o777).toBe(0o600)
+    const server = new X509Certificate(readFileSync(join(dir, 'cert.pem')))
+    expect(server.checkIP('10.9.8.7')).toBe('10.9.8.7')
+
+    const second = await run({ KEYROOM_CONFIG_DIR: config }, 'cert', '--address', '10.9.8.7')
+    expect(second.stdout).toContain('(kept from an earlier run)')
+    expect(second.stdout).toContain('server certificate (still valid)')
+  })
+
+  it('takes --dir', async () => {
+    const dir = join(tempDir(), 'elsewhere')
+    const { stdout } = await run({}, 'cert', '--dir', dir, '--address', '10.1.2.3')
+    expect(stdout).toContain(`TLS_CERT=${join(dir, 'cert.pem')}`)
+  })
+})

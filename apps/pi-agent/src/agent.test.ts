@@ -1,8 +1,12 @@
 import { HOLD_LEASE_MS, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
+import { createFakeRoom } from '@keyroom/test-kit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFakeRoom, createRecordingPins, silentLogger } from '../test/fakes.js'
+import { createRecordingPins, silentLogger } from '../test/fakes.js'
 import { createAgent } from './agent.js'
 import { DEFAULT_MIN_INTERVAL_MS, type PinMap, parsePinMap } from './pin-map.js'
+
+/** The sender the tests' messages come from. */
+const PAD = 'keypad-0001'
 
 const mapOf = (value: unknown): PinMap => {
   const parsed = parsePinMap(JSON.stringify(value))
@@ -22,7 +26,7 @@ const example = mapOf({
 function setup(map: PinMap = example) {
   const room = createFakeRoom()
   const pins = createRecordingPins()
-  const agent = createAgent({ room: room.room, pins: pins.pins, map, logger: silentLogger() })
+  const agent = createAgent({ room: room, pins: pins.pins, map, logger: silentLogger() })
   return { room, pins, agent }
 }
 
@@ -47,18 +51,18 @@ describe('agent outputs', () => {
 
   it('holds a pin while the key is down and releases it on up', () => {
     const { pins, room } = setup()
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
     expect(pins.levels.get(17)).toBe(1)
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'up' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'up' })
     expect(pins.levels.get(17)).toBe(0)
   })
 
   it('releases a hold when the lease runs out, and renewals extend it', () => {
     const { pins, room } = setup()
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
     for (let i = 0; i < 5; i++) {
       vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS)
-      room.deliver({ type: 'renew', codes: ['KeyL'] })
+      room.deliver(PAD, { type: 'renew', codes: ['KeyL'] })
     }
     expect(pins.levels.get(17)).toBe(1)
     vi.advanceTimersByTime(HOLD_LEASE_MS - 1)
@@ -69,17 +73,17 @@ describe('agent outputs', () => {
 
   it('keeps a hold while another sender still holds the key', () => {
     const { pins, room } = setup()
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' }, 'phone-a-001')
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' }, 'phone-b-001')
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'up' }, 'phone-a-001')
+    room.deliver('phone-a-001', { type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver('phone-b-001', { type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver('phone-a-001', { type: 'key', code: 'KeyL', phase: 'up' })
     expect(pins.levels.get(17)).toBe(1)
-    room.deliver({ type: 'release-all' }, 'phone-b-001')
+    room.deliver('phone-b-001', { type: 'release-all' })
     expect(pins.levels.get(17)).toBe(0)
   })
 
   it('releases on peer-left and on a socket drop (toggles and pulses too)', () => {
     const { pins, room } = setup()
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' }, 'phone-a-001')
+    room.deliver('phone-a-001', { type: 'key', code: 'KeyL', phase: 'down' })
     room.emit('peer-left', {
       id: 'phone-a-001',
       role: 'keypad',
@@ -89,9 +93,9 @@ describe('agent outputs', () => {
     })
     expect(pins.levels.get(17)).toBe(0)
     vi.advanceTimersByTime(DEFAULT_MIN_INTERVAL_MS)
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
-    room.deliver({ type: 'key', code: 'KeyT', phase: 'tap' })
-    room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyT', phase: 'tap' })
+    room.deliver(PAD, { type: 'key', code: 'KeyD', phase: 'tap' })
     expect([pins.levels.get(17), pins.levels.get(5), pins.levels.get(27)]).toEqual([1, 0, 1])
     room.emit('state', 'connecting')
     expect([pins.levels.get(17), pins.levels.get(5), pins.levels.get(27)]).toEqual([0, 1, 0])
@@ -99,30 +103,30 @@ describe('agent outputs', () => {
 
   it('flips a toggle on each tap or down, not on up or a repeated down', () => {
     const { pins, room } = setup()
-    room.deliver({ type: 'key', code: 'KeyT', phase: 'tap' })
+    room.deliver(PAD, { type: 'key', code: 'KeyT', phase: 'tap' })
     expect(pins.levels.get(5)).toBe(0) // active (active-low)
-    room.deliver({ type: 'key', code: 'KeyT', phase: 'down' })
-    room.deliver({ type: 'key', code: 'KeyT', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyT', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyT', phase: 'down' })
     expect(pins.levels.get(5)).toBe(1)
-    room.deliver({ type: 'key', code: 'KeyT', phase: 'up' })
+    room.deliver(PAD, { type: 'key', code: 'KeyT', phase: 'up' })
     expect(pins.levels.get(5)).toBe(1)
   })
 
   it('matches chords exactly: Ctrl+KeyT flips pin 6, plain KeyT does not', () => {
     const { pins, room } = setup()
-    room.deliver({ type: 'chord', modifiers: ['ControlLeft'], code: 'KeyT' })
+    room.deliver(PAD, { type: 'chord', modifiers: ['ControlLeft'], code: 'KeyT' })
     expect(pins.levels.get(6)).toBe(1)
     expect(pins.levels.get(5)).toBe(1)
-    room.deliver({ type: 'chord', modifiers: ['ControlLeft', 'ShiftLeft'], code: 'KeyT' })
+    room.deliver(PAD, { type: 'chord', modifiers: ['ControlLeft', 'ShiftLeft'], code: 'KeyT' })
     expect(pins.levels.get(6)).toBe(1)
   })
 
   it('pulses for pulseMs; a press during the pulse does not stretch it (issue 18)', () => {
     const { pins, room } = setup()
-    room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
+    room.deliver(PAD, { type: 'key', code: 'KeyD', phase: 'tap' })
     expect(pins.levels.get(27)).toBe(1)
     vi.advanceTimersByTime(300)
-    room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
+    room.deliver(PAD, { type: 'key', code: 'KeyD', phase: 'tap' })
     vi.advanceTimersByTime(199)
     expect(pins.levels.get(27)).toBe(1)
     vi.advanceTimersByTime(1)
@@ -134,7 +138,7 @@ describe('agent outputs', () => {
     let longest = 0
     let onSince: number | undefined
     for (let t = 0; t < 5_000; t += 10) {
-      if (t % 400 === 0) room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
+      if (t % 400 === 0) room.deliver(PAD, { type: 'key', code: 'KeyD', phase: 'tap' })
       const on = pins.levels.get(27) === 1
       if (on && onSince === undefined) onSince = t
       if (!on && onSince !== undefined) {
@@ -153,7 +157,7 @@ describe('agent outputs', () => {
     )
     // A member toggling as fast as it can: 100 taps in a second switch the pin twice (on, off), not 100 times.
     for (let i = 0; i < 100; i++) {
-      room.deliver({ type: 'key', code: 'KeyT', phase: 'tap' })
+      room.deliver(PAD, { type: 'key', code: 'KeyT', phase: 'tap' })
       vi.advanceTimersByTime(10)
     }
     const switches = pins.log.filter((e) => e.pin === 5 && e.event === 'write').length
@@ -164,9 +168,9 @@ describe('agent outputs', () => {
 
   it('rests an output engaged longer than maxOnMs, says so, and keeps a held key from re-engaging it', () => {
     const { pins, room } = setup(mapOf({ outputs: [{ key: 'KeyL', pin: 17, mode: 'hold', maxOnMs: 2_000 }] }))
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
     for (let t = 0; t < 5_000; t += LEASE_RENEW_INTERVAL_MS) {
-      room.deliver({ type: 'renew', codes: ['KeyL'] })
+      room.deliver(PAD, { type: 'renew', codes: ['KeyL'] })
       vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS)
     }
     expect(pins.levels.get(17)).toBe(0)
@@ -174,18 +178,18 @@ describe('agent outputs', () => {
       expect.objectContaining({ code: 'output-max-on' }),
     ])
     // Let go and press again: it engages again.
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'up' })
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'up' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
     expect(pins.levels.get(17)).toBe(1)
   })
 
   it('ignores keys not in the map and text, and never touches an unmapped pin', () => {
     const { pins, room } = setup()
     const before = pins.log.length
-    room.deliver({ type: 'key', code: 'KeyQ', phase: 'down' })
-    room.deliver({ type: 'chord', modifiers: ['MetaLeft'], code: 'KeyL' })
-    room.deliver({ type: 'text', text: 'open the door' })
-    room.deliver({ type: 'renew', codes: ['KeyQ'] })
+    room.deliver(PAD, { type: 'key', code: 'KeyQ', phase: 'down' })
+    room.deliver(PAD, { type: 'chord', modifiers: ['MetaLeft'], code: 'KeyL' })
+    room.deliver(PAD, { type: 'text', text: 'open the door' })
+    room.deliver(PAD, { type: 'renew', codes: ['KeyQ'] })
     vi.advanceTimersByTime(HOLD_LEASE_MS * 2)
     expect(pins.log.length).toBe(before)
     expect(pins.touched()).toEqual(new Set([17, 27, 5, 6]))
@@ -193,9 +197,9 @@ describe('agent outputs', () => {
 
   it('puts every output safe and unexports on shutdown, and stops listening', () => {
     const { pins, room, agent } = setup()
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
-    room.deliver({ type: 'key', code: 'KeyT', phase: 'tap' })
-    room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyT', phase: 'tap' })
+    room.deliver(PAD, { type: 'key', code: 'KeyD', phase: 'tap' })
     agent.shutdown('test')
     expect(pins.levels.size).toBe(0)
     expect([...pins.closed].sort((a, b) => a - b)).toEqual([5, 6, 17, 27])
@@ -223,9 +227,9 @@ describe('agent outputs', () => {
         }
       },
     }
-    createAgent({ room: room.room, pins: broken, map: example, logger: silentLogger() })
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
-    room.deliver({ type: 'key', code: 'KeyD', phase: 'tap' })
+    createAgent({ room: room, pins: broken, map: example, logger: silentLogger() })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyD', phase: 'tap' })
     expect(pins.levels.get(27)).toBe(1)
   })
 })
@@ -233,7 +237,7 @@ describe('agent outputs', () => {
 describe('agent reload', () => {
   it('rests every output, keeps unchanged pins exported, opens new ones and closes dropped ones', () => {
     const { pins, room, agent } = setup()
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
     agent.reload(
       mapOf({
         outputs: [
@@ -245,10 +249,10 @@ describe('agent reload', () => {
     expect(pins.levels.get(17)).toBe(0)
     expect([...pins.closed].sort((a, b) => a - b)).toEqual([5, 6, 27])
     expect(pins.log.filter((e) => e.pin === 17 && e.event === 'open').length).toBe(1)
-    room.deliver({ type: 'key', code: 'KeyL', phase: 'down' })
+    room.deliver(PAD, { type: 'key', code: 'KeyL', phase: 'down' })
     expect(pins.levels.get(17)).toBe(0)
     vi.advanceTimersByTime(DEFAULT_MIN_INTERVAL_MS)
-    room.deliver({ type: 'key', code: 'KeyM', phase: 'tap' })
+    room.deliver(PAD, { type: 'key', code: 'KeyM', phase: 'tap' })
     expect(pins.levels.get(17)).toBe(1)
     expect(room.caps.at(-1)?.keys).toEqual(['KeyM', 'KeyD'])
   })

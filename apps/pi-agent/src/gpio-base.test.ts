@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { tempDir } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
 import { findGpioChip, sysfsNumber } from './gpio-base.js'
 
 function fakeSysfs(chips: { base: number; label: string; ngpio: number }[]) {
-  const root = mkdtempSync(join(tmpdir(), 'gpio-base-'))
-  onTestFinished(() => rmSync(root, { recursive: true, force: true }))
+  const root = tempDir('gpio-base-')
   for (const chip of chips) {
     const dir = join(root, `gpiochip${chip.base}`)
     mkdirSync(dir)

@@ -1,16 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CommandResult, CommandRunner } from '@keyroom/device-kit'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { tempDir } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
 import { HIDG_UDEV_RULE, install, UNIT_NAME, uninstall } from './install.js'
 import { HID_UNIT_NAME } from './systemd-unit.js'
 
 const LINK = 'http://127.0.0.1:3000/#relay=http%3A%2F%2F127.0.0.1%3A3000&room=AAAAAAAAAAAAAAAAAAAAAA&key=B'
 
 function setup(answers: Record<string, number> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'keyroom-install-'))
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = tempDir('keyroom-install-')
   mkdirSync(join(dir, 'dist'))
   writeFileSync(join(dir, 'dist', 'main.js'), '')
   const pins = join(dir, 'pins.json')

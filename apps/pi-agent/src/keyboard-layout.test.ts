@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../test/helpers.js'
 import { loadLayout, parseLayout, strokesForText, US_LAYOUT } from './keyboard-layout.js'
 
 describe('keyboard layouts', () => {

@@ -1,18 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { quoteArg } from '@keyroom/device-kit'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { tempDir as makeTempDir } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
 import { renderEnvironmentFile, renderHidgUdevRule, renderHidUnit, renderUnit } from './systemd-unit.js'
 
 const hasSystemdAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0
 
-function tempDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'keyroom-unit-'))
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
+const tempDir = () => makeTempDir('keyroom-unit-')
 
 /** Real paths: verify fails when the ExecStart binary is missing. */
 function unitIn(dir: string, extra: Partial<Parameters<typeof renderUnit>[0]> = {}) {

@@ -1,13 +1,11 @@
 import { KEYROOM_EVENT, PROTOCOL_VERSION, RelayEvent } from '@keyroom/key-events'
 import { connectRoom, createRoom, createSealer, type Rejection } from '@keyroom/room-client'
-import { withLegacyRoomId } from '@keyroom/test-kit'
+import { joinRoom, startTestRelay, waitForPeer, withLegacyRoomId } from '@keyroom/test-kit'
 import { io } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { agentCapabilities, createAgent } from '../src/agent.js'
 import { parsePinMap } from '../src/pin-map.js'
 import { createRecordingPins, silentLogger } from './fakes.js'
-import { joinRoom, waitForPeer } from './helpers.js'
-import { startTestRelay } from './relay.js'
 
 const map = parsePinMap(JSON.stringify({ outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] }))
 if (!map.ok) throw new Error(map.error.message)

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { joinRoom, NODE_FROM_SOURCE, startTestRelay, tempDir, waitForPeer } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { joinRoom, NODE_FROM_SOURCE, spawnAgent, tempDir, waitForPeer, writeJson } from './helpers.js'
+import { spawnAgent, writeJson } from './helpers.js'
 import { fakeGadgetSystem, fakeHidDevice } from './hid-fakes.js'
-import { startTestRelay } from './relay.js'
 
 // Expected bytes from the HID spec (see hid-agent.test.ts): a = 04, b = 05, Shift = bit 1, left button = bit 0.
 const ZERO_KEYS = '0000000000000000'
@@ -25,6 +25,7 @@ describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs
     const { keyboard, mouse, consumer } = hidDevices(dir)
     const keypad = await joinRoom(link, 'keypad', 'phone')
     const agent = spawnAgent([
+      process.execPath,
       ...NODE_FROM_SOURCE,
       'src/main.ts',
       '--link',
@@ -77,6 +78,7 @@ describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs
     const pins = writeJson(join(dir, 'pins.json'), { outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] })
     const keypad = await joinRoom(link, 'keypad', 'phone')
     const agent = spawnAgent([
+      process.execPath,
       ...NODE_FROM_SOURCE,
       'src/main.ts',
       '--link',
@@ -110,7 +112,7 @@ describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs
   it('hid setup and teardown as commands, and a missing controller explained with exit code 2', async () => {
     const system = fakeGadgetSystem(tempDir('keyroom-pi-gadget-'))
     const run = async (...args: string[]) => {
-      const child = spawnAgent([...NODE_FROM_SOURCE, 'src/main.ts', 'hid', ...args])
+      const child = spawnAgent([process.execPath, ...NODE_FROM_SOURCE, 'src/main.ts', 'hid', ...args])
       const { code } = await child.exited
       return { code, out: child.lines.map((l) => l.text).join('\n'), err: child.stderr() }
     }

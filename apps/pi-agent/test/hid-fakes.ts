@@ -1,15 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { closeSync, constants, mkdirSync, openSync, readSync, symlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import pino from 'pino'
 import { onTestFinished } from 'vitest'
-
-/** A pino logger whose JSON lines the test can read. */
-export function captureLogger() {
-  const lines: { level: number; msg: string; [key: string]: unknown }[] = []
-  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) })
-  return { logger, lines, messages: () => lines.map((l) => l.msg) }
-}
 
 /**
  * A named pipe standing in for /dev/hidgN, with the read end open (non-blocking) so the agent's O_NONBLOCK open

@@ -9,9 +9,9 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join, relative } from 'node:path'
+import { tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
 import { checkPrerequisites, setupGadget, teardownGadget } from '../src/hid-gadget.js'
-import { tempDir } from './helpers.js'
 import { fakeGadgetSystem } from './hid-fakes.js'
 
 /** Every file, link and directory under `dir`, with file contents (text, or hex for report_desc). */

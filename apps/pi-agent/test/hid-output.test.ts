@@ -1,8 +1,8 @@
+import { captureLogger, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
 import { createHidOutput } from '../src/hid-output.js'
 import { US_LAYOUT } from '../src/keyboard-layout.js'
-import { tempDir } from './helpers.js'
-import { captureLogger, fakeHidDevice } from './hid-fakes.js'
+import { fakeHidDevice } from './hid-fakes.js'
 
 // Expected bytes from the HID spec: mouse report = buttons (bit 0 left, 1 right, 2 middle), X, Y, Wheel, AC Pan as
 // signed bytes; keyboard report = modifiers, 0, six usages (Usage Tables ch. 10: h = 0B, i = 0C, ! = Shift + 1E).

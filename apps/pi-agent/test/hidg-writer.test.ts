@@ -1,8 +1,8 @@
 import { join } from 'node:path'
+import { captureLogger, tempDir } from '@keyroom/test-kit'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHidgWriter } from '../src/hidg-writer.js'
-import { tempDir } from './helpers.js'
-import { captureLogger, fakeHidDevice } from './hid-fakes.js'
+import { fakeHidDevice } from './hid-fakes.js'
 
 const report = (...bytes: number[]) => Buffer.from([...bytes, ...Array(8 - bytes.length).fill(0)])
 

@@ -2,17 +2,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { joinRoom, NODE_FROM_SOURCE, startTestRelay, tempDir, waitForPeer } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import {
-  APP_DIR,
-  joinRoom,
-  NODE_FROM_SOURCE,
-  spawnAgent,
-  tempDir,
-  waitForPeer,
-  writeJson,
-} from './helpers.js'
-import { startTestRelay } from './relay.js'
+import { APP_DIR, spawnAgent, writeJson } from './helpers.js'
 
 /**
  * The real onoff code against a fake /sys/class/gpio: the agent runs in a private mount namespace where a tmpfs
@@ -117,6 +109,7 @@ describe.skipIf(unavailable !== undefined)('onoff driver against a fake sysfs tr
         '-c',
         MOUNT_FAKE_SYSFS,
         tree.gpio,
+        process.execPath,
         ...NODE_FROM_SOURCE,
         'src/main.ts',
         'run',

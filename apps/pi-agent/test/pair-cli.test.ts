@@ -1,15 +1,16 @@
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parsePairingLink } from '@keyroom/room-client'
+import { NODE_FROM_SOURCE, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { NODE_FROM_SOURCE, spawnAgent, tempDir, writeJson } from './helpers.js'
+import { spawnAgent, writeJson } from './helpers.js'
 
 describe('keyroom-pi pair', () => {
   it('creates a room, prints its link, stores it 0600, and run uses it without --link', async () => {
     const config = join(tempDir('keyroom-pi-config-'), 'keyroom')
     const env = { KEYROOM_CONFIG_DIR: config }
     const pair = spawnAgent(
-      [...NODE_FROM_SOURCE, 'src/main.ts', 'pair', '--relay', 'http://127.0.0.1:9'],
+      [process.execPath, ...NODE_FROM_SOURCE, 'src/main.ts', 'pair', '--relay', 'http://127.0.0.1:9'],
       env,
     )
     expect((await pair.exited).code).toBe(0)
@@ -24,7 +25,10 @@ describe('keyroom-pi pair', () => {
     expect(printed).toContain(stored.link.split('#')[1])
 
     const pins = writeJson(join(config, 'pins.json'), { outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] })
-    const run = spawnAgent([...NODE_FROM_SOURCE, 'src/main.ts', '--pins', pins, '--driver', 'sim'], env)
+    const run = spawnAgent(
+      [process.execPath, ...NODE_FROM_SOURCE, 'src/main.ts', '--pins', pins, '--driver', 'sim'],
+      env,
+    )
     await vi.waitFor(() => expect(run.lines).toContainEqual({ pin: 17, value: 0, event: 'open' }), {
       timeout: 10_000,
     })
@@ -35,10 +39,13 @@ describe('keyroom-pi pair', () => {
   it('says how to pair when there is no pairing and no link', async () => {
     const config = tempDir('keyroom-pi-empty-')
     const pins = writeJson(join(config, 'pins.json'), { outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] })
-    const run = spawnAgent([...NODE_FROM_SOURCE, 'src/main.ts', '--pins', pins, '--driver', 'sim'], {
-      KEYROOM_CONFIG_DIR: config,
-      KEYROOM_LINK: undefined,
-    })
+    const run = spawnAgent(
+      [process.execPath, ...NODE_FROM_SOURCE, 'src/main.ts', '--pins', pins, '--driver', 'sim'],
+      {
+        KEYROOM_CONFIG_DIR: config,
+        KEYROOM_LINK: undefined,
+      },
+    )
     expect((await run.exited).code).toBe(2)
     expect(run.stderr()).toMatch(/no pairing in .*pairing\.json: run "keyroom-pi pair" or pass --link/)
   })

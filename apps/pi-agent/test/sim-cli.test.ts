@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { joinRoom, NODE_FROM_SOURCE, startTestRelay, tempDir, waitForPeer } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { joinRoom, NODE_FROM_SOURCE, spawnAgent, tempDir, waitForPeer, writeJson } from './helpers.js'
-import { startTestRelay } from './relay.js'
+import { spawnAgent, writeJson } from './helpers.js'
 
 const MAP = {
   outputs: [
@@ -21,6 +21,7 @@ describe('keyroom-pi with the sim driver, through a real relay', () => {
     const pins = writeJson(join(dir, 'pins.json'), MAP)
     const keypad = await joinRoom(link, 'keypad', 'phone')
     const agent = spawnAgent([
+      process.execPath,
       ...NODE_FROM_SOURCE,
       'src/main.ts',
       '--',
@@ -105,6 +106,7 @@ describe('keyroom-pi with the sim driver, through a real relay', () => {
     })
     const link = formatPairingLink(createRoom('http://127.0.0.1:9'))
     const agent = spawnAgent([
+      process.execPath,
       ...NODE_FROM_SOURCE,
       'src/main.ts',
       '--link',

@@ -1,10 +1,9 @@
 import { connectRoom, createRoom } from '@keyroom/room-client'
+import { joinRoom, startTestRelay, waitForPeer } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { agentCapabilities, createAgent } from '../src/agent.js'
 import { parsePinMap } from '../src/pin-map.js'
 import { createRecordingPins, silentLogger } from './fakes.js'
-import { joinRoom, waitForPeer } from './helpers.js'
-import { startTestRelay } from './relay.js'
 
 const map = parsePinMap(
   JSON.stringify({

@@ -6,5 +6,5 @@ export type LogLine = Record<string, unknown> & { level: number; msg: string }
 export function captureLogger(level: Level = 'debug') {
   const lines: LogLine[] = []
   const logger = pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) })
-  return { logger, lines }
+  return { logger, lines, messages: () => lines.map((line) => line.msg) }
 }

@@ -1,8 +1,20 @@
+export { requireBinaries, requireBinary } from './binaries.js'
 export { captureLogger, type LogLine } from './capture-logger.js'
-export { type Cleanup, perTest } from './cleanup.js'
+export { type Cleanup, perSuite, perTest } from './cleanup.js'
+export { createFakeRoom, type FakeRoom } from './fake-room.js'
 export { type Direction, type FaultProxy, startFaultProxy } from './fault-proxy.js'
 export { freePort } from './free-port.js'
 export { withLegacyRoomId } from './legacy-room.js'
 export { parsePlist } from './plist-parse.js'
-export { NODE_FROM_SOURCE, type Spawned, spawnProcess } from './spawn-process.js'
+export { startTestRelay, type TestRelay } from './relay.js'
+export {
+  joinAsIntruder,
+  joinRoom,
+  keyActions,
+  legacyRoom,
+  type Member,
+  notices,
+  waitForPeer,
+} from './room.js'
+export { NODE_FROM_SOURCE, parseJsonLine, type Spawned, spawnProcess } from './spawn-process.js'
 export { tempDir } from './temp-dir.js'

@@ -1,0 +1,91 @@
+import { KEYROOM_EVENT, type MessageBody, RelayEvent, type Role } from '@keyroom/key-events'
+import {
+  type ConnectRoomOptions,
+  connectRoom,
+  createRoom,
+  type Peer,
+  type Rejection,
+  type RoomConnection,
+  type RoomLink,
+  type VerifiedMessage,
+} from '@keyroom/room-client'
+import { io } from 'socket.io-client'
+import { vi } from 'vitest'
+import { type Cleanup, perTest } from './cleanup.js'
+import { withLegacyRoomId } from './legacy-room.js'
+
+export type Member = RoomConnection & { received: VerifiedMessage[]; rejected: Rejection[] }
+
+/** A connected room client that records what it hears and what it rejects, closed when the test ends. */
+export async function joinRoom(
+  link: RoomLink,
+  role: Role,
+  name: string,
+  extra: Partial<ConnectRoomOptions> = {},
+  cleanup: Cleanup = perTest,
+): Promise<Member> {
+  const room = connectRoom({ link, role, name, ...extra })
+  const received: VerifiedMessage[] = []
+  const rejected: Rejection[] = []
+  room.on('message', (m) => received.push(m))
+  room.on('reject', (r) => rejected.push(r))
+  cleanup(() => room.close())
+  await vi.waitFor(() => {
+    if (room.state !== 'connected') throw new Error(`still ${room.state}`)
+  })
+  return Object.assign(room, { received, rejected })
+}
+
+/** Waits until `room` has verified a peer with this name (both sides answered each other's challenge). */
+export async function waitForPeer(room: RoomConnection, name: string, timeout = 15_000): Promise<Peer> {
+  return vi.waitFor(
+    () => {
+      const peer = room.peers().find((p) => p.name === name)
+      if (!peer) throw new Error(`${name} not in the room yet`)
+      return peer
+    },
+    { timeout, interval: 50 },
+  )
+}
+
+/** A room as made before join credentials: a random 16-byte id anyone who knows it can join on the relay. */
+export const legacyRoom = (relay: string): RoomLink => withLegacyRoomId(createRoom(relay))
+
+const KEY_AND_POINTER_TYPES: ReadonlySet<MessageBody['type']> = new Set([
+  'key',
+  'chord',
+  'text',
+  'renew',
+  'release-all',
+  'move',
+  'scroll',
+  'button',
+])
+
+/** The key and pointer actions among what a member heard (presence, pings and notices left out). */
+export const keyActions = (messages: VerifiedMessage[]) =>
+  messages.map((m) => m.body).filter((b) => KEY_AND_POINTER_TYPES.has(b.type))
+
+/** The notices a member heard. */
+export const notices = (member: Member) =>
+  member.received.map((m) => m.body).filter((body) => body.type === 'notice')
+
+/**
+ * Someone who knows the room id (the relay sees it) but not the room key: a plain socket.io client in the room that
+ * records what it hears and can broadcast anything.
+ */
+export async function joinAsIntruder(relayUrl: string, room: string, cleanup: Cleanup = perTest) {
+  const socket = io(relayUrl, { transports: ['websocket'] })
+  cleanup(() => socket.disconnect())
+  const captured: unknown[] = []
+  socket.on(KEYROOM_EVENT, (payload: unknown) => captured.push(payload))
+  await new Promise((resolve) => socket.emit(RelayEvent.joinRoom, room, resolve))
+  return {
+    /** Sealed payloads the others sent, as the relay passed them on. */
+    captured,
+    broadcast: (payload: unknown) =>
+      new Promise((resolve) =>
+        socket.emit(RelayEvent.broadcast, { roomName: room, eventName: KEYROOM_EVENT, payload }, resolve),
+      ),
+  }
+}

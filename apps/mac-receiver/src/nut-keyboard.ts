@@ -2,6 +2,8 @@ import { type KeyCode, usStroke } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import { type NutKeyName, requireNutKey } from './key-map.js'
 import { InjectError, type Keyboard } from './keyboard.js'
+import { macFlagOf, macKeyOf } from './mac-keycodes.js'
+import { type RepeatPoster, startMacRepeatPoster } from './mac-repeat-poster.js'
 
 /** What the receiver uses of nut.js's native keyboard provider (libnut), by nut.js key name. */
 export interface NativeKeyboard {
@@ -21,6 +23,8 @@ export interface NutKeyboardOptions {
   typeText?: TextTyper
   /** Linux: runs before every key press and release (X11 text puts its temporary keymap back). */
   beforeKey?: () => Promise<void>
+  /** macOS: posts repeats marked as autorepeat (libnut cannot); without it, a repeat is an unmarked key-down. */
+  repeatPoster?: RepeatPoster
 }
 
 /**
@@ -39,7 +43,14 @@ export async function createNutKeyboard(options: NutKeyboardOptions = {}): Promi
     releaseKey: (key) => provider.releaseKey(nut.Key[key]),
     type: (text) => provider.type(text),
   }
-  return keyboardOverNative(native, options)
+  const platform = options.platform ?? process.platform
+  const repeatPoster = options.repeatPoster ?? (platform === 'darwin' ? startMacRepeatPoster() : undefined)
+  repeatPoster?.ready().then(
+    () => options.logger?.info('key repeats are marked as autorepeat (osascript poster)'),
+    (error: Error) =>
+      options.logger?.warn({ why: error.message }, 'key repeats are not marked as autorepeat'),
+  )
+  return keyboardOverNative(native, { ...options, ...(repeatPoster ? { repeatPoster } : {}) })
 }
 
 /** The {@link Keyboard} over libnut: key-map lookups, errors as {@link InjectError}, text per platform. */
@@ -62,15 +73,20 @@ export function keyboardOverNative(native: NativeKeyboard, options: NutKeyboardO
     }
   }
   const beforeKey = options.beforeKey ?? (async () => undefined)
+  // macOS: libnut's flag buffer, mirrored with libnut's own arithmetic (down ORs the modifier's flag in, up XORs it),
+  // so a repeat carries exactly the flags libnut would give a key-down now.
+  let flagBuffer = 0
   const press = async (code: KeyCode) => {
     const key = requireNutKey(code, platform)
     await beforeKey()
-    return run(code, () => native.pressKey(key))
+    await run(code, () => native.pressKey(key))
+    flagBuffer |= macFlagOf(code)
   }
   const release = async (code: KeyCode) => {
     const key = requireNutKey(code, platform)
     await beforeKey()
-    return run(code, () => native.releaseKey(key))
+    await run(code, () => native.releaseKey(key))
+    flagBuffer ^= macFlagOf(code)
   }
   const { typeText } = options
 
@@ -108,8 +124,33 @@ export function keyboardOverNative(native: NativeKeyboard, options: NutKeyboardO
       }
     },
   }
-  // The X server repeats a held key itself; macOS and Windows do not repeat synthetic keys, so keyroom does. libnut
-  // cannot set macOS's autorepeat field: a repeat is a further key-down without it.
+  // The X server repeats a held key itself; macOS and Windows do not repeat synthetic keys, so keyroom does: a further
+  // key-down, which Windows marks as a repeat by itself (the key's previous state is down). On macOS the poster marks
+  // it; while the poster is starting or if it broke, the repeat is an unmarked key-down through libnut.
   if (platform !== 'linux') keyboard.repeatKey = press
+  const poster = platform === 'darwin' ? options.repeatPoster : undefined
+  if (poster) {
+    let told = false
+    const tell = (why: string) => {
+      if (told) return
+      told = true
+      options.logger?.warn({ why }, 'key repeats are no longer marked as autorepeat')
+    }
+    keyboard.repeatKey = async (code) => {
+      requireNutKey(code, platform)
+      const key = macKeyOf(code)
+      if (key && !poster.broken()) {
+        try {
+          await poster.repeat(key, flagBuffer)
+          return
+        } catch {
+          // Not ready yet, or broken now: this repeat goes through libnut.
+        }
+      }
+      const broken = poster.broken()
+      if (broken) tell(broken)
+      await press(code)
+    }
+  }
   return keyboard
 }

@@ -10,18 +10,23 @@ import { createSerial } from './serial.js'
 beforeEach(() => void vi.useFakeTimers())
 afterEach(() => void vi.useRealTimers())
 
-function onMac() {
+function onMac(options: { poster?: boolean } = {}) {
   const mac = createLibnutMac()
+  const poster = mac.repeatPoster()
   const serial = createSerial()
   const { logger, lines } = captureLogger()
   const pressed = createPressedKeys({
-    keyboard: keyboardOverNative(mac, { platform: 'darwin' }),
+    keyboard: keyboardOverNative(mac, {
+      platform: 'darwin',
+      logger,
+      ...(options.poster ? { repeatPoster: poster } : {}),
+    }),
     logger,
     serial,
     platform: 'darwin',
     repeat: { delayMs: 300, intervalMs: 100 },
   })
-  return { mac, pressed, serial, lines }
+  return { mac, poster, pressed, serial, lines }
 }
 
 /** libnut on Linux, as far as the receiver sees it: key-downs and key-ups, and the X server repeats on its own. */
@@ -102,6 +107,59 @@ describe('pressed keys', () => {
     // The press, then one repeat every 100 ms from 300 ms on, up to (not at) the stall.
     expect(downs).toHaveLength(1 + Math.ceil((REPEAT_STALL_MS - 300) / 100))
     expect(pressed.isDown('Backspace')).toBe(true)
+  })
+
+  it('macOS: repeats are key-downs marked as autorepeat, with the held modifiers, and none after the key-up', async () => {
+    const { mac, pressed, serial } = onMac({ poster: true })
+    await pressed.press('ShiftLeft')
+    await pressed.press('ArrowLeft')
+    await vi.advanceTimersByTimeAsync(450)
+    pressed.touch('ArrowLeft')
+    await serial.idle()
+    const repeats = mac.events.filter((e) => e.kind === 'repeat')
+    // Repeats at 300 and 400 ms: the arrow's macOS key code (kVK_LeftArrow), Shift's flag as libnut has it.
+    expect(repeats).toEqual([
+      expect.objectContaining({
+        macKey: { kind: 'key', code: 0x7b },
+        flags: MAC_FLAGS.shift,
+        libnutFlags: MAC_FLAGS.shift,
+      }),
+      expect.objectContaining({ macKey: { kind: 'key', code: 0x7b }, flags: MAC_FLAGS.shift }),
+    ])
+    // libnut posted no unmarked key-down for the arrow after its press.
+    expect(mac.events.filter((e) => e.kind === 'key' && e.key === 'Left' && e.down)).toHaveLength(1)
+    await pressed.release('ArrowLeft')
+    await vi.advanceTimersByTimeAsync(2_000)
+    await serial.idle()
+    expect(mac.events.at(-1)).toMatchObject({ kind: 'key', key: 'Left', down: false })
+    await pressed.release('ShiftLeft')
+    expect(mac.flagBuffer()).toBe(0)
+  })
+
+  it('macOS: a tap of a held key is a marked repeat too; media keys repeat as system-defined events', async () => {
+    const { mac, pressed } = onMac({ poster: true })
+    await pressed.press('KeyA')
+    await pressed.tap('KeyA')
+    await pressed.press('AudioVolumeUp')
+    await pressed.tap('AudioVolumeUp')
+    expect(mac.events.filter((e) => e.kind === 'repeat').map((e) => e.kind === 'repeat' && e.macKey)).toEqual(
+      [
+        { kind: 'key', code: 0x00 },
+        { kind: 'media', code: 0 },
+      ],
+    )
+  })
+
+  it('macOS: when the poster breaks, repeats go on as unmarked key-downs and the log says so once', async () => {
+    const { mac, poster, pressed, serial, lines } = onMac({ poster: true })
+    await pressed.press('Backspace')
+    await vi.advanceTimersByTimeAsync(350)
+    poster.break('the repeat poster exited (SIGKILL)')
+    await vi.advanceTimersByTimeAsync(200)
+    await serial.idle()
+    expect(mac.events.filter((e) => e.kind === 'repeat')).toHaveLength(1)
+    expect(mac.events.filter((e) => e.kind === 'key' && e.key === 'Backspace' && e.down)).toHaveLength(3)
+    expect(lines.filter((l) => l.msg === 'key repeats are no longer marked as autorepeat')).toHaveLength(1)
   })
 
   it('X11: no repeats of its own (the server repeats); a stalled key is let go and pressed again on renewal', async () => {

@@ -1,6 +1,6 @@
 import type { CommandRunner } from '@keyroom/device-kit'
 import { describe, expect, it } from 'vitest'
-import { MAC_DEFAULT_REPEAT, readRepeatSettings } from './repeat-settings.js'
+import { MAC_DEFAULT_REPEAT, readRepeatSettings, WINDOWS_DEFAULT_REPEAT } from './repeat-settings.js'
 
 /** A fake `defaults`: answers `defaults read -g KEY` from the table, or fails as macOS does for a missing key. */
 const defaults =
@@ -52,5 +52,45 @@ describe('repeat settings', () => {
     const linux = await readRepeatSettings('linux', never)
     expect(linux.settings).toBeUndefined()
     expect(linux).toMatchObject({ reason: expect.stringContaining('X server') })
+  })
+
+  it('reads Windows KeyboardDelay and KeyboardSpeed from the registry, with the defaults for what is missing', async () => {
+    const reg =
+      (values: Record<string, string>): CommandRunner =>
+      async (file, args) => {
+        expect([file, ...args.slice(0, 2)]).toEqual(['reg', 'query', 'HKCU\\Control Panel\\Keyboard'])
+        const name = args[3] ?? ''
+        const value = values[name]
+        return value === undefined
+          ? {
+              code: 1,
+              stdout: '',
+              stderr: 'ERROR: The system was unable to find the specified registry key or value.',
+            }
+          : {
+              code: 0,
+              stdout: `\r\nHKEY_CURRENT_USER\\Control Panel\\Keyboard\r\n    ${name}    REG_SZ    ${value}\r\n\r\n`,
+              stderr: '',
+            }
+      }
+    // Delay 0 is 250 ms, speed 0 about 2.5 a second (400 ms apart).
+    expect(await readRepeatSettings('win32', reg({ KeyboardDelay: '0', KeyboardSpeed: '0' }))).toEqual({
+      settings: { delayMs: 250, intervalMs: 400 },
+      from: 'reg query HKCU\\Control Panel\\Keyboard',
+    })
+    expect(
+      (await readRepeatSettings('win32', reg({ KeyboardDelay: '3', KeyboardSpeed: '31' }))).settings,
+    ).toEqual({
+      delayMs: 1000,
+      intervalMs: 33,
+    })
+    expect(await readRepeatSettings('win32', reg({}))).toEqual({
+      settings: WINDOWS_DEFAULT_REPEAT,
+      from: 'Windows defaults (not in the registry)',
+    })
+    // Out of range or not a number: the default for that one.
+    expect(
+      (await readRepeatSettings('win32', reg({ KeyboardDelay: '9', KeyboardSpeed: 'x' }))).settings,
+    ).toEqual(WINDOWS_DEFAULT_REPEAT)
   })
 })

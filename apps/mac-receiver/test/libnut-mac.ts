@@ -1,5 +1,9 @@
 import type { NutKeyName } from '../src/key-map.js'
+import { MAC_FLAGS, type MacKey } from '../src/mac-keycodes.js'
+import type { RepeatPoster } from '../src/mac-repeat-poster.js'
 import type { NativeKeyboard } from '../src/nut-keyboard.js'
+
+export { MAC_FLAGS }
 
 /**
  * A test double of libnut's macOS keyboard (libnut-core `src/macos/keypress.c`, `src/keycode.h`, `src/main.cc`, and
@@ -14,15 +18,12 @@ import type { NativeKeyboard } from '../src/nut-keyboard.js'
  *   Win) make `keyToggle` throw "Invalid key code specified."; `Pause` maps to null and does nothing.
  * - `typeString(text)`: each code point is a key-down and key-up on keycode 0 with the Unicode string set; libnut
  *   sets no flags on them (the event source's state applies).
- * - No event ever has the autorepeat field set: libnut never sets `kCGKeyboardEventAutorepeat`.
+ * - No libnut event has the autorepeat field set: libnut never sets `kCGKeyboardEventAutorepeat`.
+ *
+ * `repeatPoster()` models keyroom's own poster (`src/mac-repeat-poster.ts`) posting into the same event stream: a
+ * key-down with the autorepeat field set and the flags it is given; it leaves libnut's flag buffer alone (a separate
+ * process posts it) and, like the real one, can be broken.
  */
-export const MAC_FLAGS = {
-  command: 0x10_0000,
-  alt: 0x8_0000,
-  control: 0x4_0000,
-  shift: 0x2_0000,
-  fn: 0x80_0000,
-} as const
 
 const modifierBit: Partial<Record<NutKeyName, number>> = {
   LeftCmd: MAC_FLAGS.command,
@@ -54,6 +55,16 @@ const notAKey: ReadonlySet<NutKeyName> = new Set<NutKeyName>([
 export type MacEvent =
   | { kind: 'key'; key: NutKeyName; down: boolean; flags: number; autorepeat: false }
   | { kind: 'unicode'; text: string; down: boolean; autorepeat: false }
+  | {
+      kind: 'repeat'
+      macKey: MacKey
+      down: true
+      flags: number
+      autorepeat: true
+      /** libnut's flag buffer and the keys down when it was posted: what the repeat had to agree with. */
+      libnutFlags: number
+      held: NutKeyName[]
+    }
 
 export interface LibnutMac extends NativeKeyboard {
   /** Every event posted, in order. */
@@ -62,6 +73,8 @@ export interface LibnutMac extends NativeKeyboard {
   flagBuffer(): number
   /** Keys whose last event was a key-down (what the OS thinks is held). */
   down(): Set<NutKeyName>
+  /** keyroom's autorepeat poster, posting into {@link events}; `break` makes it fail as a dead osascript would. */
+  repeatPoster(): RepeatPoster & { break(why: string): void }
 }
 
 export const modifierBitOf = (key: NutKeyName): number => modifierBit[key] ?? 0
@@ -97,6 +110,33 @@ export function createLibnutMac(): LibnutMac {
     },
     async releaseKey(key) {
       toggle(key, false)
+    },
+    repeatPoster() {
+      let failure: string | undefined
+      return {
+        async repeat(macKey, flags) {
+          if (failure) throw new Error(failure)
+          events.push({
+            kind: 'repeat',
+            macKey,
+            down: true,
+            flags,
+            autorepeat: true,
+            libnutFlags: flagBuffer,
+            held: [...held],
+          })
+        },
+        ready: async () => {
+          if (failure) throw new Error(failure)
+        },
+        broken: () => failure,
+        close() {
+          failure = 'closed'
+        },
+        break(why) {
+          failure = why
+        },
+      }
     },
     async type(text) {
       for (const char of text) {

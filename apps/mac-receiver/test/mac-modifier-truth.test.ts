@@ -2,6 +2,7 @@ import { HOLD_LEASE_MS, type KeyCode, type ModifierCode } from '@keyroom/key-eve
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nutKeyFor } from '../src/key-map.js'
+import { macKeyOf } from '../src/mac-keycodes.js'
 import { keyboardOverNative } from '../src/nut-keyboard.js'
 import { createReceiver } from '../src/receiver.js'
 import { captureLogger } from './capture-logger.js'
@@ -60,7 +61,7 @@ async function play(steps: Step[]) {
   const { logger } = captureLogger()
   const receiver = createReceiver({
     room,
-    keyboard: keyboardOverNative(mac, { platform: 'darwin' }),
+    keyboard: keyboardOverNative(mac, { platform: 'darwin', repeatPoster: mac.repeatPoster() }),
     logger,
     platform: 'darwin',
     repeat: { delayMs: 225, intervalMs: 30 },
@@ -106,10 +107,25 @@ async function play(steps: Step[]) {
     await receiver.idle()
     // At every step the flag buffer says exactly which modifier keys are down: nothing turned on by itself.
     expect(mac.flagBuffer()).toBe(bitsOf(mac))
+    // Every repeat posted is marked, names a key that was down, and carries the flags libnut had then.
+    for (const event of mac.events.slice(before)) {
+      if (event.kind !== 'repeat') continue
+      expect(event.flags).toBe(event.libnutFlags)
+      const code = KEYS.find((c) => JSON.stringify(macKeyOf(c)) === JSON.stringify(event.macKey))
+      expect(code && event.held).toContain(code && nutKey(code))
+    }
     if (s.kind === 'chord') {
       const key = nutKey(s.code)
       const mine = s.modifiers.reduce((bits, m) => bits | modifierBitOf(nutKey(m) ?? 'A'), 0)
-      const keyDown = mac.events.slice(before).find((e) => e.kind === 'key' && e.key === key && e.down)
+      // A chord on a key that is held already repeats it (a marked repeat), as a keyboard would.
+      const macKey = JSON.stringify(macKeyOf(s.code))
+      const keyDown = mac.events
+        .slice(before)
+        .find(
+          (e) =>
+            (e.kind === 'key' && e.key === key && e.down) ||
+            (e.kind === 'repeat' && JSON.stringify(e.macKey) === macKey),
+        )
       if (key) {
         // The chord's key carried its own modifiers plus those held by someone, nothing else.
         expect(keyDown).toMatchObject({ flags: mine | heldBefore })

@@ -1,4 +1,11 @@
-import { type RelayAck, RelayEvent, type RoomInfo } from '@keyroom/key-events'
+import {
+  type ClientEvents,
+  type RelayAck,
+  RelayEvent,
+  type RelayedEvents,
+  type RoomInfo,
+  type ServerEvents,
+} from '@keyroom/key-events'
 import { pino } from 'pino'
 import { io, type Socket } from 'socket.io-client'
 import { onTestFinished, vi } from 'vitest'
@@ -19,12 +26,17 @@ export async function relay(options: RelayOptions = {}) {
   return { ...started, logs }
 }
 
+/** The event names these tests broadcast under. */
+export type TestEvent = 'msg' | 'frame'
+/** A client of the relay API, typed by key-events' event maps as keyroom's own clients are. */
+export type RelaySocket = Socket<ServerEvents & RelayedEvents<TestEvent>, ClientEvents>
+
 /** A real socket.io-client, connected. */
 export async function client(
   url: string,
   options: { origin?: string; transports?: ('polling' | 'websocket')[] } = {},
-): Promise<Socket> {
-  const socket = io(url, {
+): Promise<RelaySocket> {
+  const socket: RelaySocket = io(url, {
     transports: options.transports ?? ['websocket'],
     reconnection: false,
     forceNew: true,
@@ -40,28 +52,42 @@ export async function client(
   return socket
 }
 
-/** Emits and waits for the relay's ack. */
-export function call(socket: Socket, event: string, ...args: unknown[]): Promise<RelayAck> {
-  return socket.timeout(5_000).emitWithAck(event, ...args) as Promise<RelayAck>
+/** Calls the relay as keyroom's clients do (the event maps type the request) and waits for its ack. */
+export function call<E extends keyof ClientEvents>(
+  socket: RelaySocket,
+  event: E,
+  request: Parameters<ClientEvents[E]>[0],
+): Promise<RelayAck> {
+  return callAnything(socket, event, request)
+}
+
+/** The same socket as a hostile or broken client uses it: any event name, any arguments. */
+export const untyped = (socket: RelaySocket): Socket => socket as unknown as Socket
+
+/** Sends what no typed client could (any name, any arguments) and waits for the relay's ack. */
+export function callAnything(socket: RelaySocket, event: string, ...args: unknown[]): Promise<RelayAck> {
+  return untyped(socket)
+    .timeout(5_000)
+    .emitWithAck(event, ...args) as Promise<RelayAck>
 }
 
 /** Records every event of `eventName` a socket receives, and its room-info. */
-export function listen(socket: Socket, eventName = 'msg') {
+export function listen(socket: RelaySocket, eventName: TestEvent = 'msg') {
   const received: unknown[] = []
   const roomInfo: RoomInfo[] = []
-  socket.on(eventName, (payload: unknown) => received.push(payload))
-  socket.on(RelayEvent.roomInfo, (info: RoomInfo) => roomInfo.push(info))
+  socket.on(eventName, (payload) => received.push(payload))
+  socket.on(RelayEvent.roomInfo, (info) => roomInfo.push(info))
   return { received, roomInfo }
 }
 
 export interface Member {
-  socket: Socket
+  socket: RelaySocket
   received: unknown[]
   roomInfo: RoomInfo[]
 }
 
 /** A member of `room` that has joined, with what it receives. */
-export async function member(url: string, room: string, eventName = 'msg'): Promise<Member> {
+export async function member(url: string, room: string, eventName: TestEvent = 'msg'): Promise<Member> {
   const socket = await client(url)
   const heard = listen(socket, eventName)
   const ack = await call(socket, RelayEvent.joinRoom, room)

@@ -10,10 +10,11 @@ describe('issue 11.11: application rooms never collide with connection ids, acro
     const b = await relay({ redisUrl: redis.url })
     const victim = await client(b.url)
     const victimHeard = listen(victim)
-    const attacker = await member(a.url, victim.id ?? '')
+    const victimId = victim.id ?? ''
+    const attacker = await member(a.url, victimId)
     expectOk(
       await call(attacker.socket, RelayEvent.broadcast, {
-        roomName: victim.id,
+        roomName: victimId,
         eventName: 'msg',
         payload: 'x',
       }),
@@ -28,11 +29,11 @@ describe('issue 11.11: application rooms never collide with connection ids, acro
       expect(there.received).toContain('y')
     })
     // A member of the look-alike room on relay B hears the attacker; the victim's own channel does not.
-    const lookAlike = await member(b.url, victim.id ?? '')
+    const lookAlike = await member(b.url, victimId)
     await vi.waitFor(async () => {
       expectOk(
         await call(attacker.socket, RelayEvent.broadcast, {
-          roomName: victim.id,
+          roomName: victimId,
           eventName: 'msg',
           payload: 'z',
         }),

@@ -1,6 +1,6 @@
 import { RelayEvent } from '@keyroom/key-events'
 import { describe, expect, it, vi } from 'vitest'
-import { call, client, expectOk, listen, member, relay } from './helpers.js'
+import { call, client, expectOk, listen, member, relay, untyped } from './helpers.js'
 
 describe('seed compatibility: a client written for the seed relay works unchanged', () => {
   it('joins and broadcasts without acks; others receive the payload untouched, the sender does not', async () => {
@@ -10,11 +10,11 @@ describe('seed compatibility: a client written for the seed relay works unchange
     const receiver = await client(url)
     const heardBySender = listen(sender)
     const heard = listen(receiver)
-    receiver.emit('join-room', 'studio')
-    sender.emit('join-room', 'studio')
+    untyped(receiver).emit('join-room', 'studio')
+    untyped(sender).emit('join-room', 'studio')
     await vi.waitFor(() => expect(heard.roomInfo.at(-1)?.count).toBe(2))
     const payload = { nested: { list: [1, 'two', null, true], text: 'żółć ✓' }, n: 1.5 }
-    sender.emit('broadcast', { roomName: 'studio', eventName: 'msg', payload })
+    untyped(sender).emit('broadcast', { roomName: 'studio', eventName: 'msg', payload })
     await vi.waitFor(() => expect(heard.received).toEqual([payload]))
     expect(heardBySender.received).toEqual([])
   })

@@ -132,3 +132,30 @@ export function parseBroadcastRequest(input: unknown): Result<BroadcastRequest> 
   }
   return parsed
 }
+
+/** The relay's answer to a call: every call of {@link ClientEvents} takes one. */
+export type RelayAckCallback = (answer: RelayAck) => void
+
+/**
+ * Client → relay calls, for a typed socket (`Socket<ServerEvents, ClientEvents>` in socket.io-client; socket.io's
+ * own examples share their `ClientEvents` the same way). Types are not validation: the relay parses every argument
+ * at run time (the parse… functions above), and a client may leave the ack out.
+ */
+export interface ClientEvents {
+  [RelayEvent.joinRoom]: (request: string | JoinRequest, ack: RelayAckCallback) => void
+  [RelayEvent.leaveRoom]: (roomName: string, ack: RelayAckCallback) => void
+  [RelayEvent.broadcast]: (request: BroadcastRequest, ack: RelayAckCallback) => void
+  [RelayEvent.broadcastAll]: (request: BroadcastRequest, ack: RelayAckCallback) => void
+}
+
+/** Relay → client events of the relay itself. */
+export interface ServerEvents {
+  [RelayEvent.roomInfo]: (info: RoomInfo) => void
+  [RelayEvent.disconnectReason]: (error: RelayError) => void
+}
+
+/**
+ * What a client hears from the other members of its rooms under `Name`: the `payload` of their broadcasts, which
+ * the relay passes on unread. Untrusted: parse it before use.
+ */
+export type RelayedEvents<Name extends string> = { [N in Name]: (payload: unknown) => void }

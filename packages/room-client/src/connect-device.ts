@@ -12,16 +12,13 @@ import {
   PRESENCE_INTERVAL_MS,
   PRESENCE_TIMEOUT_MS,
   parseFrame,
-  type RelayAck,
   RelayEvent,
-  type RoomInfo,
   SESSION_ID_BYTES,
   SESSION_RENEW_MS,
   type SessionEnvelope,
   toBase64url,
 } from '@keyroom/key-events'
 import { equalBytes, randomBytes } from '@noble/ciphers/utils.js'
-import { io } from 'socket.io-client'
 import { parseDeviceLink } from './device-link.js'
 import type {
   ConnectDeviceOptions,
@@ -48,6 +45,7 @@ import {
 } from './handshake.js'
 import { fingerprint, verificationCode } from './identity.js'
 import { createPermissionCheck } from './permissions.js'
+import { connectRelay } from './relay-socket.js'
 import { type Channel, createChannel } from './session-channel.js'
 import type { ConnectionState, Sendable, SendResult } from './types.js'
 
@@ -101,7 +99,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
   let pingId = 0
   const pendingPings = new Map<number, { sentAt: number; answers: Map<string, number> }>()
 
-  const socket = io(link.relay, { transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000 })
+  const socket = connectRelay(link.relay)
 
   const setState = (next: ConnectionState) => {
     if (next === state) return
@@ -125,13 +123,11 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     }
     const request = { roomName: link.room, eventName: KEYROOM_EVENT, payload: frame }
     return new Promise((resolve) => {
-      socket
-        .timeout(ackTimeoutMs)
-        .emit(RelayEvent.broadcast, request, (timeout: Error | null, ack: RelayAck) => {
-          if (timeout)
-            resolve({ ok: false, error: { code: 'timeout', message: 'the relay did not acknowledge' } })
-          else resolve(ack)
-        })
+      socket.timeout(ackTimeoutMs).emit(RelayEvent.broadcast, request, (timeout: Error | null, ack) => {
+        if (timeout)
+          resolve({ ok: false, error: { code: 'timeout', message: 'the relay did not acknowledge' } })
+        else resolve(ack)
+      })
     })
   }
   const sendTo = (record: PeerRecord, body: MessageBody): Promise<SendResult> => {
@@ -424,7 +420,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     }
   }
 
-  socket.on(KEYROOM_EVENT, (payload: unknown) => {
+  socket.on(KEYROOM_EVENT, (payload) => {
     const parsed = parseFrame(payload)
     if (!parsed.ok) {
       const reason = parsed.error.code === 'unsupported-version' ? 'unsupported-version' : 'invalid-frame'
@@ -446,14 +442,15 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     handle(record, opened.value)
   })
 
-  socket.on(RelayEvent.roomInfo, (info: RoomInfo) => {
+  // Typed by ServerEvents, yet checked: a hostile relay may send anything.
+  socket.on(RelayEvent.roomInfo, (info) => {
     if (typeof info?.left !== 'string') return
     const gone = [...peers.values()].find((r) => r.peer.sid === info.left)
     if (gone) dropPeer(gone.peer.id)
   })
 
   socket.on('connect', () => {
-    socket.emit(RelayEvent.joinRoom, link.room, (ack: RelayAck) => {
+    socket.emit(RelayEvent.joinRoom, link.room, (ack) => {
       if (!ack?.ok) {
         events.emit(
           'error',

@@ -11,21 +11,19 @@ import {
   PRESENCE_INTERVAL_MS,
   PROTOCOL_VERSION,
   RECEIPT_TIMEOUT_MS,
-  type RelayAck,
   RelayEvent,
-  type RoomInfo,
   roomCredential,
   toBase64url,
   UNVERIFIED_BUFFER_MS,
 } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
-import { io } from 'socket.io-client'
 import { createAcceptor } from './acceptance.js'
 import { createDeliveryTracker } from './delivery-tracker.js'
 import { createEmitter } from './emitter.js'
 import { parsePairingLink } from './pairing-link.js'
 import { createPresence } from './presence.js'
 import { createReceiptBatcher } from './receipt-batcher.js'
+import { connectRelay } from './relay-socket.js'
 import { createSealer } from './seal.js'
 import type {
   ConnectionState,
@@ -72,7 +70,7 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
   let pingId = 0
   const pendingPings = new Map<number, { sentAt: number; answers: Map<string, number> }>()
 
-  const socket = io(link.relay, { transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000 })
+  const socket = connectRelay(link.relay)
 
   const setState = (next: ConnectionState) => {
     if (next === state) return
@@ -114,13 +112,11 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     const envelope: Envelope = { v: PROTOCOL_VERSION, from: id, seq, t: now(), body }
     const request = { roomName: link.room, eventName: KEYROOM_EVENT, payload: sealer.seal(envelope) }
     return new Promise((resolve) => {
-      socket
-        .timeout(ackTimeoutMs)
-        .emit(RelayEvent.broadcast, request, (timeout: Error | null, ack: RelayAck) => {
-          if (timeout)
-            resolve({ ok: false, error: { code: 'timeout', message: 'the relay did not acknowledge' } })
-          else resolve(ack)
-        })
+      socket.timeout(ackTimeoutMs).emit(RelayEvent.broadcast, request, (timeout: Error | null, ack) => {
+        if (timeout)
+          resolve({ ok: false, error: { code: 'timeout', message: 'the relay did not acknowledge' } })
+        else resolve(ack)
+      })
     })
   }
 
@@ -262,7 +258,7 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
     acceptor.retire(from, now())
   }
 
-  socket.on(KEYROOM_EVENT, (payload: unknown) => {
+  socket.on(KEYROOM_EVENT, (payload) => {
     const accepted = acceptor.accept(payload, now())
     if (!accepted.ok) {
       reject(accepted.error)
@@ -304,7 +300,8 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
   })
   let bufferTimer: ReturnType<typeof setInterval> | undefined
 
-  socket.on(RelayEvent.roomInfo, (info: RoomInfo) => {
+  // Typed by ServerEvents, yet checked: a hostile relay may send anything.
+  socket.on(RelayEvent.roomInfo, (info) => {
     if (info?.roomName !== link.room) return
     if (typeof info.count === 'number' && Number.isSafeInteger(info.count) && info.count >= 0) {
       members = info.count
@@ -320,7 +317,7 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
   const join = () => {
     if (closing || !socket.connected || socket.id === undefined) return
     const request = credential ? { roomName: link.room, proof: credential.prove(socket.id) } : link.room
-    socket.emit(RelayEvent.joinRoom, request, (ack: RelayAck) => {
+    socket.emit(RelayEvent.joinRoom, request, (ack) => {
       if (!ack?.ok) {
         events.emit(
           'error',

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import sirv from 'sirv'
+import type { RedisState } from './redis-link.js'
 
 export interface Status {
   uptimeSeconds: number
   connections: number
   rooms: number
   /** The link to the other relays: `off` when this relay runs alone. */
-  redis: 'off' | 'up' | 'down'
+  redis: 'off' | RedisState
 }
 
 /**
@@ -28,7 +29,8 @@ export function createHttpRoutes(options: {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
       const status = options.status()
       // Degraded still answers 200: the relay serves its local rooms, and restarting it would not bring Redis back.
-      res.end(JSON.stringify({ status: status.redis === 'down' ? 'degraded' : 'ok', ...status }))
+      const degraded = status.redis === 'down' || status.redis === 'stalled'
+      res.end(JSON.stringify({ status: degraded ? 'degraded' : 'ok', ...status }))
       return
     }
     if (path === '/metrics') {

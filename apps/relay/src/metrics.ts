@@ -1,3 +1,5 @@
+import type { Status } from './http-routes.js'
+
 /** What the relay counts; rendered as Prometheus text at /metrics and summarised at /healthz. */
 export function createMetrics() {
   const refusals = new Map<string, number>()
@@ -8,7 +10,7 @@ export function createMetrics() {
       refusals.set(reason, (refusals.get(reason) ?? 0) + 1)
     },
     refusals: (): ReadonlyMap<string, number> => refusals,
-    render(gauges: { connections: number; rooms: number; redis: 'off' | 'up' | 'down' }): string {
+    render(gauges: { connections: number; rooms: number; redis: Status['redis'] }): string {
       const lines = [
         '# HELP keyroom_relay_connections Open Socket.IO connections.',
         '# TYPE keyroom_relay_connections gauge',
@@ -16,7 +18,7 @@ export function createMetrics() {
         '# HELP keyroom_relay_rooms Rooms with at least one member on this relay.',
         '# TYPE keyroom_relay_rooms gauge',
         `keyroom_relay_rooms ${gauges.rooms}`,
-        '# HELP keyroom_relay_redis_up 1 when the Redis link to the other relays is up, 0 when down; absent when off.',
+        '# HELP keyroom_relay_redis_up 1 when the Redis link to the other relays is up, 0 when down or stalled; absent when off.',
         '# TYPE keyroom_relay_redis_up gauge',
         ...(gauges.redis === 'off' ? [] : [`keyroom_relay_redis_up ${gauges.redis === 'up' ? 1 : 0}`]),
         '# HELP keyroom_relay_connections_total Connections accepted since start.',

@@ -96,11 +96,19 @@ export function createRelay(options: RelayOptions = {}) {
     const members = io.sockets.adapter.rooms.get(key)
     const local = () => (members?.size ?? 0) - (excluding && members?.has(excluding) ? 1 : 0)
     if (redis?.state() !== 'up') return local()
+    // fetchSockets' own timeout starts after it has asked Redis how many relays there are: a stalled Redis never
+    // answers that, so the deadline covers the whole count.
+    let deadline: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      deadline = setTimeout(() => reject(new Error('count timed out')), CLUSTER_COUNT_TIMEOUT_MS)
+    })
     try {
-      const sockets = await io.in(key).timeout(CLUSTER_COUNT_TIMEOUT_MS).fetchSockets()
+      const sockets = await Promise.race([io.in(key).timeout(CLUSTER_COUNT_TIMEOUT_MS).fetchSockets(), late])
       return sockets.filter((socket) => socket.id !== excluding).length
     } catch {
       return local()
+    } finally {
+      clearTimeout(deadline)
     }
   }
 

@@ -49,6 +49,13 @@ export async function startRedis() {
     async restart() {
       server = await start()
     },
+    /** SIGSTOP: the server keeps its connections open and answers nothing, as a Redis stuck on a slow disk. */
+    stop() {
+      server.child.kill('SIGSTOP')
+    },
+    resume() {
+      server.child.kill('SIGCONT')
+    },
   }
 }
 

@@ -3,9 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { CommandRunner } from '@keyroom/device-kit'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import { parsePlist } from '@keyroom/test-kit'
+import { parsePlist, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../test/temp-dir.js'
 import { type CommandContext, install, pair, status, uninstall } from './commands.js'
 
 async function context(platform: string) {
@@ -15,7 +14,7 @@ async function context(platform: string) {
     calls.push([file, ...args])
     return { code: 0, stdout: 'state = running', stderr: '' }
   }
-  const home = await tempDir()
+  const home = tempDir('keyroom-receiver-')
   const mainPath = join(home, 'app', 'dist', 'main.js')
   const ctx: CommandContext = {
     out: (text) => void output.push(text),

@@ -1,5 +1,5 @@
+import { captureLogger } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import { captureLogger } from '../test/capture-logger.js'
 import { createRecordingKeyboard } from '../test/recording-keyboard.js'
 import { createHeldKeys } from './held-keys.js'
 import { createSerial } from './serial.js'

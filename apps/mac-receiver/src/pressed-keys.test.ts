@@ -1,5 +1,5 @@
+import { captureLogger } from '@keyroom/test-kit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { captureLogger } from '../test/capture-logger.js'
 import { createLibnutMac, MAC_FLAGS } from '../test/libnut-mac.js'
 import type { NutKeyName } from './key-map.js'
 import { REPEAT_STALL_MS } from './key-repeat.js'

@@ -1,7 +1,6 @@
 import { HOLD_LEASE_MS } from '@keyroom/key-events'
+import { captureLogger, createFakeRoom } from '@keyroom/test-kit'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { captureLogger } from '../test/capture-logger.js'
-import { createFakeRoom } from '../test/fake-room.js'
 import { createRecordingKeyboard } from '../test/recording-keyboard.js'
 import { createRecordingPointer } from '../test/recording-pointer.js'
 import { createReceiver } from './receiver.js'

@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { handleSignals } from '@keyroom/device-kit'
+import { captureLogger, createFakeRoom } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { captureLogger } from '../test/capture-logger.js'
-import { createFakeRoom } from '../test/fake-room.js'
 import { createRecordingKeyboard } from '../test/recording-keyboard.js'
 import { createReceiver } from './receiver.js'
 

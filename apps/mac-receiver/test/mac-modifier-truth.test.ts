@@ -1,12 +1,11 @@
 import { HOLD_LEASE_MS, type KeyCode, type ModifierCode } from '@keyroom/key-events'
+import { captureLogger, createFakeRoom } from '@keyroom/test-kit'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nutKeyFor } from '../src/key-map.js'
 import { macKeyOf } from '../src/mac-keycodes.js'
 import { keyboardOverNative } from '../src/nut-keyboard.js'
 import { createReceiver } from '../src/receiver.js'
-import { captureLogger } from './capture-logger.js'
-import { createFakeRoom } from './fake-room.js'
 import { createLibnutMac, type LibnutMac, modifierBitOf } from './libnut-mac.js'
 
 // The receiver against a model of libnut's macOS flag buffer: random sequences of everything a room can do to it.

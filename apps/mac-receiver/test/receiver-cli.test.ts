@@ -1,29 +1,27 @@
 import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startRelay } from '@keyroom/relay'
 import { createRoom, createSealer, formatPairingLink, parsePairingLink } from '@keyroom/room-client'
-import { withLegacyRoomId } from '@keyroom/test-kit'
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import { refusedCodes } from '../src/key-map.js'
 import {
   joinAsIntruder,
   joinRoom,
   notices,
-  relay,
-  runCli,
-  spawnReceiver,
+  startTestRelay,
   tempDir,
   waitForPeer,
-} from './helpers.js'
+  withLegacyRoomId,
+} from '@keyroom/test-kit'
+import { describe, expect, it, vi } from 'vitest'
+import { refusedCodes } from '../src/key-map.js'
+import { runCli, spawnReceiver } from './helpers.js'
 
 // A code this platform has no key for: the receiver must refuse it and carry on.
 const UNSUPPORTED = process.platform === 'darwin' ? 'F24' : 'ContextMenu'
 
 describe('keyroom-receiver --driver log', () => {
   it('pairs, then runs with the stored pairing and prints one JSON line per key action', async () => {
-    const started = await relay()
-    const configDir = await tempDir()
+    const started = await startTestRelay()
+    const configDir = tempDir('keyroom-receiver-')
     const paired = await runCli(['pair', '--relay', started.url], { KEYROOM_CONFIG_DIR: configDir })
     expect(paired.code).toBe(0)
     const linkText = paired.stdout.split('\n').find((line) => line.includes('#relay='))
@@ -81,7 +79,7 @@ describe('keyroom-receiver --driver log', () => {
   it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
     '%s while a key is held: releases it, then exits 0',
     async (signal) => {
-      const started = await relay()
+      const started = await startTestRelay()
       const link = createRoom(started.url)
       const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
       const phone = await joinRoom(link, 'keypad', 'phone')
@@ -100,7 +98,7 @@ describe('keyroom-receiver --driver log', () => {
   )
 
   it('its own connection drops mid-hold: releases, then serves again when the relay is back', async () => {
-    const first = await relay()
+    const first = await startTestRelay()
     const link = createRoom(first.url)
     const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
     const phone = await joinRoom(link, 'keypad', 'phone')
@@ -118,8 +116,7 @@ describe('keyroom-receiver --driver log', () => {
     // The keypad noticed too (its view of the room is cleared), so the next peer it sees is a fresh hello.
     await vi.waitFor(() => expect(phone.peers()).toEqual([]))
     // Same address: the receiver and the keypad reconnect on their own and verify each other again.
-    const second = await startRelay({ port: first.port })
-    onTestFinished(() => second.close())
+    await startTestRelay({ port: first.port })
     await waitForPeer(phone, 'log mac', 15_000)
     expect(await phone.send({ type: 'key', code: 'KeyY', phase: 'tap' })).toEqual({ ok: true })
     await vi.waitFor(() => expect(receiver.lines).toHaveLength(4))
@@ -130,7 +127,7 @@ describe('keyroom-receiver --driver log', () => {
   })
 
   it('bad input: each dropped message gets a log line naming the problem, and it keeps serving', async () => {
-    const started = await relay()
+    const started = await startTestRelay()
     const link = withLegacyRoomId(createRoom(started.url)) // an outsider can join only a pre-credential room
     const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
     const phone = await joinRoom(link, 'keypad', 'phone')
@@ -157,7 +154,7 @@ describe('keyroom-receiver --driver log', () => {
   })
 
   it('runs through the root script, `pnpm receiver run --link … --driver log --name …`; Ctrl+C releases', async () => {
-    const started = await relay()
+    const started = await startTestRelay()
     const link = createRoom(started.url)
     const receiver = await spawnReceiver({ link, driver: 'log', name: 'pnpm mac', via: 'pnpm' })
     const phone = await joinRoom(link, 'keypad', 'phone')
@@ -183,7 +180,7 @@ describe('keyroom-receiver --driver log', () => {
   it.runIf(process.platform === 'linux')(
     '--driver nut without a usable X display: refuses to start, naming the display',
     async () => {
-      const configDir = await tempDir()
+      const configDir = tempDir('keyroom-receiver-')
       const link = formatPairingLink(createRoom('http://127.0.0.1:9'))
       // An undefined value leaves the variable out of the child's environment.
       const unset = await runCli(['run', '--link', link, '--driver', 'nut'], {
@@ -209,7 +206,7 @@ describe('keyroom-receiver --driver log', () => {
   )
 
   it('says what to do when it is not paired, and refuses a bad link', async () => {
-    const configDir = await tempDir()
+    const configDir = tempDir('keyroom-receiver-')
     const unpaired = await runCli(['run', '--driver', 'log'], { KEYROOM_CONFIG_DIR: configDir })
     expect(unpaired.code).toBe(2)
     expect(unpaired.stderr).toContain('keyroom-receiver pair')

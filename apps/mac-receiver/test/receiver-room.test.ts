@@ -1,15 +1,22 @@
 import type { KeyAction } from '@keyroom/key-events'
 import { createRoom, createSealer } from '@keyroom/room-client'
-import { withLegacyRoomId } from '@keyroom/test-kit'
+import {
+  captureLogger,
+  joinRoom as join,
+  joinAsIntruder,
+  notices,
+  startTestRelay,
+  waitForPeer,
+  withLegacyRoomId,
+} from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createReceiver } from '../src/receiver.js'
-import { captureLogger } from './capture-logger.js'
-import { joinRoom as join, joinAsIntruder, notices, relay, spawnKeypad, waitForPeer } from './helpers.js'
+import { spawnKeypad } from './helpers.js'
 import { createRecordingKeyboard } from './recording-keyboard.js'
 
 /** A receiver in this process with a recording keyboard, joined to a real room through a real relay. */
 async function setup(options: { leaseMs?: number; legacyRoom?: boolean } = {}) {
-  const started = await relay()
+  const started = await startTestRelay()
   const created = createRoom(started.url)
   // An outsider can join only a room made before join credentials; there the receiver's own checks keep it out.
   const link = options.legacyRoom ? withLegacyRoomId(created) : created

@@ -1,30 +1,24 @@
 import { type KeyAction, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
-import { startRelay } from '@keyroom/relay'
 import { createRoom, type RoomLink } from '@keyroom/room-client'
-import { withLegacyRoomId } from '@keyroom/test-kit'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { REPEAT_STALL_MS } from '../src/key-repeat.js'
 import {
   joinAsIntruder,
   joinRoom,
   type Member,
   notices,
-  type ReceiverProcess,
-  relay,
-  spawnKeypad,
-  spawnReceiver,
+  perSuite,
+  startTestRelay,
   waitForPeer,
-} from './helpers.js'
+  withLegacyRoomId,
+} from '@keyroom/test-kit'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { REPEAT_STALL_MS } from '../src/key-repeat.js'
+import { type ReceiverProcess, spawnKeypad, spawnReceiver } from './helpers.js'
 import { startXSession, type XSession } from './x-session.js'
 
 // Real key presses: `keyroom-receiver --driver nut` in its own process on a private X server, typing into an xterm
 // in raw mode whose every byte lands in a file. One X server, relay and receiver for the whole file; each test
 // compares exactly what arrived since it started.
-const cleanups: Array<() => unknown> = []
-const cleanup = (fn: () => unknown) => void cleanups.unshift(fn)
-afterAll(async () => {
-  for (const fn of cleanups) await fn()
-})
+const cleanup = perSuite()
 
 let x: XSession
 let link: RoomLink
@@ -36,7 +30,7 @@ let phone: Member
 
 beforeAll(async () => {
   x = await startXSession({ cleanup })
-  const started = await relay(cleanup)
+  const started = await startTestRelay({}, cleanup)
   relayUrl = started.url
   relayPort = started.port
   closeRelay = started.close
@@ -247,8 +241,7 @@ describe('real key presses in an X server', () => {
       await closeRelay()
       await released('socket-drop')
       await vi.waitFor(() => expect(phone.peers()).toEqual([]))
-      const again = await startRelay({ port: relayPort })
-      cleanup(() => again.close())
+      await startTestRelay({ port: relayPort }, cleanup)
       await waitForPeer(phone, 'x mac 2', 15_000)
       await expectTyped([{ type: 'text', text: 'st' }], 'st')
     })

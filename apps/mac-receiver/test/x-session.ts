@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { requireBinaries } from '@keyroom/test-kit'
 import { onTestFinished, vi } from 'vitest'
-import { requireBinaries } from './binaries.js'
 
 /** Fails loudly (never skips) when the X tools are missing: CI installs them (scripts/ensure-test-deps.sh). */
 const requireXTools = () =>

@@ -1,4 +1,5 @@
 import { isModifier, type KeyCode, type ModifierCode } from '@keyroom/key-events'
+import { captureLogger, createFakeRoom, perSuite } from '@keyroom/test-kit'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { nutKeyFor } from '../src/key-map.js'
@@ -7,8 +8,6 @@ import { createNutKeyboard } from '../src/nut-keyboard.js'
 import { createReceiver } from '../src/receiver.js'
 import { openX11, type X11Client } from '../src/x11-client.js'
 import { createX11Text } from '../src/x11-text.js'
-import { captureLogger } from './capture-logger.js'
-import { createFakeRoom } from './fake-room.js'
 import { startXSession } from './x-session.js'
 
 // The receiver with real nut.js key presses on a private X server, driven by random sequences; the X server's own
@@ -29,10 +28,9 @@ const KEYSYM: Partial<Record<KeyCode, number>> = {
   Backspace: 0xff08,
 }
 
-const cleanups: Array<() => unknown> = []
-afterAll(async () => {
+const cleanup = perSuite()
+afterAll(() => {
   vi.useRealTimers()
-  for (const fn of cleanups) await fn()
 })
 
 // The X11 text typer's short waits run on real time (captured before any fake timers).
@@ -43,11 +41,11 @@ let keyboard: Keyboard
 const keycodeOf = new Map<KeyCode, number>()
 
 beforeAll(async () => {
-  const x = await startXSession({ cleanup: (fn) => void cleanups.unshift(fn) })
+  const x = await startXSession({ cleanup })
   // nut.js opens the display named in DISPLAY on its first key: this file's worker drives this X server only.
   process.env.DISPLAY = x.display
   client = await openX11(x.display)
-  cleanups.unshift(() => client.close())
+  cleanup(() => client.close())
   const text = createX11Text(client, { sleep: realSleep })
   keyboard = await createNutKeyboard({ platform: 'linux', typeText: text.type, beforeKey: text.beforeKey })
   // XKeysymToKeycode's order: column by column, lowest keycode first.

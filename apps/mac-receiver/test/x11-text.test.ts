@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { perSuite } from '@keyroom/test-kit'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { isInjectError } from '../src/keyboard.js'
 import { openX11, type X11Client } from '../src/x11-client.js'
 import { createX11Text, keysymFor, X11_TEXT_TIMING, type X11Text } from '../src/x11-text.js'
@@ -6,19 +7,16 @@ import { startXSession, type XSession } from './x-session.js'
 
 // Unicode text into a real window: a private Xvfb, an xterm in UTF-8 mode writing every byte it gets to a file, and
 // keyroom's own X11 client mapping spare keycodes.
-const cleanups: Array<() => unknown> = []
-afterAll(async () => {
-  for (const fn of cleanups) await fn()
-})
+const cleanup = perSuite()
 
 let x: XSession
 let client: X11Client
 let typer: X11Text
 let mappingBefore: number[][]
 beforeAll(async () => {
-  x = await startXSession({ utf8: true, cleanup: (fn) => void cleanups.unshift(fn) })
+  x = await startXSession({ utf8: true, cleanup })
   client = await openX11(x.display)
-  cleanups.unshift(() => client.close())
+  cleanup(() => client.close())
   mappingBefore = await client.getKeyboardMapping()
   typer = createX11Text(client)
 }, 30_000)

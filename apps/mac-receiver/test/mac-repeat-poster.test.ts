@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
 import { POSTER_SCRIPT, startMacRepeatPoster } from '../src/mac-repeat-poster.js'
-import { tempDir } from './temp-dir.js'
 
 // The poster process for real (a child speaking its line protocol), with a stand-in for osascript: no Mac here.
 const fake = fileURLToPath(new URL('./fixtures/fake-osascript.mjs', import.meta.url))
 
 async function start(mode: string, timeoutMs = 500) {
-  const log = join(await tempDir(), 'requests.log')
+  const log = join(tempDir('keyroom-receiver-'), 'requests.log')
   const poster = startMacRepeatPoster({ command: process.execPath, args: [fake, mode, log], timeoutMs })
   const requests = () => readFileSync(log, 'utf8').trim().split('\n')
   return { poster, requests }

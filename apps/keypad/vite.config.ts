@@ -1,7 +1,31 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { defaultClientConditions, defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 
+const { version } = JSON.parse(readFileSync(new URL('package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+
+/** The commit the keypad was built from (`-dirty` with uncommitted changes); KEYROOM_BUILD overrides it. */
+function buildHash(): string {
+  if (process.env.KEYROOM_BUILD) return process.env.KEYROOM_BUILD
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const dirty = git('status', '--porcelain', '--', '.', '../../packages') !== ''
+    return `${git('rev-parse', '--short=10', 'HEAD')}${dirty ? '-dirty' : ''}`
+  } catch {
+    return 'unknown'
+  }
+}
+
 export default defineConfig({
+  // The keypad shows what it is running (build-info.ts), so a person can tell which code they trust.
+  define: {
+    __KEYPAD_VERSION__: JSON.stringify(version),
+    __KEYPAD_BUILD__: JSON.stringify(buildHash()),
+  },
   // The workspace packages build from their TypeScript source (the `@keyroom/source` export condition).
   resolve: {
     conditions: ['@keyroom/source', ...defaultClientConditions],
@@ -19,8 +43,9 @@ export default defineConfig({
   },
   plugins: [
     VitePWA({
-      registerType: 'autoUpdate',
-      injectRegister: 'script-defer',
+      // New code waits until the user taps "Reload" (sw-update.ts registers the worker and asks).
+      registerType: 'prompt',
+      injectRegister: false,
       includeAssets: ['icon.svg', 'icon-192.png'],
       manifest: {
         name: 'keyroom keypad',
@@ -45,9 +70,7 @@ export default defineConfig({
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/socket\.io\//],
         cleanupOutdatedCaches: true,
-        // Take over the open page at once, so the very first visit already works offline on reload.
-        clientsClaim: true,
-        skipWaiting: true,
+        // No skipWaiting / clientsClaim: code that can read the room key is never swapped in silently.
       },
     }),
   ],

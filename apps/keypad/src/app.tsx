@@ -1,23 +1,42 @@
-import { parsePairingLink } from '@keyroom/room-client'
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { parsePairingLink, type RoomLink } from '@keyroom/room-client'
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react'
+import { BUILD_INFO } from './build-info.js'
 import { unavailableKeys } from './capabilities.js'
 import type { Feedback } from './feedback.js'
 import { InsecureNotice } from './insecure-notice.js'
+import { JoinRoomDialog } from './join-room-dialog.js'
 import { KeyGrid } from './key-grid.js'
 import type { KeypadController } from './keypad-controller.js'
 import { getLayout, LAYOUTS, type LayoutId } from './layouts.js'
 import { MacroPad } from './macro-pad.js'
 import { type Macro, saveMacros } from './macros.js'
 import { forgetRoom, linkFromHash, rememberRoom, type StoredRoom, saveRooms, toRoomLink } from './pairing.js'
-import { PairingPanel } from './pairing-panel.js'
 import type { PointerSender } from './pointer-sender.js'
 import type { Session } from './session.js'
 import { type Settings, saveSettings } from './settings.js'
 import { StatusBar } from './status-bar.js'
 import type { KeyValueStore } from './storage.js'
+import type { UpdatePrompt as Updates } from './sw-update.js'
 import { TextField } from './text-field.js'
-import { Trackpad } from './trackpad.js'
 import type { GestureTimers } from './trackpad-gestures.js'
+import { UpdatePrompt } from './update-prompt.js'
+
+// Loaded with its tab: the trackpad's gesture code is not needed to type, and the first load is tight.
+const Trackpad = lazy(() => import('./trackpad.js').then((module) => ({ default: module.Trackpad })))
+
+// Loaded when opened: a phone that opens a pairing link types without it.
+const PairingPanel = lazy(() =>
+  import('./pairing-panel.js').then((module) => ({ default: module.PairingPanel })),
+)
 
 export interface AppProps {
   session: Session
@@ -32,6 +51,9 @@ export interface AppProps {
   initialSettings: Settings
   /** A broken pairing link the page was opened with. */
   initialProblem?: string | undefined
+  /** A pairing link the page was opened with: joined only once the user confirms. */
+  initialOffer?: RoomLink | undefined
+  updates: Updates
 }
 
 /**
@@ -48,8 +70,15 @@ export function App(props: AppProps) {
   const [rooms, setRooms] = useState(props.initialRooms)
   const [macros, setMacros] = useState(props.initialMacros)
   const [settings, setSettings] = useState(props.initialSettings)
-  const [panelOpen, setPanelOpen] = useState(props.initialRooms.length === 0)
+  const [panelOpen, setPanelOpen] = useState(props.initialRooms.length === 0 && !props.initialOffer)
   const [linkProblem, setLinkProblem] = useState(props.initialProblem)
+  const [offer, setOffer] = useState(props.initialOffer)
+  const activeRoom = rooms.find((r) => r.room === sessionState.link?.room)
+  // The receivers' names tell rooms on one relay apart where the room's own name is only the relay's host.
+  const receiverNames = sessionState.peers
+    .filter((peer) => peer.role !== 'keypad')
+    .map((peer) => peer.name)
+    .join(', ')
 
   const onDown = useCallback(
     (pointerId: number, key: Parameters<KeypadController['pointerDown']>[1], timeStamp: number) => {
@@ -75,10 +104,17 @@ export function App(props: AppProps) {
   const onLink = (text: string): string | undefined => {
     const parsed = parsePairingLink(text.trim())
     if (!parsed.ok) return `Not a pairing link: ${parsed.error.message}`
-    switchTo(rememberRoom(rooms, parsed.value, Date.now()))
+    // Asked first, like a link in the address bar: a scanned or pasted link can name any relay.
+    setOffer(parsed.value)
     setLinkProblem(undefined)
     setPanelOpen(false)
     return undefined
+  }
+  const join = (link: RoomLink, label: string) => {
+    const [first, ...rest] = rememberRoom(rooms, link, Date.now())
+    if (first) switchTo([{ ...first, label }, ...rest])
+    setOffer(undefined)
+    setPanelOpen(false)
   }
   const onSettings = (next: Settings) => {
     setSettings(next)
@@ -126,6 +162,22 @@ export function App(props: AppProps) {
           Pairing
         </button>
       </header>
+      {activeRoom ? (
+        <p className="active-room" data-testid="active-room">
+          Room <strong>{activeRoom.label}</strong>
+          {receiverNames ? <span className="room-devices"> · {receiverNames}</span> : null}
+        </p>
+      ) : null}
+      {offer ? (
+        <JoinRoomDialog
+          key={offer.room}
+          offer={{ relay: offer.relay, room: offer.room }}
+          current={offer.room === activeRoom?.room ? undefined : activeRoom?.label}
+          onJoin={(label) => join(offer, label)}
+          onCancel={() => setOffer(undefined)}
+        />
+      ) : null}
+      <UpdatePrompt updates={props.updates} />
       <InsecureNotice />
       {linkProblem ? (
         <p className="problem" role="alert">
@@ -133,18 +185,21 @@ export function App(props: AppProps) {
         </p>
       ) : null}
       {panelOpen ? (
-        <PairingPanel
-          rooms={rooms}
-          active={sessionState.link}
-          settings={settings}
-          onLink={onLink}
-          onSwitch={(room) => {
-            const link = toRoomLink(room)
-            if (link) switchTo(rememberRoom(rooms, link, Date.now()))
-          }}
-          onForget={(room) => switchTo(forgetRoom(rooms, room.room))}
-          onSettings={onSettings}
-        />
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <PairingPanel
+            rooms={rooms}
+            active={sessionState.link}
+            settings={settings}
+            onLink={onLink}
+            onSwitch={(room) => {
+              const link = toRoomLink(room)
+              if (link) switchTo(rememberRoom(rooms, link, Date.now()))
+            }}
+            onForget={(room) => switchTo(forgetRoom(rooms, room.room))}
+            onSettings={onSettings}
+            build={BUILD_INFO}
+          />
+        </Suspense>
       ) : null}
       <nav className="layouts" aria-label="Layouts">
         {LAYOUTS.map((l) => (
@@ -175,12 +230,14 @@ export function App(props: AppProps) {
           />
         ) : layout.id === 'trackpad' ? (
           <div className="trackpad-tab">
-            <Trackpad
-              pointer={pointer}
-              timers={props.timers}
-              speed={settings.pointerSpeed}
-              onSpeed={(pointerSpeed) => onSettings({ ...settings, pointerSpeed })}
-            />
+            <Suspense fallback={<p className="loading">Loading…</p>}>
+              <Trackpad
+                pointer={pointer}
+                timers={props.timers}
+                speed={settings.pointerSpeed}
+                onSpeed={(pointerSpeed) => onSettings({ ...settings, pointerSpeed })}
+              />
+            </Suspense>
             <KeyGrid
               layout={layout}
               modifiers={keys.modifiers}

@@ -5,11 +5,12 @@ import { App } from './app.js'
 import { browserFeedbackHost, createFeedback } from './feedback.js'
 import { createKeypadController } from './keypad-controller.js'
 import { loadMacros } from './macros.js'
-import { linkFromHash, loadRooms, rememberRoom, saveRooms, toRoomLink } from './pairing.js'
+import { linkFromHash, loadRooms, toRoomLink } from './pairing.js'
 import { createPointerSender } from './pointer-sender.js'
 import { createSession } from './session.js'
 import { loadSettings } from './settings.js'
 import { type KeyValueStore, memoryStore } from './storage.js'
+import { watchServiceWorker } from './sw-update.js'
 import { keepScreenOn } from './wake-lock.js'
 import './styles.css'
 
@@ -22,16 +23,13 @@ const store: KeyValueStore = (() => {
   }
 })()
 const settings = loadSettings(store)
-let rooms = loadRooms(store)
-let problem: string | undefined
+const rooms = loadRooms(store)
 const fromHash = linkFromHash(location.hash)
-if (fromHash?.ok) {
-  rooms = rememberRoom(rooms, fromHash.value, Date.now())
-  saveRooms(store, rooms)
-} else if (fromHash) {
-  problem = `This pairing link does not work: ${fromHash.error.message}`
-}
-// The key must not linger in the address bar or history; the room is stored now.
+// A link is only offered: the app asks before joining it (a foreign page can navigate here with its own link).
+const offer = fromHash?.ok ? fromHash.value : undefined
+const problem =
+  fromHash && !fromHash.ok ? `This pairing link does not work: ${fromHash.error.message}` : undefined
+// The key must not linger in the address bar or history.
 if (fromHash) history.replaceState(null, '', location.pathname + location.search)
 
 const session = createSession({
@@ -54,6 +52,13 @@ const feedback = createFeedback(browserFeedbackHost(), settings.sound)
 const first = rooms[0] ? toRoomLink(rooms[0]) : undefined
 if (first) session.open(first)
 keepScreenOn()
+const updates = watchServiceWorker('serviceWorker' in navigator ? navigator.serviceWorker : undefined, () =>
+  location.reload(),
+)
+window.addEventListener('load', () => updates.start(), { once: true })
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') updates.check()
+})
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')
@@ -70,6 +75,8 @@ createRoot(root).render(
       initialMacros={loadMacros(store)}
       initialSettings={settings}
       initialProblem={problem}
+      initialOffer={offer}
+      updates={updates}
     />
   </StrictMode>,
 )

@@ -15,6 +15,8 @@ interface PairingPanelProps {
   onSwitch(room: StoredRoom): void
   onForget(room: StoredRoom): void
   onSettings(settings: Settings): void
+  /** What this keypad runs: shown so a person can tell which code they trust. */
+  build: { version: string; build: string }
 }
 
 /** Rooms this phone knows, its own link as a QR code, a QR scanner, and preferences. */
@@ -111,6 +113,9 @@ export function PairingPanel(props: PairingPanelProps) {
         />
         Click sound
       </label>
+      <p className="hint" data-testid="build-info">
+        keyroom keypad {props.build.version}, build {props.build.build}
+      </p>
     </section>
   )
 }

@@ -81,7 +81,7 @@ function isStoredRoom(value: unknown): value is StoredRoom {
   )
 }
 
-function hostOf(relay: string): string {
+export function hostOf(relay: string): string {
   try {
     return new URL(relay).host
   } catch {

@@ -11,7 +11,7 @@ import { LAYOUTS } from '../src/layouts.js'
 import { launchChromium, newPhone } from './browser.js'
 import { buildKeypadOnce } from './build-keypad.js'
 import { writeQrVideo } from './fake-camera.js'
-import { collapseRenewals, startReceiver, touchHold } from './phone.js'
+import { collapseRenewals, joinDialog, openPairingLink, startReceiver, touchHold } from './phone.js'
 import { startTestRelay, type TestRelay } from './relay.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -44,9 +44,9 @@ async function pairedPhone(options: Parameters<typeof newPhone>[1] = {}) {
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
-  await page.goto(formatPairingLink(link, relay.url))
+  await openPairingLink(page, formatPairingLink(link, relay.url))
   // Both sides verified each other: the phone lists the receiver, the receiver lists the phone.
-  await page.getByText('Test Mac').waitFor()
+  await page.getByText('Test Mac', { exact: true }).waitFor()
   await vi.waitFor(() => expect(receiver.room.peers().map((p) => p.role)).toContain('keypad'))
   return { link, receiver, context, page, errors }
 }
@@ -67,8 +67,8 @@ describe('keypad in a phone browser', () => {
       const path = new URL(request.url()).pathname
       if (path.endsWith('.js')) scripts.add(path.slice(1))
     })
-    await page.goto(formatPairingLink(link, relay.url))
-    await page.getByText('Test Mac').waitFor()
+    await openPairingLink(page, formatPairingLink(link, relay.url))
+    await page.getByText('Test Mac', { exact: true }).waitFor()
     await button(page, 'Q').tap()
     await vi.waitFor(() => expect(receiver.actions).toHaveLength(2))
 
@@ -229,9 +229,11 @@ describe('keypad in a phone browser', () => {
     const page = await context.newPage()
     await page.goto(`${relay.url}/`)
     await expect(page.getByTestId('connection-state').textContent()).resolves.toBe('Not paired')
-    if (!(await button(page, 'Scan QR code').isVisible())) await button(page, 'Pairing').tap()
+    // An unpaired keypad opens with its pairing panel.
+    await expect(button(page, 'Pairing').getAttribute('aria-expanded')).resolves.toBe('true')
     await button(page, 'Scan QR code').tap()
-    await page.getByText('Test Mac').waitFor({ timeout: 15_000 })
+    await joinDialog(page).getByRole('button', { name: 'Join room' }).tap({ timeout: 15_000 })
+    await page.getByText('Test Mac', { exact: true }).waitFor({ timeout: 15_000 })
     await vi.waitFor(() => expect(receiver.room.peers().map((p) => p.role)).toContain('keypad'))
     await button(page, 'Q').tap()
     await vi.waitFor(() =>
@@ -331,7 +333,7 @@ describe('keypad in a phone browser', () => {
     await button(page, 'Save macro').tap()
     await button(page, 'Done').tap()
     await page.reload()
-    await page.getByText('Test Mac').waitFor()
+    await page.getByText('Test Mac', { exact: true }).waitFor()
     await button(page, 'Save all').tap()
     await vi.waitFor(() =>
       expect(receiver.actions).toEqual([
@@ -369,6 +371,7 @@ describe('keypad in a phone browser', () => {
       },
       new URL(formatPairingLink(link, relay.url)).hash,
     )
+    await joinDialog(page).getByRole('button', { name: 'Join room' }).tap()
     await vi.waitFor(
       async () => expect(await page.getByTestId('connection-state').textContent()).toBe('Connected'),
       {
@@ -383,6 +386,8 @@ describe('keypad in a phone browser', () => {
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready
     })
+    // No clientsClaim: the worker controls the pages loaded after it activated.
+    await page.reload()
     await vi.waitFor(async () =>
       expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true),
     )

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { launchChromium, newPhone } from './browser.js'
 import { buildKeypadOnce } from './build-keypad.js'
-import { touchHold } from './phone.js'
+import { openPairingLink, touchHold } from './phone.js'
 import { startTestRelay, type TestRelay } from './relay.js'
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -53,8 +53,8 @@ describe('a phone drives the receiver process', () => {
     const context = await newPhone(browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
-    await page.goto(link)
-    await page.getByText('Studio Mac').waitFor({ timeout: 20_000 })
+    await openPairingLink(page, link)
+    await page.getByText('Studio Mac', { exact: true }).waitFor({ timeout: 20_000 })
 
     await button(page, 'Q').tap()
     await page.getByRole('textbox', { name: 'Text to type' }).fill('hi there')
@@ -84,8 +84,8 @@ describe('a phone drives the receiver process', () => {
     const context = await newPhone(browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
-    await page.goto(link)
-    await page.getByText('Studio Mac').waitFor({ timeout: 20_000 })
+    await openPairingLink(page, link)
+    await page.getByText('Studio Mac', { exact: true }).waitFor({ timeout: 20_000 })
     await page.getByRole('button', { name: 'F1-12', exact: true }).click()
     // The receiver (Linux here) announces caps.cannot; Pause is one of them (nut.js cannot press it anywhere).
     const pause = button(page, 'Pause')

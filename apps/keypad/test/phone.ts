@@ -47,3 +47,12 @@ export function collapseRenewals(actions: readonly KeyAction[]): Array<KeyAction
   }
   return out
 }
+
+/** The dialog the keypad shows before it joins a room a link names. */
+export const joinDialog = (page: Page): Locator => page.getByRole('dialog', { name: 'Join this room?' })
+
+/** Opens a pairing link and confirms joining its room, as a person who opened it on purpose would. */
+export async function openPairingLink(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await joinDialog(page).getByRole('button', { name: 'Join room' }).click()
+}

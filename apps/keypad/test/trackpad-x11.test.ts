@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'v
 import { DEFAULT_SETTINGS } from '../src/settings.js'
 import { launchChromium, newPhone } from './browser.js'
 import { buildKeypadOnce } from './build-keypad.js'
-import { touchHold } from './phone.js'
+import { openPairingLink, touchHold } from './phone.js'
 import { startTestRelay, type TestRelay } from './relay.js'
 import { startXPointerSession, type XPointerSession } from './x-pointer.js'
 
@@ -68,8 +68,8 @@ async function setup(): Promise<Setup> {
   const context = await newPhone(browser)
   onTestFinished(() => context.close().catch(() => undefined))
   const page = await context.newPage()
-  await page.goto(link)
-  await page.getByText('X mac').waitFor({ timeout: 30_000 })
+  await openPairingLink(page, link)
+  await page.getByText('X mac', { exact: true }).waitFor({ timeout: 30_000 })
   await page.getByRole('button', { name: 'Trackpad', exact: true }).tap()
   const box = await page.getByRole('application').boundingBox()
   if (!box) throw new Error('no trackpad surface on screen')

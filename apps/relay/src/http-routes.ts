@@ -11,6 +11,26 @@ export interface Status {
 }
 
 /**
+ * The keypad's Content-Security-Policy: whoever can run script in the keypad can read what it types, so only the
+ * relay's own files run (Vite's build has no inline script) and the page may connect only back to this relay
+ * (`'self'` covers ws/wss to the same host). Images and media may be `data:`/`blob:` (QR codes, the camera).
+ */
+export const KEYPAD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "worker-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ')
+
+/**
  * Plain HTTP beside Socket.IO: health, metrics and, when configured, the built keypad as a single-page app.
  * Socket.IO answers `/socket.io/` before these run, so a keypad file can never shadow it.
  */
@@ -46,6 +66,9 @@ export function createHttpRoutes(options: {
       // The room key lives in the URL fragment; a keypad page must not leak its URL anywhere.
       res.setHeader('referrer-policy', 'no-referrer')
       res.setHeader('x-content-type-options', 'nosniff')
+      res.setHeader('content-security-policy', KEYPAD_CSP)
+      // Another site must not frame the keypad to trick taps (frame-ancestors, for browsers without CSP 2).
+      res.setHeader('x-frame-options', 'DENY')
       serveStatic(req, res, notFound)
       return
     }

@@ -65,6 +65,9 @@ describe('serving the keypad', () => {
     const index = await fetch(`${url}/`)
     expect(index.status).toBe(200)
     expect(index.headers.get('referrer-policy')).toBe('no-referrer')
+    // Only the relay's own scripts run in the keypad, and it connects only back here (KEYPAD_CSP).
+    expect(index.headers.get('content-security-policy')).toMatch(/script-src 'self'.*connect-src 'self'/)
+    expect(index.headers.get('x-frame-options')).toBe('DENY')
     expect(await index.text()).toContain('<title>keypad</title>')
     expect(await (await fetch(`${url}/assets/app.js`)).text()).toBe('console.log(1)')
     expect(await (await fetch(`${url}/pair/anything`)).text()).toContain('<title>keypad</title>')

@@ -1,0 +1,71 @@
+import { useState } from 'react'
+import { hostOf } from './pairing.js'
+
+/** A room a link asks this keypad to join, with whatever the link lets us show about who is on the other end. */
+export interface RoomOffer {
+  relay: string
+  room: string
+  /** The room's fingerprint, when the link carries an identity (protocol v2). */
+  roomFingerprint?: string | undefined
+  /** The receiver the link introduces: its name and fingerprint, when the link carries them. */
+  receiver?: { name?: string | undefined; fingerprint?: string | undefined } | undefined
+}
+
+interface JoinRoomDialogProps {
+  offer: RoomOffer
+  /** The room in use now, by its name: joining leaves it. */
+  current?: string | undefined
+  /** Joined, under the name the user gave it. */
+  onJoin(label: string): void
+  onCancel(): void
+}
+
+/**
+ * Nothing from a URL is adopted without this: a page that navigates the keypad to its own link would otherwise get
+ * everything typed next. Names the relay (and the fingerprints once links carry them) and lets the room be named.
+ */
+export function JoinRoomDialog({ offer, current, onJoin, onCancel }: JoinRoomDialogProps) {
+  const [label, setLabel] = useState(offer.receiver?.name ?? hostOf(offer.relay))
+  return (
+    <section className="join-room" role="dialog" aria-modal="true" aria-labelledby="join-room-title">
+      <h2 id="join-room-title">Join this room?</h2>
+      <p>
+        A link asks this keypad to send its keys through the relay <strong>{hostOf(offer.relay)}</strong>.
+        {current ? (
+          <>
+            {' '}
+            Joining leaves <strong>{current}</strong>.
+          </>
+        ) : null}{' '}
+        Join only if you opened this link yourself: whatever you type next goes to the devices in that room.
+      </p>
+      <dl className="join-facts">
+        <dt>Relay</dt>
+        <dd data-testid="join-relay">{offer.relay}</dd>
+        <dt>Room</dt>
+        <dd>{offer.roomFingerprint ?? `${offer.room.slice(0, 12)}…`}</dd>
+        {offer.receiver ? (
+          <>
+            <dt>Receiver</dt>
+            <dd>
+              {offer.receiver.name ?? 'unnamed'}
+              {offer.receiver.fingerprint ? <code> {offer.receiver.fingerprint}</code> : null}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <label className="setting">
+        Name this room
+        <input value={label} maxLength={64} onChange={(e) => setLabel(e.currentTarget.value)} />
+      </label>
+      <div className="buttons">
+        <button type="button" className="action" onClick={() => onJoin(label.trim() || hostOf(offer.relay))}>
+          Join room
+        </button>
+        <button type="button" className="action secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,231 @@
+// Issue 12 section 7, "the keypad guards itself": a strict CSP it works under, a service worker that asks before
+// new code runs, its own version shown, and no room adopted from a URL without the user's confirmation.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { KEYPAD_CSP } from '@keyroom/relay'
+import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { launchChromium, newPhone } from './browser.js'
+import { buildKeypadOnce } from './build-keypad.js'
+import { joinDialog, openPairingLink, startReceiver } from './phone.js'
+import { startTestRelay, type TestRelay } from './relay.js'
+
+let dist: string
+let relay: TestRelay
+let browser: Browser
+
+beforeAll(async () => {
+  dist = await buildKeypadOnce()
+  relay = await startTestRelay(dist)
+  browser = await launchChromium()
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await relay?.close()
+})
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
+
+/** A phone page that records every CSP violation, from the first script on. */
+async function phonePage() {
+  const context = await newPhone(browser)
+  onTestFinished(() => context.close())
+  await context.addInitScript(() => {
+    const seen: string[] = []
+    ;(window as unknown as { cspViolations: string[] }).cspViolations = seen
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+    )
+  })
+  const page = await context.newPage()
+  const console: string[] = []
+  page.on('console', (message) => console.push(message.text()))
+  const violations = async () => [
+    ...(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)),
+    ...console.filter((line) => /Content Security Policy/i.test(line)),
+  ]
+  return { context, page, violations }
+}
+
+function pairedReceiver(name: string) {
+  const link = createRoom(relay.url)
+  const receiver = startReceiver(link, name)
+  onTestFinished(() => receiver.room.close())
+  return { link, receiver, url: formatPairingLink(link, relay.url) }
+}
+
+describe('content security policy', () => {
+  it('serves the keypad with a strict CSP, and the built page has no inline script', async () => {
+    const response = await fetch(`${relay.url}/`)
+    expect(response.headers.get('content-security-policy')).toBe(KEYPAD_CSP)
+    for (const directive of [
+      "script-src 'self'",
+      "connect-src 'self'",
+      "default-src 'none'",
+      "frame-ancestors 'none'",
+    ])
+      expect(KEYPAD_CSP).toContain(directive)
+    expect(KEYPAD_CSP).not.toMatch(/unsafe-inline|unsafe-eval/)
+    const html = await response.text()
+    // Every <script> has a src: nothing inline for the policy to allow.
+    expect([...html.matchAll(/<script\b[^>]*>/g)].filter((tag) => !/\ssrc=/.test(tag[0]))).toEqual([])
+    expect((await fetch(`${relay.url}/sw.js`)).headers.get('content-security-policy')).toBe(KEYPAD_CSP)
+  })
+
+  it('pairs, types, draws its QR code and registers its worker under the CSP without a violation', async () => {
+    const { link, receiver, url } = pairedReceiver('CSP Mac')
+    const { page, violations } = await phonePage()
+    await openPairingLink(page, url)
+    await page.getByText('CSP Mac', { exact: true }).waitFor()
+    await button(page, 'Q').tap()
+    await vi.waitFor(() => expect(receiver.actions).toHaveLength(2))
+    await button(page, 'Pairing').tap()
+    await button(page, 'Show QR code').tap()
+    await page.getByRole('img', { name: 'Pairing QR code' }).waitFor()
+    await page.evaluate(() => navigator.serviceWorker.ready)
+    expect(await violations()).toEqual([])
+    expect(link.relay).toBe(relay.url)
+
+    // The policy is really enforced: an injected inline script is blocked and reported.
+    await page.evaluate(() => {
+      const script = document.createElement('script')
+      script.textContent = 'window.injected = true'
+      document.head.append(script)
+    })
+    await vi.waitFor(async () => expect((await violations()).join('\n')).toMatch(/script-src/))
+    expect(await page.evaluate(() => (window as { injected?: boolean }).injected)).toBeUndefined()
+  })
+
+  it('shows its own version and build', async () => {
+    const { page } = await phonePage()
+    await page.goto(`${relay.url}/`)
+    // An unpaired keypad opens with its pairing panel, where the build is named.
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'))
+    await expect(page.getByTestId('build-info').textContent()).resolves.toMatch(
+      new RegExp(`^keyroom keypad ${version.replaceAll('.', '\\.')}, build (\\w{10}(-dirty)?|unknown)$`),
+    )
+  })
+})
+
+describe('service worker update', () => {
+  it('asks before new code takes over, and takes it on the tap', async () => {
+    // A copy of the build the relay serves, so that a "deploy" can change it without touching the shared build.
+    const served = mkdtempSync(join(tmpdir(), 'keypad-update-'))
+    onTestFinished(() => rmSync(served, { recursive: true, force: true }))
+    cpSync(dist, served, { recursive: true })
+    let own = await startTestRelay(served)
+    onTestFinished(() => own.close())
+    const { page } = await phonePage()
+    await page.goto(`${own.url}/`)
+    await page.evaluate(() => navigator.serviceWorker.ready)
+    await page.reload()
+    await vi.waitFor(async () =>
+      expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true),
+    )
+    const firstWorker = await page.evaluate(
+      async () => (await navigator.serviceWorker.getRegistration())?.active?.scriptURL,
+    )
+    expect(firstWorker).toBe(`${own.url}/sw.js`)
+
+    // New code on the server: the relay restarts on the same port with a changed worker.
+    await own.close()
+    writeFileSync(join(served, 'sw.js'), `${readFileSync(join(served, 'sw.js'), 'utf8')}\n// next version\n`)
+    own = await startTestRelay(served, own.port)
+    await page.evaluate(() => {
+      ;(window as { beforeUpdate?: boolean }).beforeUpdate = true
+    })
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update())
+    const prompt = page.getByRole('complementary', { name: 'Update' })
+    await prompt.waitFor()
+    await expect(prompt.textContent()).resolves.toContain('New version ready')
+    // Installed but waiting: this page still runs the old worker and was not reloaded.
+    expect(
+      await page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.getRegistration()
+        return {
+          waiting: registration?.waiting?.state,
+          stillHere: (window as { beforeUpdate?: boolean }).beforeUpdate,
+        }
+      }),
+    ).toEqual({ waiting: 'installed', stillHere: true })
+
+    await prompt.getByRole('button', { name: 'Reload' }).tap()
+    await vi.waitFor(
+      async () =>
+        expect(
+          await page.evaluate(async () => {
+            const registration = await navigator.serviceWorker.getRegistration()
+            return {
+              waiting: registration?.waiting ?? null,
+              controlled: navigator.serviceWorker.controller?.state,
+              stillHere: (window as { beforeUpdate?: boolean }).beforeUpdate ?? false,
+            }
+          }),
+        ).toEqual({ waiting: null, controlled: 'activated', stillHere: false }),
+      { timeout: 15_000 },
+    )
+    expect(await prompt.count()).toBe(0)
+    expect(await (await fetch(`${own.url}/sw.js`)).text()).toContain('// next version')
+  }, 60_000)
+})
+
+describe('switching rooms from a URL', () => {
+  it('a foreign page that navigates the keypad to its own link gets a confirmation; nothing switches before it', async () => {
+    const mine = pairedReceiver('My Mac')
+    const theirs = pairedReceiver('Their Mac')
+    const { context, page } = await phonePage()
+    await openPairingLink(page, mine.url)
+    await page.getByText('My Mac', { exact: true }).waitFor()
+    const host = new URL(relay.url).host
+    await expect(page.getByTestId('active-room').textContent()).resolves.toBe(`Room ${host} · My Mac`)
+
+    // A page on another site sends this tab to the keypad with its own room's link.
+    await context.route('http://foreign.test/**', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<script>location.href = ${JSON.stringify(theirs.url)}</script>`,
+      }),
+    )
+    await page.goto('http://foreign.test/')
+    const dialog = joinDialog(page)
+    await dialog.waitFor()
+    await expect(dialog.textContent()).resolves.toContain(`through the relay ${host}`)
+    await expect(dialog.getByTestId('join-relay').textContent()).resolves.toBe(theirs.link.relay)
+    await expect(dialog.textContent()).resolves.toContain(`Joining leaves ${host}`)
+    expect(page.url()).not.toContain('key=')
+
+    // Until confirmed, keys still go to the room in use, and the other room is not even stored.
+    await page.getByText('My Mac', { exact: true }).waitFor()
+    await button(page, 'Q').tap()
+    await vi.waitFor(() => expect(mine.receiver.actions).toHaveLength(2))
+    expect(theirs.receiver.actions).toEqual([])
+    expect(theirs.receiver.room.peers().map((p) => p.role)).not.toContain('keypad')
+    expect(await page.evaluate(() => localStorage.getItem('keyroom.rooms.v1'))).not.toContain(
+      theirs.link.room,
+    )
+    await expect(page.getByTestId('active-room').textContent()).resolves.toBe(`Room ${host} · My Mac`)
+
+    // Cancelled: nothing changes.
+    await dialog.getByRole('button', { name: 'Cancel' }).tap()
+    await dialog.waitFor({ state: 'detached' })
+    // The same link again, as a hash change in this document, confirmed under a name the user gives it.
+    await page.evaluate((hash) => {
+      location.hash = hash
+    }, new URL(theirs.url).hash)
+    await dialog.getByRole('textbox', { name: 'Name this room' }).fill('Office Pi')
+    await dialog.getByRole('button', { name: 'Join room' }).tap()
+    await page.getByText('Their Mac', { exact: true }).waitFor()
+    await expect(page.getByTestId('active-room').textContent()).resolves.toBe('Room Office Pi · Their Mac')
+    await button(page, 'W').tap()
+    await vi.waitFor(() =>
+      expect(theirs.receiver.actions).toEqual([
+        { type: 'key', code: 'KeyW', phase: 'down' },
+        { type: 'key', code: 'KeyW', phase: 'up' },
+      ]),
+    )
+    expect(mine.receiver.actions).toHaveLength(2)
+  }, 60_000)
+})

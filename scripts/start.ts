@@ -1,9 +1,10 @@
 // `pnpm start`: the product on one laptop. Builds the keypad, starts the relay serving it on one origin, starts a
-// receiver paired to a room, and prints the pairing link and its QR code. Ctrl+C stops everything.
+// receiver paired to a room, and prints the pairing link and its QR code. Ctrl+C stops everything. `--phone` (or
+// KEYROOM_PHONE=1): https on the LAN address with a local certificate authority.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { hostname, networkInterfaces } from 'node:os'
+import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
@@ -13,20 +14,49 @@ import {
   parsePairingLink,
   renderQrTerminal,
 } from '@keyroom/room-client'
+import {
+  defaultCertDir,
+  ensureLocalCertificate,
+  lanAddresses,
+  trustInstructions,
+} from '@keyroom/room-client/local-ca'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = Number(process.env.PORT ?? 7300)
-const host = process.env.HOST ?? '127.0.0.1'
+// Phone mode: https on the LAN with a local certificate authority, so a phone gets a secure context (service
+// worker, wake lock, camera) and no one on the Wi-Fi can alter the keypad in transit.
+const phone = process.argv.includes('--phone') || process.env.KEYROOM_PHONE === '1'
+const host = process.env.HOST ?? (phone ? '0.0.0.0' : '127.0.0.1')
 // The log driver prints what it would type: typing into the laptop you pair from is rarely what a first run wants.
 const driver = process.env.KEYROOM_DRIVER ?? 'log'
 // Where the keypad is built and served from. Tests point this at a temp dir so that `pnpm test` beside a running
 // `pnpm start` never rebuilds the keypad that start is serving.
 const keypadDir = process.env.KEYROOM_KEYPAD_DIR ?? join(root, 'apps/keypad/dist')
-const lanAddress = Object.values(networkInterfaces())
-  .flat()
-  .find((a) => a?.family === 'IPv4' && !a.internal)?.address
+const lanAddress = lanAddresses()[0]
 const publicHost = host === '0.0.0.0' && lanAddress ? lanAddress : '127.0.0.1'
-const publicUrl = `http://${publicHost}:${port}`
+if (phone && publicHost === '127.0.0.1') {
+  console.error(
+    `keyroom did not start: phone mode needs a network address other than loopback (${lanAddress ? `HOST is ${host}` : 'none found: join a Wi-Fi'})`,
+  )
+  process.exit(1)
+}
+const scheme = phone ? 'https' : 'http'
+const publicUrl = `${scheme}://${publicHost}:${port}`
+const localUrl = `${scheme}://127.0.0.1:${port}`
+const certificate = phone
+  ? await ensureLocalCertificate({ dir: process.env.KEYROOM_CERT_DIR ?? defaultCertDir() })
+  : undefined
+if (certificate && process.env.NODE_EXTRA_CA_CERTS !== certificate.caCertPath) {
+  // Node reads NODE_EXTRA_CA_CERTS only when it starts: run again trusting the local authority, so start's own
+  // checks and the receiver reach the relay over https the way the phone does.
+  const again = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: certificate.caCertPath },
+  })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => again.kill(signal))
+  again.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+  await new Promise<never>(() => {})
+}
 const fromSource = ['--conditions=@keyroom/source', '--import', 'tsx']
 const children: ChildProcess[] = []
 
@@ -126,7 +156,7 @@ async function waitForReceiver(link: string, timeoutMs: number): Promise<void> {
   if (!parsed.ok) failStart(parsed.error.message)
   // The check connects to the relay on loopback: it runs on this machine, whatever address the phone uses.
   const probe = connectRoom({
-    link: { ...parsed.value, relay: `http://127.0.0.1:${port}` },
+    link: { ...parsed.value, relay: localUrl },
     role: 'keypad',
     name: 'pnpm start check',
   })
@@ -183,8 +213,9 @@ start('relay', ['apps/relay/src/main.ts'], {
   // The receiver's lines are what a first run is about; the relay speaks up only about problems.
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   ...(publicHost !== '127.0.0.1' && { ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? publicUrl }),
+  ...(certificate && { TLS_CERT: certificate.certPath, TLS_KEY: certificate.keyPath }),
 })
-await waitForRelayAndKeypad(`http://127.0.0.1:${port}`, 20_000)
+await waitForRelayAndKeypad(localUrl, 20_000)
 const link = roomLink()
 // The link goes by environment, not argv: it holds the room key, and argv is visible to every local user.
 start('receiver', ['apps/mac-receiver/src/main.ts', 'run', '--driver', driver, '--name', hostname()], {
@@ -197,6 +228,11 @@ for (const chunk of earlyStderr.splice(0)) process.stderr.write(chunk)
 
 console.log(await renderQrTerminal(link))
 console.log(`keyroom is running: relay and keypad on ${publicUrl}, a receiver with the ${driver} driver.`)
-if (publicHost === '127.0.0.1') console.log('For a phone on your Wi-Fi: HOST=0.0.0.0 pnpm start')
+if (certificate) {
+  console.log(`The certificate covers ${certificate.names.join(', ')}.`)
+  console.log(trustInstructions(certificate.caCertPath))
+} else if (publicHost === '127.0.0.1') {
+  console.log('For a phone on your Wi-Fi, over https: npx -y pnpm@10.34.9 start -- --phone')
+}
 console.log('Open the pairing link on your phone (or scan the QR code):')
 console.log(link)

@@ -1,10 +1,5 @@
-import { join } from 'node:path'
 import type { Output } from './cli-commands.js'
 import { ensureLocalCertificate, type LocalCertificate, trustInstructions } from './local-ca.js'
-import { configDir } from './pairing-store.js'
-
-/** Where `keyroom cert` keeps its authority: `<config dir>/tls` (see {@link configDir}). */
-export const defaultCertDir = (env: NodeJS.ProcessEnv = process.env) => join(configDir({ env }), 'tls')
 
 /**
  * `keyroom cert`: makes (once) a local certificate authority and a server certificate for this machine's LAN

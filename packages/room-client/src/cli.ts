@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
-import { cert, defaultCertDir } from './cert-command.js'
+import { cert } from './cert-command.js'
 import { CliError, listen, type Output, roomNew, send } from './cli-commands.js'
+import { defaultCertDir } from './local-ca.js'
 
 const HELP = `keyroom: try and script keyroom rooms
 

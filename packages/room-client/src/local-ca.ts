@@ -5,8 +5,13 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import * as x509 from '@peculiar/x509'
+import { configDir } from './pairing-store.js'
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto)
+/** The WebCrypto type @peculiar/x509 takes, the DOM's: Node's `webcrypto` is that API under its own types. */
+type DomCrypto = ReturnType<typeof x509.cryptoProvider.get>
+type CryptoKey = webcrypto.CryptoKey
+type CryptoKeyPair = webcrypto.CryptoKeyPair
+x509.cryptoProvider.set(webcrypto as unknown as DomCrypto)
 
 /** ECDSA P-256 with SHA-256: accepted by iOS, Android, Chromium and Node's TLS alike. */
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
@@ -16,6 +21,9 @@ const CA_DAYS = 3650
 const SERVER_DAYS = 800
 /** A server certificate this close to its end is made again. */
 const RENEW_DAYS = 30
+
+/** Where this install keeps its authority: `<config dir>/tls` (see {@link configDir}). */
+export const defaultCertDir = (env: NodeJS.ProcessEnv = process.env) => join(configDir({ env }), 'tls')
 
 /** The files of a local authority and the server certificate it signed, all PEM. */
 export interface LocalCertificate {
@@ -103,7 +111,7 @@ export async function ensureLocalCertificate(options: {
 /** How to trust the authority on the phone, as short steps. */
 export function trustInstructions(caCertPath: string): string {
   return [
-    `To trust this authority on a phone, copy ${caCertPath} to it (AirDrop, mail, a USB cable), then:`,
+    `Once per phone, trust this authority: copy ${caCertPath} to it (AirDrop, mail, a USB cable), then:`,
     '  iOS:     open the file, Settings > General > VPN & Device Management > install the profile, then',
     '           Settings > General > About > Certificate Trust Settings > turn on full trust for "keyroom local CA"',
     '  Android: Settings > Security > Encryption & credentials > Install a certificate > CA certificate',
@@ -174,7 +182,7 @@ async function readAuthority(certPath: string, keyPath: string): Promise<Authori
   const cert = new x509.X509Certificate(certPem)
   const der = x509.PemConverter.decodeFirst(keyPem)
   const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign'])
-  const publicKey = await cert.publicKey.export(ALGORITHM, ['verify'], webcrypto as unknown as Crypto)
+  const publicKey = await cert.publicKey.export(ALGORITHM, ['verify'], webcrypto as unknown as DomCrypto)
   return { cert, keys: { privateKey, publicKey }, keyPem }
 }
 

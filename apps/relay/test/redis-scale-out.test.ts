@@ -102,7 +102,10 @@ describe('two relay processes sharing rooms through a real redis-server', () => 
     const timed = async (url: string, room: string) => {
       const socket = await client(url)
       const heard: { n: number; late: number }[] = []
-      socket.on('msg', (p: { n: number; at: number }) => heard.push({ n: p.n, late: Date.now() - p.at }))
+      socket.on('msg', (payload) => {
+        const { n, at } = payload as { n: number; at: number }
+        heard.push({ n, late: Date.now() - at })
+      })
       expectOk(await call(socket, RelayEvent.joinRoom, room))
       return { socket, heard }
     }

@@ -1,24 +1,13 @@
-import { execFile } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { tempDir as makeTempDir, runFromSource } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-const run = (env: Record<string, string>, ...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--conditions=@keyroom/source', '--import', 'tsx', cli, ...args], {
-    timeout: 15_000,
-    env: { ...process.env, ...env },
-  })
-
-function tempDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'keyroom-cert-'))
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
+const run = (env: Record<string, string>, ...args: string[]) => runFromSource(cli, args, { env })
+const tempDir = () => makeTempDir('keyroom-cert-')
 
 describe('keyroom cert', () => {
   it('makes the authority once, in the config dir, and a certificate for the given address', async () => {

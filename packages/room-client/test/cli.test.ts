@@ -1,28 +1,21 @@
-import { execFile, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { startRelay } from '@keyroom/relay'
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import {
+  joinRoom,
+  keyActions,
+  NODE_FROM_SOURCE,
+  runFromSource,
+  spawnProcess,
+  startTestRelay,
+} from '@keyroom/test-kit'
+import { describe, expect, it, vi } from 'vitest'
 import { createRoom, formatPairingLink, parsePairingLink } from '../src/pairing-link.js'
-import { joinRoom, keyActions } from './helpers.js'
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-const nodeArgs = ['--conditions=@keyroom/source', '--import', 'tsx', cli]
-const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [...nodeArgs, ...args], { timeout: 15_000 }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  )
-
-async function relay() {
-  const started = await startRelay({})
-  onTestFinished(() => started.close())
-  return started
-}
+const run = (...args: string[]) => runFromSource(cli, args)
 
 describe('the keyroom command', () => {
   it('room new prints a pairing link alone on its last line', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const { code, stdout } = await run('room', 'new', '--relay', url.replace('http:', 'ws:'))
     expect(code).toBe(0)
     const last = stdout.trim().split('\n').at(-1) ?? ''
@@ -32,7 +25,7 @@ describe('the keyroom command', () => {
   })
 
   it('room new refuses a relay that does not answer, and prints no link', async () => {
-    const started = await startRelay({})
+    const started = await startTestRelay()
     const url = started.url
     await started.close()
     const { code, stdout, stderr } = await run('room', 'new', '--relay', url, '--timeout', '3000')
@@ -42,7 +35,7 @@ describe('the keyroom command', () => {
   })
 
   it('send delivers text, a key and a chord to the room', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const room = createRoom(url)
     const receiver = await joinRoom(room, 'mac-receiver', 'mac')
     const link = formatPairingLink(room)
@@ -92,26 +85,22 @@ describe('the keyroom command', () => {
   })
 
   it('listen prints verified messages as JSON lines and rejections on stderr', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const room = createRoom(url)
-    const listener = spawn(process.execPath, [...nodeArgs, 'listen', '--link', formatPairingLink(room)])
-    onTestFinished(() => {
-      listener.kill()
-    })
-    let stdout = ''
-    let stderr = ''
-    listener.stdout.on('data', (d: Buffer) => {
-      stdout += d
-    })
-    listener.stderr.on('data', (d: Buffer) => {
-      stderr += d
-    })
-    await vi.waitFor(() => expect(stderr).toContain('listening'), { timeout: 10_000 })
+    const listener = spawnProcess(process.execPath, [
+      ...NODE_FROM_SOURCE,
+      cli,
+      'listen',
+      '--link',
+      formatPairingLink(room),
+    ])
+    await vi.waitFor(() => expect(listener.stderr()).toContain('listening'), { timeout: 10_000 })
     const keypad = await joinRoom(room, 'keypad', 'phone')
     await vi.waitFor(() => expect(keypad.peers().map((p) => p.name)).toEqual(['keyroom-listen']))
     await keypad.send({ type: 'key', code: 'KeyZ', phase: 'tap' })
     await vi.waitFor(() => {
-      const lines = stdout
+      const lines = listener
+        .stdout()
         .trim()
         .split('\n')
         .filter(Boolean)
@@ -119,7 +108,8 @@ describe('the keyroom command', () => {
       expect(lines.map((l) => l.body)).toContainEqual({ type: 'key', code: 'KeyZ', phase: 'tap' })
     })
     // The phone's hello came before its key; without --all the room's upkeep is not printed.
-    const types = stdout
+    const types = listener
+      .stdout()
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l).body.type)
@@ -127,31 +117,22 @@ describe('the keyroom command', () => {
   })
 
   it('listen --all prints the room upkeep too (the phone hello)', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const room = createRoom(url)
-    const listener = spawn(process.execPath, [
-      ...nodeArgs,
+    const listener = spawnProcess(process.execPath, [
+      ...NODE_FROM_SOURCE,
+      cli,
       'listen',
       '--all',
       '--link',
       formatPairingLink(room),
     ])
-    onTestFinished(() => {
-      listener.kill()
-    })
-    let stdout = ''
-    let stderr = ''
-    listener.stdout.on('data', (d: Buffer) => {
-      stdout += d
-    })
-    listener.stderr.on('data', (d: Buffer) => {
-      stderr += d
-    })
-    await vi.waitFor(() => expect(stderr).toContain('listening'), { timeout: 10_000 })
+    await vi.waitFor(() => expect(listener.stderr()).toContain('listening'), { timeout: 10_000 })
     await joinRoom(room, 'keypad', 'phone')
     await vi.waitFor(() =>
       expect(
-        stdout
+        listener
+          .stdout()
           .trim()
           .split('\n')
           .filter(Boolean)

@@ -1,7 +1,5 @@
 // Issue 18: every receiver gets every key, and the sender knows.
-import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import {
   KEYROOM_EVENT,
   MAX_PEERS,
@@ -10,7 +8,7 @@ import {
   roomCredential,
   toBase64url,
 } from '@keyroom/key-events'
-import { startRelay } from '@keyroom/relay'
+import { joinRoom, keyActions, runFromSource, startTestRelay, waitForPeer } from '@keyroom/test-kit'
 import { io } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { NEW_SENDER_BURST } from '../src/acceptance.js'
@@ -18,26 +16,13 @@ import { connectRoom, REJECT_REPORTS_PER_SECOND } from '../src/connect-room.js'
 import { createRoom, formatPairingLink } from '../src/pairing-link.js'
 import { createSealer } from '../src/seal.js'
 import type { RoomConnection } from '../src/types.js'
-import { joinRoom, keyActions, waitForPeer } from './helpers.js'
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--conditions=@keyroom/source', '--import', 'tsx', cli, ...args], {
-    timeout: 20_000,
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  )
-
-async function relay() {
-  const started = await startRelay({})
-  onTestFinished(() => started.close())
-  return started
-}
+const run = (...args: string[]) => runFromSource(cli, args, { timeout: 20_000 })
 
 describe('delivery you can count on (issue 18)', () => {
   it('a keypad hears a receipt from each of two receivers for every action', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = createRoom(url)
     const mac = await joinRoom(link, 'mac-receiver', 'mac')
     const pi = await joinRoom(link, 'pi-agent', 'pi')
@@ -61,7 +46,7 @@ describe('delivery you can count on (issue 18)', () => {
   })
 
   it('a receiver that joins mid-handshake keeps what the sender sent before it answered, instead of dropping it', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = createRoom(url)
     const keypad = await joinRoom(link, 'keypad', 'phone')
     // The keypad sends the moment the relay says someone joined: before it has even seen that member's challenge.
@@ -77,7 +62,7 @@ describe('delivery you can count on (issue 18)', () => {
   })
 
   it('a receiver that drops an action tells the sender why', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = createRoom(url)
     let skewMs = 0
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
@@ -94,7 +79,7 @@ describe('delivery you can count on (issue 18)', () => {
   })
 
   it('answers each challenge once: a dozen keypads joining at once cost a linear number of hellos', async () => {
-    const { relay: server, url } = await relay()
+    const { relay: server, url } = await startTestRelay()
     const link = createRoom(url)
     const mac = await joinRoom(link, 'mac-receiver', 'mac')
     const pi = await joinRoom(link, 'pi-agent', 'pi')
@@ -123,7 +108,7 @@ describe('delivery you can count on (issue 18)', () => {
   })
 
   it('a member inventing sender ids is refused past a small burst and grows no state; the room stays served', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = createRoom(url)
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
     const keypad = await joinRoom(link, 'keypad', 'phone')
@@ -178,7 +163,7 @@ describe('delivery you can count on (issue 18)', () => {
   })
 
   it('keyroom send waits for every receiver, prints who got it, and fails naming one that did not', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const room = createRoom(url)
     const link = formatPairingLink(room)
     const mac = await joinRoom(room, 'mac-receiver', 'mac')
@@ -204,7 +189,7 @@ describe('delivery you can count on (issue 18)', () => {
   })
 
   it('keyroom send to a room whose only other member is keyroom listen works', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const room = createRoom(url)
     const link = formatPairingLink(room)
     const listener = await joinRoom(room, 'keypad', 'keyroom-listen', { receipts: true })

@@ -4,7 +4,7 @@ import { mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KEYROOM_EVENT, RelayEvent, type Role } from '@keyroom/key-events'
-import { startRelay } from '@keyroom/relay'
+import { startTestRelay } from '@keyroom/test-kit'
 import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { connectDevice } from '../src/connect-device.js'
@@ -18,12 +18,6 @@ import type {
   DeviceRoomConnection,
 } from '../src/device-types.js'
 import { createIdentity } from '../src/identity.js'
-
-async function relay() {
-  const started = await startRelay({})
-  onTestFinished(() => started.close())
-  return started
-}
 
 type Device = DeviceRoomConnection & { received: DeviceMessage[]; rejected: DeviceRejection[] }
 
@@ -86,7 +80,7 @@ const noticesOf = (d: Device) => d.received.flatMap((m) => (m.body.type === 'not
 
 describe('devices approved and revoked, through a real relay', () => {
   it('inside the pairing window a device presenting the secret is approved; the relay sees no names, keys or sizes', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const r = await receiver(url, { window: 60 })
     const watcher = await spy(url, r.link.room)
     const keypad = await device(r.link, 'keypad', 'phone')
@@ -110,7 +104,7 @@ describe('devices approved and revoked, through a real relay', () => {
   })
 
   it('after the window (or once its secret is used) a device waits as pending with the same code on both sides, until approved by code', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const r = await receiver(url, { window: 60 })
     const first = await device(r.link, 'keypad', 'first phone')
     await vi.waitFor(() => expect(first.peers()[0]?.status?.state).toBe('approved'))
@@ -138,7 +132,7 @@ describe('devices approved and revoked, through a real relay', () => {
   })
 
   it('an expired window approves nothing', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const r = await receiver(url, { window: 0 })
     const keypad = await device(r.link, 'keypad', 'phone')
     await vi.waitFor(() => expect(keypad.peers()[0]?.status?.state).toBe('pending'))
@@ -148,7 +142,7 @@ describe('devices approved and revoked, through a real relay', () => {
   })
 
   it('a revoked device gets nothing accepted, its held keys are let go, and it cannot open what others send after', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const r = await receiver(url, { window: 60 })
     const phone = await device(r.link, 'keypad', 'phone')
     await vi.waitFor(() => expect(phone.peers()[0]?.status?.state).toBe('approved'))
@@ -184,7 +178,7 @@ describe('devices approved and revoked, through a real relay', () => {
   })
 
   it('approvals survive a restart of the receiver', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const first = await receiver(url, { window: 60 })
     const keypad = await device(first.link, 'keypad', 'phone')
     await vi.waitFor(() => expect(keypad.peers()[0]?.status?.state).toBe('approved'))
@@ -200,7 +194,7 @@ describe('devices approved and revoked, through a real relay', () => {
   })
 
   it('one member cannot forge, replay or lock out another', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const r = await receiver(url, { window: 60 })
     const watcher = await spy(url, r.link.room)
     const phone = await device(r.link, 'keypad', 'phone')
@@ -230,7 +224,7 @@ describe('devices approved and revoked, through a real relay', () => {
   })
 
   it('reflected, replayed and malformed handshakes and frames get specific reasons', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const r = await receiver(url, { window: 60 })
     const watcher = await spy(url, r.link.room)
     const phone = await device(r.link, 'keypad', 'phone')
@@ -258,7 +252,7 @@ describe('devices approved and revoked, through a real relay', () => {
   })
 
   it('permissions refuse with a notice: view-only, action kinds, key allowlists, forbidden chords (as a chord or held keys)', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const r = await receiver(url, { window: 60 })
     const phone = await device(r.link, 'keypad', 'phone')
     await vi.waitFor(() => expect(phone.peers()[0]?.status?.state).toBe('approved'))

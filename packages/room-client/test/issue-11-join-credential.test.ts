@@ -1,16 +1,9 @@
 import { KEYROOM_EVENT, type RelayAck, RelayEvent, roomCredential } from '@keyroom/key-events'
-import { startRelay } from '@keyroom/relay'
+import { joinRoom, keyActions, legacyRoom, startTestRelay, waitForPeer } from '@keyroom/test-kit'
 import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { REJECT_REPORTS_PER_SECOND } from '../src/connect-room.js'
 import { createRoom } from '../src/pairing-link.js'
-import { joinRoom, keyActions, legacyRoom, waitForPeer } from './helpers.js'
-
-async function relay() {
-  const started = await startRelay({ eventsPerSecond: 10_000, eventBurst: 10_000 })
-  onTestFinished(() => started.close())
-  return started
-}
 
 async function outsider(url: string): Promise<Socket> {
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
@@ -29,7 +22,7 @@ const garbage = (i: number) => ({ v: 1, nonce: 'A'.repeat(32), ciphertext: `${'B
 
 describe('issue 11.9: only members reach the room', () => {
   it('an outsider who knows a credentialed room id cannot join or reach its devices; members are served', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay({ eventsPerSecond: 10_000, eventBurst: 10_000 })
     const link = createRoom(url)
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
     const keypad = await joinRoom(link, 'keypad', 'phone')
@@ -71,7 +64,7 @@ describe('issue 11.9: only members reach the room', () => {
   })
 
   it('with the key, a client joins by signing its own connection id, on any relay', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay({ eventsPerSecond: 10_000, eventBurst: 10_000 })
     const link = createRoom(url)
     const socket = await outsider(url)
     const proof = roomCredential(link.key).prove(socket.id ?? '')
@@ -79,7 +72,7 @@ describe('issue 11.9: only members reach the room', () => {
   })
 
   it('seed compatibility: a seed client joins and broadcasts by name in a room made without a credential', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay({ eventsPerSecond: 10_000, eventBurst: 10_000 })
     const link = legacyRoom(url)
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
     const seed = await outsider(url)
@@ -89,7 +82,7 @@ describe('issue 11.9: only members reach the room', () => {
   })
 
   it('devices report rejected messages at a bounded rate whatever sends them, and live taps get through', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay({ eventsPerSecond: 10_000, eventBurst: 10_000 })
     const link = legacyRoom(url) // the one kind of room an outsider can still reach
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
     const keypad = await joinRoom(link, 'keypad', 'phone')

@@ -1,45 +1,27 @@
+import { fromBase64url, type KeyAction, PROTOCOL_VERSION, toBase64url } from '@keyroom/key-events'
+import { roomKey } from '@keyroom/relay'
 import {
-  fromBase64url,
-  KEYROOM_EVENT,
-  type KeyAction,
-  PROTOCOL_VERSION,
-  type RelayAck,
-  RelayEvent,
-  toBase64url,
-} from '@keyroom/key-events'
-import { roomKey, startRelay } from '@keyroom/relay'
-import { io, type Socket } from 'socket.io-client'
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
+  joinAsIntruder,
+  joinRoom,
+  keyActions,
+  legacyRoom,
+  startTestRelay,
+  waitForPeer,
+} from '@keyroom/test-kit'
+import { describe, expect, it, vi } from 'vitest'
 import { createRoom } from '../src/pairing-link.js'
 import { createSealer } from '../src/seal.js'
-import { joinRoom, keyActions, legacyRoom, waitForPeer } from './helpers.js'
-
-async function relay(config: Parameters<typeof startRelay>[0] = {}) {
-  const started = await startRelay(config)
-  onTestFinished(() => started.close())
-  return started
-}
 
 /** A plain socket.io client in the room: what the relay (or anyone who knows the room id) sees. */
 async function spy(url: string, roomName: string) {
-  const socket: Socket = io(url, { transports: ['websocket'] })
-  onTestFinished(() => {
-    socket.disconnect()
-  })
-  const seen: unknown[] = []
-  socket.on(KEYROOM_EVENT, (payload: unknown) => seen.push(payload))
-  const joined = await new Promise<RelayAck>((resolve) => socket.emit(RelayEvent.joinRoom, roomName, resolve))
-  if (!joined.ok) throw new Error(`the spy could not join: ${joined.error.code}`)
-  const inject = (payload: unknown) =>
-    new Promise<unknown>((resolve) =>
-      socket.emit(RelayEvent.broadcast, { roomName, eventName: KEYROOM_EVENT, payload }, resolve),
-    )
-  return { socket, seen, inject }
+  const intruder = await joinAsIntruder(url, roomName)
+  if (!intruder.joined.ok) throw new Error(`the spy could not join: ${intruder.joined.error.code}`)
+  return intruder
 }
 
 describe('room-client through a real relay', () => {
   it('two devices exchange sealed key events in order, with presence and latency', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = createRoom(url)
     const receiver = await joinRoom(link, 'mac-receiver', 'studio mac', {
       caps: { inject: true, platform: 'darwin' },
@@ -77,7 +59,7 @@ describe('room-client through a real relay', () => {
   // Outsiders cannot join a credentialed room (test/issue-11-join-credential.test.ts); in a room made before join
   // credentials they can, and the devices' own checks are what keep them out.
   it('a device that knows the room id but not the key gets nothing accepted, and sees no plaintext', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = legacyRoom(url)
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
     const attacker = await spy(url, link.room)
@@ -87,13 +69,13 @@ describe('room-client through a real relay', () => {
     await keypad.send({ type: 'key', code: 'KeyQ', phase: 'down' })
     await keypad.send({ type: 'text', text: 'secret-password' })
     await vi.waitFor(() => expect(keyActions(receiver.received)).toHaveLength(2))
-    await vi.waitFor(() => expect(attacker.seen.length).toBeGreaterThanOrEqual(4))
-    const wire = JSON.stringify(attacker.seen)
+    await vi.waitFor(() => expect(attacker.captured.length).toBeGreaterThanOrEqual(4))
+    const wire = JSON.stringify(attacker.captured)
     for (const plaintext of ['KeyQ', 'secret-password', 'phone', 'mac-receiver', 'hello']) {
       expect(wire).not.toContain(plaintext)
     }
 
-    const captured = attacker.seen.slice(-2) as { v: number; nonce: string; ciphertext: string }[]
+    const captured = attacker.captured.slice(-2) as { v: number; nonce: string; ciphertext: string }[]
     const [earlier, later] = captured as [(typeof captured)[0], (typeof captured)[0]]
     const truncated = { ...later, ciphertext: later.ciphertext.slice(0, -8) }
     const flipped = fromBase64url(later.ciphertext) as Uint8Array
@@ -116,7 +98,7 @@ describe('room-client through a real relay', () => {
       ['garbage', 'invalid-seal'],
       [null, 'invalid-seal'],
     ]
-    for (const [payload] of attempts) await attacker.inject(payload)
+    for (const [payload] of attempts) await attacker.broadcast(payload)
     await vi.waitFor(() => expect(receiver.rejected.map((r) => r.reason)).toEqual(attempts.map(([, r]) => r)))
     expect(keyActions(receiver.received)).toHaveLength(2)
 
@@ -126,23 +108,23 @@ describe('room-client through a real relay', () => {
   })
 
   it('a receiver that joins later accepts no replayed traffic from before it joined', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = legacyRoom(url)
     const attacker = await spy(url, link.room)
     const keypad = await joinRoom(link, 'keypad', 'phone')
     await keypad.send({ type: 'key', code: 'KeyA', phase: 'down' })
-    await vi.waitFor(() => expect(attacker.seen.length).toBeGreaterThanOrEqual(2))
-    const captured = [...attacker.seen]
+    await vi.waitFor(() => expect(attacker.captured.length).toBeGreaterThanOrEqual(2))
+    const captured = [...attacker.captured]
 
     const receiver = await joinRoom(link, 'mac-receiver', 'late mac')
-    for (const payload of captured) await attacker.inject(payload)
+    for (const payload of captured) await attacker.broadcast(payload)
     await vi.waitFor(() => expect(receiver.rejected.length).toBe(captured.length))
     expect(receiver.rejected.every((r) => ['unverified', 'replayed'].includes(r.reason))).toBe(true)
     expect(keyActions(receiver.received)).toEqual([])
   })
 
   it('drops a press that arrives late but honours a late release', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = createRoom(url)
     let skewMs = 0
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
@@ -158,7 +140,7 @@ describe('room-client through a real relay', () => {
   })
 
   it('re-joins on its own after the relay restarts, and traffic resumes', async () => {
-    const first = await startRelay({})
+    const first = await startTestRelay()
     const port = first.port
     const link = createRoom(first.url)
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
@@ -172,7 +154,7 @@ describe('room-client through a real relay', () => {
     expect(leftPeers).toContain('phone')
     expect((await keypad.send({ type: 'text', text: 'lost' })).ok).toBe(false)
 
-    await relay({ port })
+    await startTestRelay({ port })
     await vi.waitFor(() => expect(keypad.state).toBe('connected'), { timeout: 15_000 })
     await vi.waitFor(() => expect(receiver.state).toBe('connected'), { timeout: 15_000 })
     await waitForPeer(receiver, 'phone')
@@ -181,7 +163,7 @@ describe('room-client through a real relay', () => {
   })
 
   it('reports a peer that leaves', async () => {
-    const { url } = await relay()
+    const { url } = await startTestRelay()
     const link = createRoom(url)
     const receiver = await joinRoom(link, 'mac-receiver', 'mac')
     const keypad = await joinRoom(link, 'keypad', 'phone')
@@ -194,7 +176,7 @@ describe('room-client through a real relay', () => {
   })
 
   it('a room closed right after the relay dropped it stays closed (issue 18)', async () => {
-    const { relay: server, url } = await relay()
+    const { relay: server, url } = await startTestRelay()
     const link = createRoom(url)
     const observer = await joinRoom(link, 'mac-receiver', 'observer')
     const closer = await joinRoom(link, 'keypad', 'closer')

@@ -16,5 +16,6 @@ export {
   notices,
   waitForPeer,
 } from './room.js'
+export { type RunResult, runFromSource } from './run-from-source.js'
 export { NODE_FROM_SOURCE, parseJsonLine, type Spawned, spawnProcess } from './spawn-process.js'
 export { tempDir } from './temp-dir.js'

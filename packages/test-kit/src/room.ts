@@ -1,4 +1,4 @@
-import { KEYROOM_EVENT, type MessageBody, RelayEvent, type Role } from '@keyroom/key-events'
+import { KEYROOM_EVENT, type MessageBody, type RelayAck, RelayEvent, type Role } from '@keyroom/key-events'
 import {
   type ConnectRoomOptions,
   connectRoom,
@@ -9,7 +9,7 @@ import {
   type RoomLink,
   type VerifiedMessage,
 } from '@keyroom/room-client'
-import { io } from 'socket.io-client'
+import { io, type Socket } from 'socket.io-client'
 import { vi } from 'vitest'
 import { type Cleanup, perTest } from './cleanup.js'
 import { withLegacyRoomId } from './legacy-room.js'
@@ -74,14 +74,28 @@ export const notices = (member: Member) =>
  * Someone who knows the room id (the relay sees it) but not the room key: a plain socket.io client in the room that
  * records what it hears and can broadcast anything.
  */
-export async function joinAsIntruder(relayUrl: string, room: string, cleanup: Cleanup = perTest) {
-  const socket = io(relayUrl, { transports: ['websocket'] })
+export interface Intruder {
+  socket: Socket
+  /** The relay's answer to the join: a credentialed room refuses a client without the key. */
+  joined: RelayAck
+  /** Sealed payloads the others sent, as the relay passed them on. */
+  captured: unknown[]
+  broadcast(payload: unknown): Promise<unknown>
+}
+
+export async function joinAsIntruder(
+  relayUrl: string,
+  room: string,
+  cleanup: Cleanup = perTest,
+): Promise<Intruder> {
+  const socket: Socket = io(relayUrl, { transports: ['websocket'] })
   cleanup(() => socket.disconnect())
   const captured: unknown[] = []
   socket.on(KEYROOM_EVENT, (payload: unknown) => captured.push(payload))
-  await new Promise((resolve) => socket.emit(RelayEvent.joinRoom, room, resolve))
+  const joined = await new Promise<RelayAck>((resolve) => socket.emit(RelayEvent.joinRoom, room, resolve))
   return {
-    /** Sealed payloads the others sent, as the relay passed them on. */
+    socket,
+    joined,
     captured,
     broadcast: (payload: unknown) =>
       new Promise((resolve) =>

@@ -24,9 +24,9 @@ interface Draft {
 }
 
 const HINT: Record<MacroKind, string> = {
-  chord: 'e.g. Meta+KeyC, Ctrl+Shift+KeyT, Enter',
+  chord: 'e.g. Cmd+C, Ctrl+Shift+T, Enter',
   text: 'the text to type',
-  sequence: 'steps separated by spaces, e.g. Meta+KeyT KeyH KeyI Enter',
+  sequence: 'steps separated by spaces, e.g. Cmd+T h i Enter',
 }
 
 const toDraft = (macro: Macro): Draft => ({

@@ -38,6 +38,25 @@ describe('macro actions', () => {
     })
   })
 
+  it('reads chords and steps as people write them (issue 15): any case, letters, digits, aliases', () => {
+    expect(macroActions({ kind: 'chord', chord: 'ctrl+a' })).toEqual({
+      ok: true,
+      value: [{ type: 'chord', modifiers: ['ControlLeft'], code: 'KeyA' }],
+    })
+    expect(macroActions({ kind: 'sequence', steps: parseSteps('opt+win+4 h esc') })).toEqual({
+      ok: true,
+      value: [
+        { type: 'chord', modifiers: ['AltLeft', 'MetaLeft'], code: 'Digit4' },
+        { type: 'key', code: 'KeyH', phase: 'tap' },
+        { type: 'key', code: 'Escape', phase: 'tap' },
+      ],
+    })
+    expect(macroActions({ kind: 'sequence', steps: ['Cmd+T', 'Entr'] })).toMatchObject({
+      ok: false,
+      error: { message: '"Entr" is not a key code: did you mean Enter?', path: 'steps' },
+    })
+  })
+
   it('splits long text into valid text actions without cutting a surrogate pair', () => {
     const text = `${'a'.repeat(MAX_TEXT_LENGTH - 1)}😀tail`
     const chunks = chunkText(text)

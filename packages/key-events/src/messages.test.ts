@@ -206,30 +206,3 @@ describe('relay wire', () => {
     expect(parseSealedPayload({ v: 1, nonce, ciphertext: 'not base64!' }).ok).toBe(false)
   })
 })
-
-describe('chord text', () => {
-  it('reads aliases and W3C codes', () => {
-    expect(parseChordText('Cmd+Shift+Digit4')).toEqual({
-      ok: true,
-      value: { modifiers: ['MetaLeft', 'ShiftLeft'], code: 'Digit4' },
-    })
-    expect(parseChordText('ControlRight+KeyC')).toMatchObject({
-      ok: true,
-      value: { modifiers: ['ControlRight'] },
-    })
-    expect(parseChordText('Enter')).toEqual({ ok: true, value: { modifiers: [], code: 'Enter' } })
-  })
-
-  it('explains what is wrong', () => {
-    expect(parseChordText('Hyper+KeyC')).toMatchObject({
-      ok: false,
-      error: { message: expect.stringContaining('Hyper') },
-    })
-    expect(parseChordText('Ctrl+Q')).toMatchObject({
-      ok: false,
-      error: { message: expect.stringContaining('"Q"') },
-    })
-    expect(parseChordText('Ctrl+Ctrl+KeyC').ok).toBe(false)
-    expect(parseChordText('').ok).toBe(false)
-  })
-})

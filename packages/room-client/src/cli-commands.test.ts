@@ -38,3 +38,35 @@ describe('send flags', () => {
     }
   })
 })
+
+describe('send --key and --chord', () => {
+  it('read keys as people write them, with the chord parser of key-events', () => {
+    expect(actionFromFlags({ key: 'a' })).toEqual({
+      ok: true,
+      value: { type: 'key', code: 'KeyA', phase: 'tap' },
+    })
+    expect(actionFromFlags({ key: 'esc', phase: 'down' })).toEqual({
+      ok: true,
+      value: { type: 'key', code: 'Escape', phase: 'down' },
+    })
+    expect(actionFromFlags({ chord: 'cmd+shift+4' })).toEqual({
+      ok: true,
+      value: { type: 'chord', modifiers: ['MetaLeft', 'ShiftLeft'], code: 'Digit4' },
+    })
+    expect(actionFromFlags({ chord: 'Enter' })).toEqual({
+      ok: true,
+      value: { type: 'key', code: 'Enter', phase: 'tap' },
+    })
+  })
+
+  it('refuse an unknown name with the closest one', () => {
+    expect(actionFromFlags({ key: 'Entr' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-key', message: '"Entr" is not a key code: did you mean Enter?' },
+    })
+    expect(actionFromFlags({ chord: 'Ctrl+Shft+T' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-chord', message: '"Shft" is not a modifier: did you mean Shift?' },
+    })
+  })
+})

@@ -5,6 +5,7 @@ import {
   type PointerAction,
   parseChordText,
   parseKeyAction,
+  parseKeyName,
   parsePointerAction,
   type Result,
   type Role,
@@ -110,7 +111,9 @@ export function actionFromFlags(flags: SendFlags): Result<KeyAction | PointerAct
   if (flags.key !== undefined) {
     const phase = KeyPhase.safeParse(flags.phase ?? 'tap')
     if (!phase.success) return usage('--phase must be down, up or tap', 'phase')
-    return parseKeyAction({ type: 'key', code: flags.key, phase: phase.data })
+    const code = parseKeyName(flags.key)
+    if (!code.ok) return code
+    return parseKeyAction({ type: 'key', code: code.value, phase: phase.data })
   }
   return parseKeyAction({ type: 'text', text: flags.text })
 }

@@ -10,7 +10,7 @@ const HELP = `keyroom: try and script keyroom rooms
                                                               once the relay answers its /healthz
   keyroom send --link <link> --text "hello"                   type text
   keyroom send --link <link> --key KeyQ [--phase down|up|tap] press a key
-  keyroom send --link <link> --chord Meta+KeyC                press a chord
+  keyroom send --link <link> --chord Cmd+Shift+4              press a chord
   keyroom send --link <link> --move <dx>,<dy>                 move the pointer by dx, dy points
   keyroom send --link <link> --click left|right|middle        click a mouse button
   keyroom send --link <link> --scroll <dx>,<dy>               scroll (pixels; positive dy scrolls down)
@@ -24,6 +24,8 @@ const HELP = `keyroom: try and script keyroom rooms
                                                               how to trust it on iOS and Android
                                                               (dir default: ~/.config/keyroom/tls)
 
+Keys and chords are read in any case: a letter or digit (a, 4), a W3C code (KeyQ, Enter, F5), Esc, Return, Del,
+Up, PgDn; modifiers Shift, Ctrl/Control, Alt/Opt/Option, Cmd/Command/Meta/Win/Super.
 A value that starts with "-" needs "=": --move=-5,3.
 send waits for every receiver in the room to acknowledge, prints "delivered to <name> (<role>)" per receiver, and
 exits 1 naming any that dropped it or did not answer.

@@ -18,6 +18,7 @@ describe('configFromEnv', () => {
       EVENT_BURST: '5',
       MAX_CONNECTIONS_PER_IP: '3',
       TRUST_PROXY: '1',
+      MAX_SEND_BACKLOG_BYTES: '262144',
       KEYPAD_DIR: '/srv/keypad',
       REDIS_URL: 'redis://127.0.0.1:6379',
       LOG_LEVEL: 'warn',
@@ -39,6 +40,7 @@ describe('configFromEnv', () => {
         headersTimeoutMs: 10_000,
         trustProxyHops: 1,
         floodDisconnectMs: 10_000,
+        maxSendBacklogBytes: 262_144,
         staticDir: '/srv/keypad',
         redisUrl: 'redis://127.0.0.1:6379',
         logLevel: 'warn',
@@ -53,6 +55,7 @@ describe('configFromEnv', () => {
       ALLOWED_ORIGINS: 'https://example.com/path',
       TRUST_PROXY: 'maybe',
       HEADERS_TIMEOUT_MS: '5',
+      MAX_SEND_BACKLOG_BYTES: '1000',
       REDIS_URL: 'localhost:6379',
     })
     expect(config).toEqual({
@@ -63,6 +66,7 @@ describe('configFromEnv', () => {
         'MAX_PAYLOAD_BYTES must be a whole number from 64 to 1048576, got "16k"',
         'HEADERS_TIMEOUT_MS must be a whole number from 100 to 600000, got "5"',
         'TRUST_PROXY must be a number of proxy hops (0-99), true (1) or false (0), got "maybe"',
+        'MAX_SEND_BACKLOG_BYTES must be a whole number from 65536 to 1073741824, got "1000"',
         'REDIS_URL must look like redis://host:6379, got "localhost:6379"',
       ],
     })
@@ -75,6 +79,7 @@ describe('configFromEnv', () => {
       'ALLOWED_ORIGINS',
       'MAX_PAYLOAD_BYTES',
       'EVENTS_PER_SECOND',
+      'MAX_SEND_BACKLOG_BYTES',
       'REDIS_URL',
     ]) {
       expect(helpText()).toContain(name)

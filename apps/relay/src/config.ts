@@ -31,6 +31,11 @@ export interface RelayConfig {
   trustProxyHops: number
   /** A connection refused for its rate this long without a pause of a second is disconnected. @default 10000 */
   floodDisconnectMs: number
+  /**
+   * Bytes the relay may hold for one connection that is not reading (past what the kernel buffers); beyond it the
+   * connection is dropped. 64 of the largest payloads. @default 1048576
+   */
+  maxSendBacklogBytes: number
   /** Directory with a built single-page app (the keypad) to serve at `/`; none when undefined. */
   staticDir?: string | undefined
   /** PEM certificate chain file: with {@link tlsKeyPath}, the relay serves HTTPS and WSS; none when undefined. */
@@ -58,6 +63,7 @@ export const DEFAULT_CONFIG: RelayConfig = {
   headersTimeoutMs: 10_000,
   trustProxyHops: 0,
   floodDisconnectMs: 10_000,
+  maxSendBacklogBytes: 1024 * 1024,
   logLevel: 'info',
 }
 
@@ -187,6 +193,13 @@ export const ENV_VARS: readonly EnvVar[] = [
     1_000,
     3_600_000,
     'a connection held at its rate limit this long is disconnected',
+  ),
+  integer(
+    'MAX_SEND_BACKLOG_BYTES',
+    'maxSendBacklogBytes',
+    64 * 1024,
+    1024 * 1024 * 1024,
+    'bytes waiting for a connection that does not read before it is dropped',
   ),
   {
     name: 'KEYPAD_DIR',

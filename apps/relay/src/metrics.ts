@@ -3,7 +3,13 @@ import type { Status } from './http-routes.js'
 /** What the relay counts; rendered as Prometheus text at /metrics and summarised at /healthz. */
 export function createMetrics() {
   const refusals = new Map<string, number>()
-  const counters = { connectionsTotal: 0, eventsIn: 0, eventsOut: 0, floodDisconnects: 0 }
+  const counters = {
+    connectionsTotal: 0,
+    eventsIn: 0,
+    eventsOut: 0,
+    floodDisconnects: 0,
+    backlogDisconnects: 0,
+  }
   return {
     counters,
     refused(reason: string) {
@@ -33,6 +39,9 @@ export function createMetrics() {
         '# HELP keyroom_relay_flood_disconnects_total Connections disconnected for staying over their event rate.',
         '# TYPE keyroom_relay_flood_disconnects_total counter',
         `keyroom_relay_flood_disconnects_total ${counters.floodDisconnects}`,
+        '# HELP keyroom_relay_backlog_disconnects_total Connections dropped for not reading: more than MAX_SEND_BACKLOG_BYTES waited for them.',
+        '# TYPE keyroom_relay_backlog_disconnects_total counter',
+        `keyroom_relay_backlog_disconnects_total ${counters.backlogDisconnects}`,
         '# HELP keyroom_relay_refusals_total Requests refused, by reason.',
         '# TYPE keyroom_relay_refusals_total counter',
         ...[...refusals].map(

@@ -10,6 +10,7 @@ import { createLogBudget } from './log-budget.js'
 import { createMetrics } from './metrics.js'
 import { connectRedis, type RedisLink } from './redis-link.js'
 import { createRoomCalls } from './rooms.js'
+import { createSendBacklog } from './send-backlog.js'
 import type { TlsFiles } from './tls-files.js'
 
 export interface RelayOptions extends Partial<RelayConfig> {
@@ -89,6 +90,14 @@ export function createRelay(options: RelayOptions = {}) {
   // Every request, not only handshakes: polling requests and upgrades of a session carry an Origin too.
   io.engine.use(admission.checkRequest)
   io.engine.on('connection', admission.onEngineConnection)
+  const backlog = createSendBacklog({
+    maxBytes: config.maxSendBacklogBytes,
+    trustProxyHops: config.trustProxyHops,
+    metrics,
+    log,
+    logBudget,
+  })
+  io.engine.on('connection', backlog.watch)
 
   redis?.attach(io)
 

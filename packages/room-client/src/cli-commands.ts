@@ -11,6 +11,7 @@ import {
   type Role,
 } from '@keyroom/key-events'
 import { connectRoom } from './connect-room.js'
+import { createLeaseRenewer } from './leases.js'
 import { createRoom, formatPairingLink, parsePairingLink } from './pairing-link.js'
 import { renderQrTerminal } from './qr.js'
 import type { RoomConnection } from './types.js'
@@ -61,7 +62,12 @@ export interface SendFlags {
   click?: string
   scroll?: string
   button?: string
+  /** Hold the --key or --button down this many ms (leases renewed meanwhile), then release it. */
+  hold?: string
 }
+
+/** The longest `--hold`: ten minutes. */
+const MAX_HOLD_MS = 600_000
 
 const usage = (message: string, path = ''): Result<never> => ({
   ok: false,
@@ -155,9 +161,14 @@ export async function openRoom(
 /**
  * Sends one action and waits, within `timeoutMs` in all, until every receiver in the room (by the relay's member
  * count and verified presence) has acknowledged it. Prints one line per receiver; fails naming whoever did not get it.
+ * With `hold`, the key or button goes down, its lease is renewed for that long, then it goes up, each acknowledged.
  */
-export async function send(options: { link: string; timeoutMs: number } & SendFlags, io: Output) {
-  const action = actionFromFlags(options)
+export async function send(
+  options: { link: string; timeoutMs: number; signal?: AbortSignal } & SendFlags,
+  io: Output,
+) {
+  const holdMs = options.hold === undefined ? undefined : parseHold(options)
+  const action = actionFromFlags(holdMs === undefined ? options : { ...options, phase: 'down' })
   if (!action.ok) throw new CliError(action.error.message)
   const deadline = Date.now() + options.timeoutMs
   const room = await openRoom(options.link, 'keypad', 'keyroom-cli', options.timeoutMs)
@@ -167,30 +178,90 @@ export async function send(options: { link: string; timeoutMs: number } & SendFl
     if (receivers.length === 0) {
       throw new CliError(`no receiver in the room answered within ${options.timeoutMs} ms`)
     }
-    const result = await room.deliver(action.value, Math.max(500, deadline - Date.now()))
-    if (!result.sent.ok) {
-      throw new CliError(
-        `the relay refused the message: ${result.sent.error.code}: ${result.sent.error.message}`,
-      )
-    }
-    const name = (id: string) => {
-      const peer = receivers.find((p) => p.id === id)
-      return peer ? `${peer.name} (${peer.role})` : id
-    }
-    for (const id of result.delivered) io.out(`delivered to ${name(id)}`)
-    for (const { peer, reason } of result.lost) io.out(`lost on ${name(peer)}: ${reason}`)
-    for (const id of result.missing) io.out(`no receipt from ${name(id)}`)
-    const failed = [
-      ...result.lost.map((l) => `${name(l.peer)} dropped it (${l.reason})`),
-      ...result.missing.map((id) => `${name(id)} did not acknowledge it`),
-      ...(unknown > 0 ? [`${unknown} member(s) of the room never said who they are`] : []),
-    ]
-    if (failed.length > 0)
-      throw new CliError(`${action.value.type} not delivered everywhere: ${failed.join('; ')}`)
-    io.err(`sent ${action.value.type} to ${result.delivered.length} receiver(s)`)
+    const deliver = (sendable: KeyAction | PointerAction, by: number) =>
+      deliverEverywhere(room, receivers, unknown, sendable, by, io)
+    await deliver(action.value, deadline)
+    if (holdMs === undefined) return
+    const [held, up, renew] = holding(action.value)
+    const renewer = createLeaseRenewer<string>({ renew: () => void room.send(renew) })
+    renewer.hold('cli', held)
+    const started = Date.now()
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, holdMs)
+      options.signal?.addEventListener('abort', done, { once: true })
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    renewer.clear()
+    await deliver(up, Date.now() + options.timeoutMs)
+    io.err(`held ${held} for ${Date.now() - started} ms`)
   } finally {
     await room.close()
   }
+}
+
+/** `--hold <ms>`: with --key or --button and no --phase. */
+function parseHold(flags: SendFlags): number {
+  const ms = Number(flags.hold)
+  if (!/^\d+$/.test(flags.hold ?? '') || ms < 1 || ms > MAX_HOLD_MS)
+    throw new CliError(`--hold takes a time in ms from 1 to ${MAX_HOLD_MS}, got "${flags.hold}"`)
+  if (flags.key === undefined && flags.button === undefined)
+    throw new CliError('--hold holds a --key or a --button')
+  if (flags.phase !== undefined)
+    throw new CliError('--hold presses and releases by itself: leave out --phase')
+  return ms
+}
+
+/** What a held action holds, the action that lets it go, and the renewal that keeps it held. */
+function holding(action: KeyAction | PointerAction): [string, KeyAction | PointerAction, KeyAction] {
+  if (action.type === 'key') {
+    return [
+      action.code,
+      { type: 'key', code: action.code, phase: 'up' },
+      { type: 'renew', codes: [action.code] },
+    ]
+  }
+  if (action.type === 'button') {
+    return [
+      `${action.button} button`,
+      { type: 'button', button: action.button, phase: 'up' },
+      { type: 'renew', codes: [], buttons: [action.button] },
+    ]
+  }
+  throw new CliError(`--hold cannot hold a ${action.type}`)
+}
+
+/** Delivers one action and prints who got it; throws naming whoever did not. */
+async function deliverEverywhere(
+  room: RoomConnection,
+  receivers: ReturnType<RoomConnection['peers']>,
+  unknown: number,
+  action: KeyAction | PointerAction,
+  deadline: number,
+  io: Output,
+): Promise<void> {
+  const result = await room.deliver(action, Math.max(500, deadline - Date.now()))
+  if (!result.sent.ok) {
+    throw new CliError(
+      `the relay refused the message: ${result.sent.error.code}: ${result.sent.error.message}`,
+    )
+  }
+  const name = (id: string) => {
+    const peer = receivers.find((p) => p.id === id)
+    return peer ? `${peer.name} (${peer.role})` : id
+  }
+  for (const id of result.delivered) io.out(`delivered to ${name(id)}`)
+  for (const { peer, reason } of result.lost) io.out(`lost on ${name(peer)}: ${reason}`)
+  for (const id of result.missing) io.out(`no receipt from ${name(id)}`)
+  const failed = [
+    ...result.lost.map((l) => `${name(l.peer)} dropped it (${l.reason})`),
+    ...result.missing.map((id) => `${name(id)} did not acknowledge it`),
+    ...(unknown > 0 ? [`${unknown} member(s) of the room never said who they are`] : []),
+  ]
+  if (failed.length > 0) throw new CliError(`${action.type} not delivered everywhere: ${failed.join('; ')}`)
+  io.err(`sent ${action.type} to ${result.delivered.length} receiver(s)`)
 }
 
 /**
@@ -216,10 +287,13 @@ async function waitForRoom(room: RoomConnection, deadline: number): Promise<numb
   return unknown()
 }
 
-/** Prints verified messages as JSON lines on stdout and rejections on stderr until `signal` aborts. */
-/** The room's own upkeep (greetings, liveness, receipts, lease renewals): shown by `listen --all` only. */
+/** The room's own upkeep (greetings, liveness, receipts, lease renewals): shown by `listen --verbose` only. */
 const HOUSEKEEPING: ReadonlySet<string> = new Set(['hello', 'ping', 'pong', 'receipt', 'renew'])
 
+/**
+ * Prints verified messages as JSON lines on stdout and rejections on stderr until `signal` aborts; the handshake and
+ * upkeep only with `all` (`--verbose`).
+ */
 export async function listen(
   options: { link: string; timeoutMs: number; signal: AbortSignal; all: boolean },
   io: Output,
@@ -229,7 +303,11 @@ export async function listen(
   room.on('message', (message) => {
     if (options.all || !HOUSEKEEPING.has(message.body.type)) io.out(JSON.stringify(message))
   })
-  room.on('reject', (rejection) => io.err(`rejected (${rejection.reason}): ${rejection.message}`))
+  room.on('reject', (rejection) => {
+    // A sender's first messages wait for its answer to this session's challenge: part of the handshake.
+    if (options.all || rejection.reason !== 'unverified')
+      io.err(`rejected (${rejection.reason}): ${rejection.message}`)
+  })
   room.on('state', (state) => io.err(`connection ${state}`))
   io.err('listening')
   await new Promise<void>((resolve) =>

@@ -16,8 +16,12 @@ const HELP = `keyroom: try and script keyroom rooms
   keyroom send --link <link> --scroll <dx>,<dy>               scroll (pixels; positive dy scrolls down)
   keyroom send --link <link> --button <name> --phase down|up  hold or release a mouse button (a held
                                                               button is released after 1.5 s: nothing renews it)
-  keyroom listen --link <link> [--all]                        print verified messages as JSON lines (--all: also
-                                                              hello, ping, pong, receipt and renew)
+  keyroom send --link <link> --key KeyQ --hold <ms>           hold a key (or a --button) that long, renewing its
+                                                              lease, then release it (Ctrl+C releases early)
+  keyroom listen --link <link> [--verbose]                    print verified messages as JSON lines; --verbose
+                                                              (or --all) also shows the handshake and upkeep:
+                                                              hello, ping, pong, receipt, renew, and messages
+                                                              dropped while a sender is not verified yet
   keyroom cert [--dir <dir>] [--address <ip>]...              make (once) a local certificate authority and an
                                                               https certificate for this machine's LAN addresses
                                                               (default: every non-loopback IPv4 one), and print
@@ -58,6 +62,8 @@ async function main(argv: string[]): Promise<void> {
       button: { type: 'string' },
       timeout: { type: 'string', default: '10000' },
       all: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      hold: { type: 'string' },
       dir: { type: 'string' },
       address: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
@@ -80,11 +86,16 @@ async function main(argv: string[]): Promise<void> {
         },
         io,
       )
-    case 'send':
+    case 'send': {
+      // Ctrl+C during --hold releases what is held before exiting.
+      const stop = new AbortController()
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort())
       return send(
         {
           link: link(),
           timeoutMs,
+          signal: stop.signal,
+          ...opt('hold', values.hold),
           ...opt('text', values.text),
           ...opt('key', values.key),
           ...opt('phase', values.phase),
@@ -96,10 +107,11 @@ async function main(argv: string[]): Promise<void> {
         },
         io,
       )
+    }
     case 'listen': {
       const stop = new AbortController()
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort())
-      return listen({ link: link(), timeoutMs, signal: stop.signal, all: values.all }, io)
+      return listen({ link: link(), timeoutMs, signal: stop.signal, all: values.all || values.verbose }, io)
     }
     case 'cert':
       await cert(

@@ -1,4 +1,4 @@
-import { KEY_CODES, type KeyCode } from '@keyroom/key-events'
+import { fail, KEY_CODES, type KeyCode, ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import type { Key } from '@nut-tree-fork/nut-js'
 import { InjectError } from './keyboard.js'
 
@@ -104,16 +104,17 @@ const platformKeys: Record<string, Partial<Record<KeyCode, NutKeyName>>> = {
   win32: { MetaLeft: 'LeftWin', MetaRight: 'RightWin', ContextMenu: 'Menu' },
 }
 
-export type KeyMapping = { ok: true; key: NutKeyName } | { ok: false; reason: string }
-
-/** The nut.js key for a key-events code on `platform`, or why there is none. */
-export function nutKeyFor(code: KeyCode, platform: string = process.platform): KeyMapping {
+/** The nut.js key for a key-events code on `platform`, or why there is none (its `path` is the code). */
+export function nutKeyFor(
+  code: KeyCode,
+  platform: string = process.platform,
+): Result<NutKeyName, ProtocolError<'unsupported-key'>> {
   const refused = unsupported.all?.[code] ?? unsupported[platform]?.[code]
-  if (refused) return { ok: false, reason: refused }
+  if (refused) return fail('unsupported-key', refused, code)
   const specific = platformKeys[platform] ?? platformKeys.linux
   const key = specific?.[code] ?? common[code]
-  if (!key) return { ok: false, reason: `${code} has no key on ${platform}` }
-  return { ok: true, key }
+  if (!key) return fail('unsupported-key', `${code} has no key on ${platform}`, code)
+  return ok(key)
 }
 
 /** The nut.js key name for `code`, or an {@link InjectError} that names the key and says why. */
@@ -122,16 +123,16 @@ export function requireNutKey(code: KeyCode, platform: string = process.platform
   if (!mapping.ok)
     throw new InjectError(
       'unsupported-key',
-      `${code} cannot be injected on ${platform}: ${mapping.reason}`,
+      `${code} cannot be injected on ${platform}: ${mapping.error.message}`,
       code,
     )
-  return mapping.key
+  return mapping.value
 }
 
 /** Every code `platform` refuses, with the reason: what a receiver announces it cannot press. */
 export function refusedCodes(platform: string = process.platform): Array<{ code: KeyCode; reason: string }> {
   return KEY_CODES.flatMap((code) => {
     const mapping = nutKeyFor(code, platform)
-    return mapping.ok ? [] : [{ code, reason: mapping.reason }]
+    return mapping.ok ? [] : [{ code, reason: mapping.error.message }]
   })
 }

@@ -1,4 +1,4 @@
-import type { KeyCode } from '@keyroom/key-events'
+import type { KeyCode, ProtocolError } from '@keyroom/key-events'
 
 /**
  * What the receiver needs from a keyboard: hold, release and type. Implementations: nut.js (real key presses),
@@ -20,15 +20,20 @@ export interface Keyboard {
 
 export type InjectErrorCode = 'unsupported-key' | 'unsupported-text' | 'inject-failed'
 
-/** A key or text the keyboard refused; the receiver turns it into a log line and a notice, never a crash. */
-export class InjectError extends Error {
+/**
+ * A key or text the keyboard refused; the receiver turns it into a log line and a notice, never a crash. It is
+ * key-events' {@link ProtocolError} (its `path` is the key, if one): thrown, because drivers fail by throwing.
+ */
+export class InjectError extends Error implements ProtocolError<InjectErrorCode> {
   override readonly name = 'InjectError'
+  readonly path: string
   constructor(
     readonly code: InjectErrorCode,
     message: string,
     readonly key?: KeyCode,
   ) {
     super(message)
+    this.path = key ?? ''
   }
 }
 

@@ -51,7 +51,7 @@ type Step = typeof step extends fc.Arbitrary<infer T> ? T : never
 const bitsOf = (mac: LibnutMac) => [...mac.down()].reduce((bits, key) => bits | modifierBitOf(key), 0)
 const nutKey = (c: KeyCode) => {
   const mapping = nutKeyFor(c, 'darwin')
-  return mapping.ok ? mapping.key : undefined
+  return mapping.ok ? mapping.value : undefined
 }
 
 async function play(steps: Step[]) {

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs'
-import { parseChordText, type Result, US_SHIFTED, US_UNSHIFTED } from '@keyroom/key-events'
+import {
+  fail,
+  type ProtocolError,
+  parseChordText,
+  type Result,
+  US_SHIFTED,
+  US_UNSHIFTED,
+} from '@keyroom/key-events'
 import { z } from 'zod'
 import type { Stroke } from './hid-keyboard.js'
 
@@ -38,7 +45,8 @@ const LayoutFile = z.strictObject({
   ),
 })
 
-export type LayoutProblem = { code: 'invalid-layout'; message: string }
+export type LayoutProblem = ProtocolError<'invalid-layout'>
+const refuse = (message: string) => fail('invalid-layout', message)
 
 function buildLayout(
   name: string,
@@ -48,25 +56,13 @@ function buildLayout(
   const map = new Map<string, Stroke[]>()
   for (const [char, value] of Object.entries(table)) {
     if ([...char.normalize('NFC')].length !== 1) {
-      return {
-        ok: false,
-        error: {
-          code: 'invalid-layout',
-          message: `${source}: chars.${JSON.stringify(char)}: each key of "chars" must be one character`,
-        },
-      }
+      return refuse(`${source}: chars.${JSON.stringify(char)}: each key of "chars" must be one character`)
     }
     const strokes: Stroke[] = []
     for (const text of Array.isArray(value) ? value : [value]) {
       const parsed = parseChordText(text)
       if (!parsed.ok) {
-        return {
-          ok: false,
-          error: {
-            code: 'invalid-layout',
-            message: `${source}: chars.${JSON.stringify(char)}: ${parsed.error.message}`,
-          },
-        }
+        return refuse(`${source}: chars.${JSON.stringify(char)}: ${parsed.error.message}`)
       }
       strokes.push({ code: parsed.value.code, modifiers: parsed.value.modifiers })
     }
@@ -85,22 +81,13 @@ export function parseLayout(text: string, source: string): Result<KeyboardLayout
   try {
     json = JSON.parse(text)
   } catch (error) {
-    return {
-      ok: false,
-      error: { code: 'invalid-layout', message: `${source}: not JSON: ${(error as Error).message}` },
-    }
+    return refuse(`${source}: not JSON: ${(error as Error).message}`)
   }
   const parsed = LayoutFile.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const path = issue?.path.map(String).join('.') ?? ''
-    return {
-      ok: false,
-      error: {
-        code: 'invalid-layout',
-        message: `${source}: ${path || 'layout'}: ${issue?.message ?? 'invalid'}`,
-      },
-    }
+    return refuse(`${source}: ${path || 'layout'}: ${issue?.message ?? 'invalid'}`)
   }
   return buildLayout(parsed.data.name, parsed.data.chars, source)
 }
@@ -112,13 +99,7 @@ export function loadLayout(nameOrPath: string): Result<KeyboardLayout, LayoutPro
   try {
     text = readFileSync(nameOrPath, 'utf8')
   } catch (error) {
-    return {
-      ok: false,
-      error: {
-        code: 'invalid-layout',
-        message: `cannot read layout ${nameOrPath}: ${(error as Error).message} (built in: us)`,
-      },
-    }
+    return refuse(`cannot read layout ${nameOrPath}: ${(error as Error).message} (built in: us)`)
   }
   return parseLayout(text, nameOrPath)
 }

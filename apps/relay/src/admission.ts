@@ -1,5 +1,6 @@
 import { type IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket as TcpSocket } from 'node:net'
+import { fail } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import { clientIp } from './client-ip.js'
 import type { RelayConfig } from './config.js'
@@ -51,7 +52,7 @@ export function createAdmission(options: {
     // No Origin: a device, a script, or a browser's no-cors fetch from a foreign page (an <img> at the relay).
     const site = req.headers['sec-fetch-site']
     if (site === undefined || OWN_FETCH_SITES.has(site)) return byOrigin
-    return { ok: false, reason: 'a cross-site browser request without an allowed Origin' }
+    return fail('origin-not-allowed', 'a cross-site browser request without an allowed Origin')
   }
 
   return {
@@ -80,8 +81,9 @@ export function createAdmission(options: {
         next()
         return
       }
-      refused(clientIp(req, config.trustProxyHops), 'origin-not-allowed', `refused request: ${result.reason}`)
-      refuse(res, result.reason)
+      const { code, message } = result.error
+      refused(clientIp(req, config.trustProxyHops), code, `refused request: ${message}`)
+      refuse(res, message)
     },
 
     /** Socket.IO's `allowRequest`, for handshakes only: takes the IP's handshake and connection slots. */

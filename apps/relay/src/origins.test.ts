@@ -32,14 +32,17 @@ describe('createOriginCheck', () => {
   ])('refuses %s', (origin, reason) => {
     const verdict = check(origin)
     expect(verdict.ok).toBe(false)
-    expect(!verdict.ok && verdict.reason).toContain(reason)
-    expect(!verdict.ok && verdict.reason).toContain(origin)
+    expect(!verdict.ok && verdict.error.message).toContain(reason)
+    expect(!verdict.ok && verdict.error.message).toContain(origin)
   })
 
   it('allows or refuses a request without Origin as configured', () => {
     expect(check(undefined)).toEqual({ ok: true })
     const strict = createOriginCheck({ allowedOrigins: [], allowMissingOrigin: false })
-    expect(strict(undefined)).toEqual({ ok: false, reason: 'requests without Origin are not allowed' })
+    expect(strict(undefined)).toEqual({
+      ok: false,
+      error: { code: 'origin-not-allowed', message: 'requests without Origin are not allowed', path: '' },
+    })
   })
 
   it('pins a port when the pattern names one', () => {

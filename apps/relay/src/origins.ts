@@ -4,6 +4,7 @@
  * `example.com` does not match `example.com.evil.net` or `evilexample.com`.
  */
 
+import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import { quote } from './log-budget.js'
 
 /** Always allowed: the keypad served from this machine, on any port. */
@@ -38,7 +39,11 @@ function matches(pattern: CompiledPattern, origin: URL): boolean {
   return pattern.wildcard ? host.endsWith(`.${pattern.host}`) : host === pattern.host
 }
 
-export type OriginVerdict = { ok: true } | { ok: false; reason: string }
+/** Whether a request's Origin may in, or why not. */
+export type OriginVerdict = Result<void, ProtocolError<'origin-not-allowed'>>
+
+const refuse = (message: string): OriginVerdict => fail('origin-not-allowed', message)
+const allow: OriginVerdict = ok(undefined)
 
 /** Builds the check the relay runs on the Origin header of every handshake. */
 export function createOriginCheck(options: {
@@ -48,22 +53,20 @@ export function createOriginCheck(options: {
   const patterns = [...DEFAULT_ORIGIN_PATTERNS, ...options.allowedOrigins].map(compile)
   return (origin: string | undefined): OriginVerdict => {
     if (origin === undefined || origin === '') {
-      return options.allowMissingOrigin
-        ? { ok: true }
-        : { ok: false, reason: 'requests without Origin are not allowed' }
+      return options.allowMissingOrigin ? allow : refuse('requests without Origin are not allowed')
     }
     let url: URL
     try {
       url = new URL(origin)
     } catch {
-      return { ok: false, reason: `Origin ${quote(origin)} is not a URL` }
+      return refuse(`Origin ${quote(origin)} is not a URL`)
     }
     // An origin is scheme://host[:port] only; anything more (a path, credentials) is not a browser's Origin.
     if (url.origin !== origin.toLowerCase().replace(/\/$/, '') && url.origin !== origin) {
-      return { ok: false, reason: `Origin ${quote(origin)} is not a plain origin` }
+      return refuse(`Origin ${quote(origin)} is not a plain origin`)
     }
     return patterns.some((pattern) => matches(pattern, url))
-      ? { ok: true }
-      : { ok: false, reason: `Origin ${quote(origin)} is not allowed` }
+      ? allow
+      : refuse(`Origin ${quote(origin)} is not allowed`)
   }
 }

@@ -32,6 +32,17 @@ describe('command line', () => {
     expect(parseCli(['pair', '--link', 'L'])).toEqual({ ok: true, value: { kind: 'pair', link: 'L' } })
   })
 
+  it('reads install --dry-run and run --json', () => {
+    expect(parseCli(['install', '--dry-run'])).toEqual({
+      ok: true,
+      value: { kind: 'install', driver: 'nut', dryRun: true },
+    })
+    expect(parseCli(['run', '--json'])).toEqual({
+      ok: true,
+      value: { kind: 'run', driver: 'nut', json: true },
+    })
+  })
+
   it('names every mistake', () => {
     expect(parseCli(['pair'])).toMatchObject({
       ok: false,

@@ -116,4 +116,26 @@ describe('commands', () => {
     expect(await uninstall(mac.ctx)).toMatchObject({ ok: true })
     expect(mac.calls.at(-1)).toEqual(['launchctl', 'bootout', 'gui/501/dev.keyroom.receiver'])
   })
+
+  it('install --dry-run prints the unit or plist and where it goes, and writes and runs nothing', async () => {
+    for (const platform of ['linux', 'darwin']) {
+      const device = await context(platform)
+      await build(device.mainPath)
+      await pair({ kind: 'pair', relay: 'http://127.0.0.1:4000' }, device.ctx)
+      const before = device.calls.length
+      expect(await install({ kind: 'install', driver: 'log', dryRun: true }, device.ctx)).toEqual({
+        ok: true,
+        value: undefined,
+      })
+      const file =
+        platform === 'linux'
+          ? join(device.home, '.config', 'systemd', 'user', 'keyroom-receiver.service')
+          : join(device.home, 'Library', 'LaunchAgents', 'dev.keyroom.receiver.plist')
+      expect(device.text()).toContain(`would write ${file}:\n`)
+      expect(device.text()).toContain(platform === 'linux' ? `ExecStart=${process.execPath}` : '<plist')
+      expect(device.text()).toContain('nothing was written (--dry-run)')
+      expect(existsSync(file)).toBe(false)
+      expect(device.calls.slice(before)).toEqual([])
+    }
+  })
 })

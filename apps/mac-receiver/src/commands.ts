@@ -89,6 +89,11 @@ export async function install(
     environment: { KEYROOM_CONFIG_DIR: ctx.configDir },
   }
   const text = service.agent ? service.agent.render(definition) : renderUserUnit(definition)
+  if (command.dryRun) {
+    ctx.out(`would write ${service.manager.file}:\n${text.endsWith('\n') ? text : `${text}\n`}`)
+    ctx.out(`then it would load and start the ${service.kind}; nothing was written (--dry-run)\n`)
+    return ok(undefined)
+  }
   const result = await service.manager.install(text)
   if (!result.ok) return result
   ctx.out(`${result.value}\n`)

@@ -31,6 +31,13 @@ describe('cli args', () => {
     expect(parseCli(['status'])).toEqual({ ok: true, value: { kind: 'status' } })
   })
 
+  it('reads install --dry-run', () => {
+    expect(parseCli(['install', '--pins', '/etc/keyroom-pi/pins.json', '--dry-run'])).toEqual({
+      ok: true,
+      value: { kind: 'install', pins: '/etc/keyroom-pi/pins.json', dryRun: true },
+    })
+  })
+
   it('gives usage errors that say what is wrong', () => {
     expect(error(['run'])).toMatch(/--pins <file> is required/)
     expect(error(['--pins', 'p', '--driver', 'gpiod'])).toMatch(/--driver must be onoff, sim or hid/)

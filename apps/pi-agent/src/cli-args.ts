@@ -20,9 +20,11 @@ export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins, or be a USB keybo
   keyroom-pi pair --relay <url> [--keypad <url>]   create a room, print its link and QR code, store it
   keyroom-pi pair --link <link>                     store an existing room's link (e.g. the Mac receiver's)
   keyroom-pi install [--pins <abs file>] [--driver hid] [--layout us|<abs file>] [--link <link>]
-                     [--user keyroom-pi] [--name <name>]
+                     [--user keyroom-pi] [--name <name>] [--dry-run]
       (as root) create the service user, write /etc/keyroom-pi/keyroom-pi.env and the systemd unit, enable it;
       with --driver hid also keyroom-pi-hid.service (hid setup at boot, before the agent) and a udev rule.
+      --dry-run checks the same things, then prints each file it would write (the room key left out) and
+      each command it would run, and changes nothing.
   keyroom-pi uninstall    (as root) stop and remove the service(s) and the environment file
   keyroom-pi status       show the pairing and the service
 
@@ -49,6 +51,7 @@ export type Command =
       user?: string
       name?: string
       hid?: { layout?: string }
+      dryRun?: true
     }
   | { kind: 'uninstall' }
   | { kind: 'status' }
@@ -93,6 +96,7 @@ export function parseCli(
       ...common,
       ...(user === undefined ? {} : { user }),
       ...(hid ? { hid: layout === undefined ? {} : { layout } } : {}),
+      ...(command.dryRun ? { dryRun: command.dryRun } : {}),
     })
   }
   if (!pins && !hid) return fail('usage', '--pins <file> is required (or --driver hid)')

@@ -40,6 +40,7 @@ export async function install(
       say: (line) => ctx.out(`${line}\n`),
       ...(command.user === undefined ? {} : { user: command.user }),
       ...(command.name === undefined ? {} : { name: command.name }),
+      ...(command.dryRun ? { dryRun: true } : {}),
     }),
   )
 }

@@ -55,6 +55,29 @@ describe('install', () => {
     expect(unit).toContain(`ExecStart=${process.execPath} ${options.main} run --pins ${options.pins}`)
   })
 
+  it('--dry-run checks, then prints every file and command, and writes and changes nothing', async () => {
+    const { dir, calls, said, options } = setup({ 'id -u': 1 })
+    const udevDir = join(dir, 'udev')
+    const installed = await install({ ...options, hid: {}, udevDir, dryRun: true })
+    expect(installed).toEqual({ ok: true, value: join(dir, 'systemd', UNIT_NAME) })
+    // Only the read-only checks ran.
+    expect(calls).toEqual(['getent group gpio', 'id -u keyroom-pi'])
+    const text = said.join('\n')
+    const env = join(dir, 'etc', 'keyroom-pi.env')
+    expect(text).toContain('would run useradd --system --user-group --no-create-home')
+    expect(text).toContain(`would write ${env} (mode 0600):`)
+    expect(text).toContain('KEYROOM_LINK="<the pairing link: not shown, it holds the room key>"')
+    expect(text).not.toContain('key=B')
+    expect(text).toContain(`would write ${join(dir, 'systemd', UNIT_NAME)} (mode 0644):\n[Unit]`)
+    expect(text).toContain(`ExecStart=${process.execPath} ${options.main} run --pins ${options.pins}`)
+    expect(text).toContain(`would write ${join(dir, 'systemd', HID_UNIT_NAME)} (mode 0644):`)
+    expect(text).toContain(`would write ${join(udevDir, HIDG_UDEV_RULE)} (mode 0644):`)
+    expect(text).toContain('would run udevadm control --reload-rules')
+    expect(text).toContain(`would reload systemd and enable --now ${UNIT_NAME}`)
+    expect(said.at(-1)).toBe('nothing was written (--dry-run)')
+    for (const path of [join(dir, 'etc'), join(dir, 'systemd'), udevDir]) expect(existsSync(path)).toBe(false)
+  })
+
   it('keeps an existing user and stops at the first failing step', async () => {
     const { calls, options } = setup({ 'systemctl enable': 1 })
     expect(await install(options)).toMatchObject({

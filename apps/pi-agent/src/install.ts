@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
-import { isAbsolute, join } from 'node:path'
+import { basename, isAbsolute, join } from 'node:path'
 import {
   builtMainPath,
   type CommandRunner,
@@ -47,6 +47,8 @@ export interface InstallOptions {
   name?: string
   /** Progress lines for the person installing. */
   say: (line: string) => void
+  /** Check everything, then say what would be written and run instead of doing it. */
+  dryRun?: boolean
 }
 
 const DEFAULT_UNIT_DIR = '/etc/systemd/system'
@@ -68,6 +70,18 @@ export const piService = (run: CommandRunner, unitDir = DEFAULT_UNIT_DIR): Servi
  */
 export async function install(options: InstallOptions): Promise<Result<string, ProtocolError>> {
   const { run, say } = options
+  const dryRun = options.dryRun === true
+  /** A file of the install: written, or in a dry run shown (`shown` stands in for secrets) with its path. */
+  const write = async (file: string, text: string, mode: number, shown = text) => {
+    if (dryRun) say(`would write ${file} (mode 0${mode.toString(8)}):\n${shown.trimEnd()}`)
+    else await writeFileAtomic(file, text, mode)
+  }
+  /** A unit behind the service manager: installed (reload, enable, start), or in a dry run shown. */
+  const installUnit = async (manager: ServiceManager, unit: string) => {
+    if (!dryRun) return manager.install(unit)
+    await write(manager.file, unit, 0o644)
+    return ok(`would reload systemd and enable --now ${basename(manager.file)}`)
+  }
   const user = options.user ?? DEFAULT_SERVICE_USER
   const node = options.node ?? process.execPath
   const main = options.main ?? builtMainPath(import.meta.url)
@@ -107,20 +121,26 @@ export async function install(options: InstallOptions): Promise<Result<string, P
       ...(pins === undefined ? [] : ['--groups', 'gpio']),
       user,
     ]
-    const created = await run('useradd', args)
+    if (dryRun) say(`would run useradd ${args.join(' ')}`)
+    const created = dryRun ? { code: 0, stderr: '' } : await run('useradd', args)
     if (created.code !== 0) {
       return fail(
         'service-failed',
         `useradd ${args.join(' ')} failed (${created.code}): ${created.stderr.trim()}`,
       )
     }
-    say(`created system user ${user}${pins === undefined ? '' : ' (group gpio)'}`)
+    if (!dryRun) say(`created system user ${user}${pins === undefined ? '' : ' (group gpio)'}`)
   }
 
-  await mkdir(etcDir, { recursive: true, mode: 0o755 })
+  if (!dryRun) await mkdir(etcDir, { recursive: true, mode: 0o755 })
   const environmentFile = environmentFileIn(etcDir)
-  await writeFileAtomic(environmentFile, renderEnvironmentFile(options.link), 0o600)
-  say(`wrote ${environmentFile} (0600: it holds the room key)`)
+  await write(
+    environmentFile,
+    renderEnvironmentFile(options.link),
+    0o600,
+    renderEnvironmentFile('<the pairing link: not shown, it holds the room key>'),
+  )
+  if (!dryRun) say(`wrote ${environmentFile} (0600: it holds the room key)`)
   const unit = renderUnit({
     node,
     main,
@@ -133,10 +153,11 @@ export async function install(options: InstallOptions): Promise<Result<string, P
   if (hid) {
     const udevDir = options.udevDir ?? DEFAULT_UDEV_DIR
     const rule = join(udevDir, HIDG_UDEV_RULE)
-    await mkdir(udevDir, { recursive: true })
-    await writeFileAtomic(rule, renderHidgUdevRule(user), 0o644)
-    say(`wrote ${rule} (${user} may write /dev/hidg*)`)
-    const reloaded = await run('udevadm', ['control', '--reload-rules'])
+    if (!dryRun) await mkdir(udevDir, { recursive: true })
+    await write(rule, renderHidgUdevRule(user), 0o644)
+    if (dryRun) say('would run udevadm control --reload-rules')
+    else say(`wrote ${rule} (${user} may write /dev/hidg*)`)
+    const reloaded = dryRun ? { code: 0, stderr: '' } : await run('udevadm', ['control', '--reload-rules'])
     if (reloaded.code !== 0) {
       return fail(
         'service-failed',
@@ -144,14 +165,15 @@ export async function install(options: InstallOptions): Promise<Result<string, P
       )
     }
     // The gadget first: its unit is ordered before the agent's, which Requires= it.
-    const gadget = await hidService(run, unitDir).install(renderHidUnit({ node, main }))
+    const gadget = await installUnit(hidService(run, unitDir), renderHidUnit({ node, main }))
     if (!gadget.ok) return gadget
     say(gadget.value)
   }
   const service = piService(run, unitDir)
-  const installed = await service.install(unit)
+  const installed = await installUnit(service, unit)
   if (!installed.ok) return installed
   say(installed.value)
+  if (dryRun) say('nothing was written (--dry-run)')
   return ok(service.file)
 }
 

@@ -32,6 +32,24 @@ describe('device CLI', () => {
     expect(parseDeviceCli(spec, ['install'], env)).toEqual({ ok: true, value: { kind: 'install', own: {} } })
   })
 
+  it('reads install --dry-run and run --json, and refuses them on other verbs', () => {
+    expect(parseDeviceCli(spec, ['install', '--dry-run'])).toEqual({
+      ok: true,
+      value: { kind: 'install', dryRun: true, own: {} },
+    })
+    expect(parseDeviceCli(spec, ['run', '--json'])).toEqual({
+      ok: true,
+      value: { kind: 'run', json: true, own: {} },
+    })
+    const refused = (argv: string[]) => {
+      const parsed = parseDeviceCli(spec, argv)
+      return parsed.ok ? 'parsed' : parsed.error.message
+    }
+    expect(refused(['run', '--dry-run'])).toBe('run does not take --dry-run')
+    expect(refused(['install', '--json'])).toBe('install does not take --json')
+    expect(refused(['status', '--dry-run'])).toBe('status does not take --dry-run')
+  })
+
   it('names each mistake with a usage error', () => {
     const message = (argv: string[]) => {
       const parsed = parseDeviceCli(spec, argv)

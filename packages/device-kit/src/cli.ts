@@ -16,6 +16,13 @@ const COMMON_FLAGS: ReadonlyMap<Verb, readonly string[]> = new Map([
   ['status', []],
 ])
 
+/** The kit's on/off flags, per verb: `install --dry-run` prints what it would write; `run --json` logs JSON lines. */
+const COMMON_SWITCHES: ReadonlyMap<Verb, readonly Switch[]> = new Map([
+  ['install', ['dry-run']],
+  ['run', ['json']],
+])
+type Switch = 'dry-run' | 'json'
+
 /** The app's own flags (each takes a value) for `run` and `install`; the kit adds its common ones. */
 export interface CliSpec<F extends string> {
   run: readonly F[]
@@ -31,6 +38,10 @@ export type ParsedCli<F extends string> =
       /** From --link, else $KEYROOM_LINK (which keeps the room key out of the process list). */
       link?: string
       name?: string
+      /** `install --dry-run`: print the files and commands, change nothing. */
+      dryRun?: true
+      /** `run --json`: JSON log lines even on a terminal. */
+      json?: true
       own: Partial<Record<F, string>>
     }
 
@@ -61,6 +72,7 @@ export function parseDeviceCli<F extends string>(
   for (const flag of new Set([...[...COMMON_FLAGS.values()].flat(), ...spec.run, ...spec.install])) {
     options[flag] = { type: 'string' }
   }
+  for (const flag of new Set([...COMMON_SWITCHES.values()].flat())) options[flag] = { type: 'boolean' }
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] }
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options })
@@ -80,6 +92,15 @@ export function parseDeviceCli<F extends string>(
   )
   const extra = [...given.keys()].find((flag) => !allowed.has(flag))
   if (extra !== undefined) return usage(`${kind} does not take --${extra}`)
+  const switches = COMMON_SWITCHES.get(kind) ?? []
+  const stray = [...new Set([...COMMON_SWITCHES.values()].flat())].find(
+    (flag) => values[flag] === true && !switches.includes(flag),
+  )
+  if (stray !== undefined) return usage(`${kind} does not take --${stray}`)
+  const on = {
+    ...(values['dry-run'] === true ? { dryRun: true as const } : {}),
+    ...(values.json === true ? { json: true as const } : {}),
+  }
 
   if (kind === 'pair') {
     const link = given.get('link')
@@ -100,7 +121,10 @@ export function parseDeviceCli<F extends string>(
     const value = given.get(flag)
     if (value !== undefined) ownValues[flag] = value
   }
-  return { ok: true, value: { kind, ...(link ? { link } : {}), ...(name ? { name } : {}), own: ownValues } }
+  return {
+    ok: true,
+    value: { kind, ...(link ? { link } : {}), ...(name ? { name } : {}), ...on, own: ownValues },
+  }
 }
 
 /** The commands the kit finishes itself; `run` and `install` the app builds from its own flags. */
@@ -136,4 +160,10 @@ export function parseDeviceCommand<F extends string, C>(
 export const linkAndName = (command: { link?: string; name?: string }): { link?: string; name?: string } => ({
   ...(command.link ? { link: command.link } : {}),
   ...(command.name ? { name: command.name } : {}),
+})
+
+/** The common `--dry-run` / `--json` of a command, present only when given. */
+export const switchesOf = (command: { dryRun?: true; json?: true }): { dryRun?: true; json?: true } => ({
+  ...(command.dryRun ? { dryRun: true } : {}),
+  ...(command.json ? { json: true } : {}),
 })

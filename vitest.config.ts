@@ -22,7 +22,13 @@ export default defineConfig({
     projects: [
       ...workspaces.map((root) => ({
         extends: true as const,
-        test: { name: basename(root), root, include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'] },
+        test: {
+          name: basename(root),
+          root,
+          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
+          // Type-level tests (*.test-d.ts) run through tsc on the package's tsconfig, so a wrong type fails the run.
+          typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
+        },
       })),
       // The product as a whole: `pnpm start`, and every app as its own process in one room.
       {

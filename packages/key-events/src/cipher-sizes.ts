@@ -6,6 +6,8 @@ export const TAG_BYTES = 16
 export const PUBLIC_KEY_BYTES = 32
 /** An Ed25519 signature. */
 export const SIGNATURE_BYTES = 64
+/** An HMAC-SHA256 tag (a pairing proof). */
+export const MAC_BYTES = 32
 /** Every padded plaintext starts with its length: 2 bytes, big-endian. */
 export const LENGTH_PREFIX_BYTES = 2
 

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini'
+import { base64urlChars, MAC_BYTES } from './cipher-sizes.js'
 import { KeyCode, ModifierCode } from './key-codes.js'
 import type { MoveAction, PointerAction, ScrollAction } from './pointer.js'
 import { PointerButton, pointerActionOptions } from './pointer.js'
@@ -155,13 +156,18 @@ export const StatusMessage = z.object({
 })
 export type StatusMessage = z.infer<typeof StatusMessage>
 
+const PROOF_CHARS = base64urlChars(MAC_BYTES)
 /**
  * A device proves it holds a link's pairing secret: HMAC-SHA256(secret, "keyroom/v2/pairing" ‖ th ‖ receiver key),
  * bound to this session's handshake transcript `th` and to the receiver the link named.
  */
 export const PairMessage = z.object({
   type: z.literal('pair'),
-  proof: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'must be 43 base64url characters')),
+  proof: z
+    .string()
+    .check(
+      z.regex(new RegExp(`^[A-Za-z0-9_-]{${PROOF_CHARS}}$`), `must be ${PROOF_CHARS} base64url characters`),
+    ),
 })
 
 const Seq = z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))

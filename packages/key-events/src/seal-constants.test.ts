@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { toBase64url } from './base64url.js'
-import { base64urlChars, NONCE_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './cipher-sizes.js'
+import { base64urlChars, MAC_BYTES, NONCE_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './cipher-sizes.js'
 import { frameLabel, messageAssociatedData, SESSION_ID_BYTES } from './frames.js'
 import { JOIN_PROOF_CHARS } from './join-proof.js'
 import { SEAL_KEY_INFO, sealAssociatedData } from './sealed.js'
@@ -23,7 +23,17 @@ describe('seal constants', () => {
   })
 
   it('counts base64url characters as toBase64url writes them', () => {
-    for (const bytes of [NONCE_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES, SESSION_ID_BYTES, 0, 1, 2, 3]) {
+    for (const bytes of [
+      NONCE_BYTES,
+      PUBLIC_KEY_BYTES,
+      SIGNATURE_BYTES,
+      MAC_BYTES,
+      SESSION_ID_BYTES,
+      0,
+      1,
+      2,
+      3,
+    ]) {
       expect(base64urlChars(bytes), String(bytes)).toBe(toBase64url(new Uint8Array(bytes)).length)
     }
     expect([base64urlChars(SESSION_ID_BYTES), base64urlChars(PUBLIC_KEY_BYTES), JOIN_PROOF_CHARS]).toEqual([

@@ -34,8 +34,11 @@ export interface HeldKeysOptions<K extends string = KeyCode> {
  * throws on release: a key that fails to release is logged and the others are still released.
  */
 export interface HeldKeys<K extends string = KeyCode> {
-  /** Presses `code` for `sender` (or renews its lease if it already holds it). Throws if the keyboard refuses. */
-  down(sender: string, code: K): Promise<void>
+  /**
+   * Presses `code` for `sender` (or renews its lease if it already holds it), with a lease of `leaseMs` when given
+   * (what is left of one that began when the down arrived). Throws if the keyboard refuses.
+   */
+  down(sender: string, code: K, leaseMs?: number): Promise<void>
   /** Releases `sender`'s hold on `code`; releases the key if nobody holds it. */
   up(sender: string, code: K): Promise<void>
   /** Extends the leases of the keys `sender` holds; codes it does not hold are ignored. */
@@ -86,9 +89,9 @@ export function createHeldKeys<K extends string = KeyCode>(options: HeldKeysOpti
   }
 
   return {
-    async down(sender, code) {
+    async down(sender, code, leaseMs) {
       if (!leases.holds(sender, code) && !leases.isHeld(code)) await keyboard.pressKey(code)
-      leases.hold(sender, code)
+      leases.hold(sender, code, leaseMs)
     },
     async up(sender, code) {
       if (leases.holds(sender, code)) {

@@ -9,14 +9,24 @@ export interface Keyboard {
   pressKey(code: KeyCode): Promise<void>
   /** Releases one key; releasing a key that is not down is harmless. */
   releaseKey(code: KeyCode): Promise<void>
-  /** Types a string. Throws {@link InjectError} when it cannot be typed here. */
-  type(text: string): Promise<void>
+  /**
+   * Types a string, or refuses it whole before typing any of it (throws {@link InjectError}). Awaits `between`
+   * between keystrokes (or short runs of them), where the receiver lets timers, socket input and releases run.
+   */
+  type(text: string, between?: Between): Promise<void>
   /**
    * One repeat of a held key: a further key-down without a key-up (what a physical keyboard sends), marked as a
    * repeat where the OS has such a flag. Absent where the display server repeats held keys itself (X11).
    */
   repeatKey?(code: KeyCode): Promise<void>
 }
+
+/** Called by a long keyboard call between keystrokes; see `ActionQueue.pause`. */
+export type Between = () => Promise<void>
+
+const noPause: Between = async () => undefined
+/** `between`, or nothing to wait for. */
+export const pauseOf = (between: Between | undefined): Between => between ?? noPause
 
 export type InjectErrorCode = 'unsupported-key' | 'unsupported-text' | 'inject-failed'
 

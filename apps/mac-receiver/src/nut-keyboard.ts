@@ -1,7 +1,7 @@
 import { type KeyCode, usStroke } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import { type NutKeyName, requireNutKey } from './key-map.js'
-import { InjectError, type Keyboard } from './keyboard.js'
+import { type Between, InjectError, type Keyboard, pauseOf } from './keyboard.js'
 import { macFlagOf, macKeyOf } from './mac-keycodes.js'
 import { type RepeatPoster, startMacRepeatPoster } from './mac-repeat-poster.js'
 
@@ -13,7 +13,7 @@ export interface NativeKeyboard {
 }
 
 /** Types text on Linux (X11), where libnut only knows US ASCII: see `x11-text.ts`. */
-export type TextTyper = (text: string) => Promise<void>
+export type TextTyper = (text: string, between?: Between) => Promise<void>
 
 export interface NutKeyboardOptions {
   /** @default process.platform */
@@ -22,7 +22,7 @@ export interface NutKeyboardOptions {
   /** Linux: types Unicode text; without it text is limited to US ASCII, typed key by key. */
   typeText?: TextTyper
   /** Linux: runs before every key press and release (X11 text puts its temporary keymap back). */
-  beforeKey?: () => Promise<void>
+  beforeKey?: (code: KeyCode, phase: 'press' | 'release') => Promise<void>
   /** macOS: posts repeats marked as autorepeat (libnut cannot); without it, a repeat is an unmarked key-down. */
   repeatPoster?: RepeatPoster
 }
@@ -78,13 +78,13 @@ export function keyboardOverNative(native: NativeKeyboard, options: NutKeyboardO
   let flagBuffer = 0
   const press = async (code: KeyCode) => {
     const key = requireNutKey(code, platform)
-    await beforeKey()
+    await beforeKey(code, 'press')
     await run(code, () => native.pressKey(key))
     flagBuffer |= macFlagOf(code)
   }
   const release = async (code: KeyCode) => {
     const key = requireNutKey(code, platform)
-    await beforeKey()
+    await beforeKey(code, 'release')
     await run(code, () => native.releaseKey(key))
     flagBuffer ^= macFlagOf(code)
   }
@@ -93,14 +93,19 @@ export function keyboardOverNative(native: NativeKeyboard, options: NutKeyboardO
   const keyboard: Keyboard = {
     pressKey: press,
     releaseKey: release,
-    async type(text) {
+    async type(text, between) {
+      const pause = pauseOf(between)
       if (platform !== 'linux') {
-        // macOS and Windows type Unicode, whatever the layout.
-        await run(undefined, () => native.type(text))
+        // macOS and Windows type Unicode, whatever the layout. libnut's call is synchronous: one character at a time,
+        // so nothing waits behind a long text.
+        for (const char of text) {
+          await run(undefined, () => native.type(char))
+          await pause()
+        }
         return
       }
       if (typeText) {
-        await run(undefined, () => typeText(text))
+        await run(undefined, () => typeText(text, between))
         return
       }
       const strokes = [...text].map((char) => ({ char, stroke: usStroke(char) }))
@@ -121,6 +126,7 @@ export function keyboardOverNative(native: NativeKeyboard, options: NutKeyboardO
         } finally {
           if (stroke.shift) await release('ShiftLeft')
         }
+        await pause()
       }
     },
   }

@@ -16,6 +16,8 @@ export interface PressedKeysOptions {
   /** @default REPEAT_STALL_MS */
   stallMs?: number
   clock?: RepeatClock
+  /** Told the keys that may be down, before each press and after each release (`held-file.ts` keeps them on disk). */
+  record?: (down: KeyCode[]) => void
 }
 
 /**
@@ -71,6 +73,11 @@ export function createPressedKeys(options: PressedKeysOptions): PressedKeys {
   const slots = new Map<string, Slot>()
   const slotOf = (code: KeyCode) => slots.get(sharedFlagSlot(code, platform))
   const serverRepeats = !keyboard.repeatKey
+  const record = (also?: KeyCode) => {
+    if (!options.record) return
+    const down = [...slots.values()].map((slot) => slot.physical)
+    options.record(also ? [...down, also] : down)
+  }
 
   const repeat = createKeyRepeat({
     ...(options.repeat && keyboard.repeatKey ? { settings: options.repeat } : {}),
@@ -126,7 +133,14 @@ export function createPressedKeys(options: PressedKeysOptions): PressedKeys {
       slot.codes.add(code)
       return true
     }
-    await keyboard.pressKey(code)
+    // On record before it goes down: a crash right after the press must still find it at the next start.
+    record(code)
+    try {
+      await keyboard.pressKey(code)
+    } catch (error) {
+      record()
+      throw error
+    }
     slots.set(key, { physical: code, codes: new Set([code]), stalledUp: false })
     repeat.start(code)
     return true
@@ -144,8 +158,15 @@ export function createPressedKeys(options: PressedKeysOptions): PressedKeys {
     // Forget it first: a release that throws must not leave it "down" to be released again later.
     slots.delete(key)
     repeat.stop(slot.physical)
-    if (slot.stalledUp) return
-    await keyboard.releaseKey(slot.physical)
+    if (slot.stalledUp) return record()
+    try {
+      await keyboard.releaseKey(slot.physical)
+    } catch (error) {
+      // Still on record: the next start tries again.
+      record(slot.physical)
+      throw error
+    }
+    record()
   }
 
   return {
@@ -153,7 +174,7 @@ export function createPressedKeys(options: PressedKeysOptions): PressedKeys {
     release,
     pressKey: async (code) => void (await press(code)),
     releaseKey: release,
-    type: (text) => keyboard.type(text),
+    type: (text, between) => keyboard.type(text, between),
     async tap(code) {
       const slot = slotOf(code)
       if (slot?.codes.has(code)) {

@@ -1,9 +1,11 @@
 import { hostname } from 'node:os'
+import { join } from 'node:path'
 import type { CommandRunner } from '@keyroom/device-kit'
 import type { Capabilities } from '@keyroom/key-events'
 import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import type { Driver } from './cli-args.js'
+import { HELD_FILE, openHeldFile, releaseLeftovers } from './held-file.js'
 import type { ReleaseReason } from './held-keys.js'
 import { refusedCodes } from './key-map.js'
 import type { Keyboard } from './keyboard.js'
@@ -25,6 +27,8 @@ export interface ServiceOptions {
   logger: Logger
   platform: string
   run: CommandRunner
+  /** Where the keys held right now are kept across a crash (`held-keys.json`): the config dir. */
+  stateDir: string
   /** How often to look at Accessibility and Secure Input again (macOS). @default 5000 */
   blockedCheckMs?: number
 }
@@ -61,6 +65,10 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
           logger: logger.child({ module: 'nut-keyboard' }),
           ...(x11 ? { typeText: x11.text.type, beforeKey: x11.text.beforeKey } : {}),
         })
+  // A run that died with keys down (SIGKILL, a native crash) left them down: let them go before joining the room.
+  const heldFile = openHeldFile(join(options.stateDir, HELD_FILE), logger.child({ module: 'held-file' }))
+  await releaseLeftovers(keyboard, heldFile.read(), platform, logger.child({ module: 'held-file' }))
+  heldFile.write([])
   const pointer: Pointer =
     options.driver === 'log' ? createLogPointer() : await createNutPointer({ platform })
   const checkBlocked = () => checkInjectionBlocked({ platform, run: options.run })
@@ -103,6 +111,7 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
     platform,
     ...(repeat.settings ? { repeat: repeat.settings } : {}),
     blocked: () => blocked,
+    recordHeld: (down) => heldFile.write(down),
   })
 
   const watch =

@@ -1,5 +1,6 @@
 import { followRoom, sendNotice } from '@keyroom/device-kit'
 import {
+  HOLD_LEASE_MS,
   isDroppable,
   isKeyAction,
   isPointerAction,
@@ -10,12 +11,12 @@ import {
 } from '@keyroom/key-events'
 import type { RoomConnection, VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
+import { createActionQueue } from './action-queue.js'
 import { createHeldKeys, type ReleaseReason } from './held-keys.js'
 import type { RepeatClock, RepeatSettings } from './key-repeat.js'
 import { isInjectError, type Keyboard } from './keyboard.js'
 import type { Pointer } from './pointer.js'
 import { createPressedKeys } from './pressed-keys.js'
-import { createSerial } from './serial.js'
 
 type Action = KeyAction | PointerAction
 
@@ -39,6 +40,10 @@ export interface ReceiverOptions {
   clock?: RepeatClock
   /** Why injection is blocked right now (no Accessibility permission, Secure Input), if it is. */
   blocked?: () => string | undefined
+  /** Told the keys that may be down after every press and release (see `held-file.ts`). */
+  recordHeld?: (down: KeyCode[]) => void
+  /** Most characters of text waiting to be typed; a text past it is refused with a notice. @default MAX_QUEUED_TEXT */
+  maxQueuedText?: number
   /** Called after each key action was carried out (or refused), for measurements. */
   onAction?: (info: { body: Action; receivedAt: number; doneAt: number; ok: boolean }) => void
 }
@@ -51,14 +56,41 @@ export interface Receiver {
 }
 
 const BLOCKED_NOTICE_INTERVAL_MS = 5_000
+/** Characters of text that may wait to be typed (eight full `text` messages): typing never falls further behind. */
+export const MAX_QUEUED_TEXT = 4_096
+
+/**
+ * A key or button down still in the queue: renewals that arrive meanwhile count; the sender leaving or the socket
+ * dropping (releases that go ahead of everything) cancel it.
+ */
+interface PendingDown {
+  kind: 'key' | 'button'
+  code: string
+  /** When the down or the last renewal of it arrived: its lease runs from then. */
+  touchedAt: number
+  cancelled: boolean
+}
 
 /**
  * Turns verified key actions from the room into keyboard calls, one at a time and in order. Held keys are released
- * when their lease runs out, when their sender leaves, when the connection drops and on close.
+ * when their lease runs out, when their sender leaves, when the connection drops and on close; those releases (and
+ * an `up` for a key that is down) go ahead of queued actions, and typing pauses between keystrokes for them.
  */
 export function createReceiver(options: ReceiverOptions): Receiver {
   const { room, logger } = options
-  const serial = createSerial()
+  const queue = createActionQueue()
+  // Timer-driven work (lease expiry, repeats, stall releases) is urgent: it must not wait behind typing.
+  const serial = queue.urgentLane
+  const leaseMs = options.leaseMs ?? HOLD_LEASE_MS
+  const maxQueuedText = options.maxQueuedText ?? MAX_QUEUED_TEXT
+  let queuedText = 0
+  const pending = new Map<string, Set<PendingDown>>()
+  const cancelPending = (from?: string) => {
+    for (const [sender, set] of pending) {
+      if (from !== undefined && sender !== from) continue
+      for (const p of set) p.cancelled = true
+    }
+  }
   // Everything goes through `pressed`: it knows what keyroom put down and never releases anything else.
   const pressed = createPressedKeys({
     keyboard: options.keyboard,
@@ -68,6 +100,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     ...(options.repeat ? { repeat: options.repeat } : {}),
     ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.recordHeld ? { record: options.recordHeld } : {}),
   })
   const held = createHeldKeys({
     keyboard: pressed,
@@ -116,30 +149,51 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     for (const code of codes) if (holders[code]?.includes(from)) pressed.touch(code)
   }
 
-  const act = async (body: Action, from: string) => {
+  /** The lease left to a queued down when it runs; undefined when it was cancelled or its lease ran out. */
+  const leaseLeft = (from: string, down: PendingDown | undefined) => {
+    if (!down) return leaseMs
+    pending.get(from)?.delete(down)
+    if (pending.get(from)?.size === 0) pending.delete(from)
+    const left = leaseMs - (performance.now() - down.touchedAt)
+    if (!down.cancelled && left > 0) return left
+    logger.info(
+      { from, code: down.code, why: down.cancelled ? 'released while queued' : 'lease ran out while queued' },
+      'queued down not pressed',
+    )
+    return undefined
+  }
+
+  const act = async (body: Action, from: string, down?: PendingDown) => {
     switch (body.type) {
       case 'move':
         return pointer?.move(body.dx, body.dy)
       case 'scroll':
         return pointer?.scroll(body.dx, body.dy)
-      case 'button':
-        if (body.phase === 'down') return buttons?.down(from, body.button)
+      case 'button': {
         if (body.phase === 'up') return buttons?.up(from, body.button)
-        return pointer?.click(body.button)
-      case 'key':
-        if (body.phase === 'down') {
-          await held.down(from, body.code)
-          return touch(from, [body.code])
-        }
+        if (body.phase === 'click') return pointer?.click(body.button)
+        const left = leaseLeft(from, down)
+        return left === undefined ? undefined : buttons?.down(from, body.button, left)
+      }
+      case 'key': {
         if (body.phase === 'up') return held.up(from, body.code)
-        return pressed.tap(body.code)
+        if (body.phase === 'tap') return pressed.tap(body.code)
+        const left = leaseLeft(from, down)
+        if (left === undefined) return
+        await held.down(from, body.code, left)
+        return touch(from, [body.code])
+      }
       case 'chord':
         return chord(body.modifiers, body.code)
       case 'text':
-        return pressed.type(body.text)
+        return pressed.type(body.text, queue.pause)
       case 'renew':
         held.renew(from, body.codes)
         buttons?.renew(from, body.buttons ?? [])
+        for (const p of pending.get(from) ?? []) {
+          const codes: readonly string[] = p.kind === 'key' ? body.codes : (body.buttons ?? [])
+          if (codes.includes(p.code)) p.touchedAt = performance.now()
+        }
         return touch(from, body.codes)
       case 'release-all':
         await held.releaseSender(from, 'release-all')
@@ -147,7 +201,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
   }
 
-  const handle = async (message: VerifiedMessage, body: Action, receivedAt: number) => {
+  const handle = async (message: VerifiedMessage, body: Action, receivedAt: number, down?: PendingDown) => {
     if (closed) return
     const blocked = options.blocked?.()
     if (blocked && receivedAt - lastBlockedNotice > BLOCKED_NOTICE_INTERVAL_MS) {
@@ -157,7 +211,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
     let ok = true
     try {
-      await act(body, message.from)
+      await act(body, message.from, down)
     } catch (error) {
       ok = false
       if (isInjectError(error)) {
@@ -195,7 +249,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         }
         const merged = { ...body }
         waitingMotion.set(motionKey(body.type), merged)
-        void serial.run(() => {
+        void queue.run(() => {
           if (waitingMotion.get(motionKey(body.type)) === merged) waitingMotion.delete(motionKey(body.type))
           return handle(message, merged, receivedAt)
         })
@@ -204,23 +258,73 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       // Anything else from this sender closes the window: motion after a button press stays after it.
       waitingMotion.delete(motionKey('move'))
       waitingMotion.delete(motionKey('scroll'))
-      void serial.run(() => handle(message, body, receivedAt))
+      const { from } = message
+      switch (body.type) {
+        // A renewal touches no key: it counts when it arrives, not when the queue reaches it.
+        case 'renew':
+          void handle(message, body, receivedAt)
+          return
+        // Ahead of queued text, after other queued actions (see ActionQueue.release).
+        case 'release-all':
+          void queue.release(() => handle(message, body, receivedAt))
+          return
+        case 'text': {
+          const length = [...body.text].length
+          if (queuedText + length > maxQueuedText) {
+            logger.warn({ from, length, queuedText }, 'text refused: too much text waiting to be typed')
+            notify(
+              message,
+              'warn',
+              'text-queue-full',
+              `text not typed: ${queuedText} characters are still waiting to be typed (at most ${maxQueuedText}); send it again in a moment`,
+            )
+            return
+          }
+          queuedText += length
+          void queue.runText(() => handle(message, body, receivedAt)).finally(() => (queuedText -= length))
+          return
+        }
+        case 'key':
+        case 'button': {
+          if (body.phase === 'down') {
+            const kind = body.type
+            const code = body.type === 'key' ? body.code : body.button
+            const down: PendingDown = { kind, code, touchedAt: receivedAt, cancelled: false }
+            const set = pending.get(from) ?? new Set()
+            set.add(down)
+            pending.set(from, set)
+            void queue.run(() => handle(message, body, receivedAt, down))
+            return
+          }
+          if (body.phase === 'up') {
+            void queue.release(() => handle(message, body, receivedAt))
+            return
+          }
+          break
+        }
+      }
+      void queue.run(() => handle(message, body, receivedAt))
     },
     senderGone(id) {
-      void serial.run(async () => {
+      cancelPending(id)
+      void queue.urgent(async () => {
         await held.releaseSender(id, 'peer-left')
         await buttons?.releaseSender(id, 'peer-left')
       })
     },
-    disconnected: () => void serial.run(() => releaseEverything('socket-drop')),
+    disconnected() {
+      cancelPending()
+      void queue.urgent(() => releaseEverything('socket-drop'))
+    },
   })
 
   return {
-    idle: () => serial.idle(),
+    idle: () => queue.idle(),
     async close(reason = 'shutdown') {
-      // Actions already queued still run (their keys are released right after); nothing new is taken.
       unsubscribe()
-      await serial.run(async () => {
+      // Held keys go up at once; actions already queued still run (their keys are released right after them).
+      await queue.urgent(() => releaseEverything(reason))
+      await queue.run(async () => {
         closed = true
         await releaseEverything(reason)
       })

@@ -28,6 +28,7 @@ export async function startReceiver(
     logger,
     platform: ctx.platform,
     run: ctx.run,
+    stateDir: ctx.configDir,
   })
   logger.info({ relay: link.value.relay, room: link.value.room, driver: command.driver }, 'receiver started')
   return ok(service)

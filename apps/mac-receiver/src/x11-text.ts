@@ -1,4 +1,5 @@
-import { InjectError } from './keyboard.js'
+import { type KeyCode, usStroke } from '@keyroom/key-events'
+import { type Between, InjectError, pauseOf } from './keyboard.js'
 import type { X11Client } from './x11-client.js'
 
 /**
@@ -32,6 +33,24 @@ export function keysymFor(char: string): number | undefined {
   return code <= 0xff ? code : 0x0100_0000 + code
 }
 
+/** The keysyms each key types on the US layout (what libnut looks it up by): the keys text could shadow. */
+const keysymsOfKey = (() => {
+  const table = new Map<KeyCode, Set<number>>()
+  const chars = ['\n', '\t', ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i))]
+  for (const char of chars) {
+    const stroke = usStroke(char)
+    const keysym = keysymFor(char)
+    if (!stroke || keysym === undefined) continue
+    const set = table.get(stroke.code) ?? new Set<number>()
+    set.add(keysym)
+    table.set(stroke.code, set)
+  }
+  return table
+})()
+
+/** How long a wait in `type` runs before the receiver gets a turn (releases must not wait a whole reuse wait). */
+const PAUSE_EVERY_MS = 20
+
 export interface X11TextOptions {
   timing?: Partial<typeof X11_TEXT_TIMING>
   now?: () => number
@@ -39,16 +58,22 @@ export interface X11TextOptions {
 }
 
 export interface X11Text {
-  /** Types `text` exactly, or refuses it whole (InjectError `unsupported-text`) before typing any of it. */
-  type(text: string): Promise<void>
+  /**
+   * Types `text` exactly, or refuses it whole (InjectError `unsupported-text`) before typing any of it. Awaits
+   * `between` between chunks and during its waits, at most every 20 ms.
+   */
+  type(text: string, between?: Between): Promise<void>
   /** Puts every remapped keycode back to no keysym now. */
   restore(): Promise<void>
   /**
-   * Before a key press: puts the keymap back (once the last remapped press is `reuseAfterMs` old). libnut finds a
-   * key by its keysym (XKeysymToKeycode), and a spare keycode mapped to `a` or Return would shadow the real key:
-   * a press on one keycode and its release on another leaves a key down.
+   * Before a key press or release: puts the keymap back (once the last remapped press is `reuseAfterMs` old). libnut
+   * finds a key by its keysym (XKeysymToKeycode), and a spare keycode mapped to `a` or Return would shadow the real
+   * key: a press on one keycode and its release on another leaves a key down. The release of a key text never
+   * shadows (modifiers, arrows, F-keys) does not wait: a held Shift goes up at once, even mid-text. Presses always
+   * restore: libnut's cached keymap catches up with a restore only after its next call, so the restore must come
+   * before the press of a key that could be shadowed, not at it.
    */
-  beforeKey(): Promise<void>
+  beforeKey(code?: KeyCode, phase?: 'press' | 'release'): Promise<void>
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -70,6 +95,8 @@ export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Te
   let spare: number[] | undefined
   let width = 0
   let restoreTimer: ReturnType<typeof setTimeout> | undefined
+  /** Counts restores: a text paused at `between` finds its keycodes gone if a key press restored the keymap. */
+  let generation = 0
 
   const row = (keysym: number) => Array.from({ length: width }, (_, i) => (i < 2 ? keysym : 0))
 
@@ -87,6 +114,7 @@ export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Te
     if (mapped.size === 0) return
     for (const { keycode } of mapped.values()) x.changeKeyboardMapping(keycode, row(0))
     mapped.clear()
+    generation++
     spare = undefined // read the keymap again next time: someone else may have changed it
     await x.sync()
   }
@@ -105,7 +133,15 @@ export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Te
     return oldest[1].keycode
   }
 
-  const type = async (text: string) => {
+  const type = async (text: string, between?: Between) => {
+    const pause = pauseOf(between)
+    /** A wait that gives the receiver a turn every PAUSE_EVERY_MS. */
+    const wait = async (ms: number) => {
+      for (let left = ms; left > 0; left -= PAUSE_EVERY_MS) {
+        await sleep(Math.min(left, PAUSE_EVERY_MS))
+        await pause()
+      }
+    }
     const chars = [...text]
     const keysyms = chars.map(keysymFor)
     const bad = chars.filter((_, i) => keysyms[i] === undefined)
@@ -120,11 +156,23 @@ export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Te
     if (spareCodes.length === 0 || width < 2) {
       throw new InjectError('unsupported-text', 'the X keymap has no spare keycode to type text with')
     }
-    const inUse = new Set([...mapped.values()].map((m) => m.keycode))
-    const free = spareCodes.filter((k) => !inUse.has(k))
+    const unused = (codes: number[]) => {
+      const inUse = new Set([...mapped.values()].map((m) => m.keycode))
+      return codes.filter((k) => !inUse.has(k))
+    }
+    let free = unused(spareCodes)
+    let seen = generation
     let index = 0
     try {
       while (index < keysyms.length) {
+        if (index > 0) {
+          await pause()
+          // A key press during the pause put the keymap back: start again from the spare keycodes.
+          if (seen !== generation) {
+            seen = generation
+            free = unused(await findSpare())
+          }
+        }
         // One chunk: characters up to the first one that needs a keycode still in use by this chunk.
         const strokes: number[] = []
         const inChunk = new Set<number>()
@@ -145,6 +193,7 @@ export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Te
         }
         if (remapped) {
           await x.sync()
+          // No pause here: a restore between the remap and the presses would type nothing.
           await sleep(timing.settleMs)
         }
         for (const keycode of strokes) {
@@ -155,7 +204,7 @@ export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Te
         const at = now()
         for (const entry of mapped.values()) if (inChunk.has(entry.keycode)) entry.lastUsed = at
         // More to type, but every keycode is taken: let the client catch up before one is remapped.
-        if (index < keysyms.length) await sleep(timing.reuseAfterMs)
+        if (index < keysyms.length) await wait(timing.reuseAfterMs)
       }
     } finally {
       restoreTimer = setTimeout(() => void restore().catch(() => undefined), timing.restoreAfterMs)
@@ -163,8 +212,9 @@ export function createX11Text(x: X11Client, options: X11TextOptions = {}): X11Te
     }
   }
 
-  const beforeKey = async () => {
+  const beforeKey = async (code?: KeyCode, phase: 'press' | 'release' = 'press') => {
     if (mapped.size === 0) return
+    if (phase === 'release' && code !== undefined && !keysymsOfKey.has(code)) return
     const last = Math.max(...[...mapped.values()].map((m) => m.lastUsed))
     const wait = last + timing.reuseAfterMs - now()
     if (wait > 0) await sleep(wait)

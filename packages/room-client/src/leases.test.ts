@@ -45,6 +45,19 @@ describe('lease table', () => {
     expect(table.holds('tablet-01', 'KeyA')).toBe(false)
   })
 
+  it('a hold can start with what is left of a lease (a down that waited in a queue); a renewal gives a full one', () => {
+    const { table, expired } = setup()
+    table.hold('phone-001', 'KeyA', 200)
+    vi.advanceTimersByTime(199)
+    expect(expired).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(expired.map((l) => [l.sender, l.key])).toEqual([['phone-001', 'KeyA']])
+    table.hold('phone-001', 'KeyB', 200)
+    table.renew('phone-001', ['KeyB'])
+    vi.advanceTimersByTime(HOLD_LEASE_MS - 1)
+    expect(expired).toHaveLength(1)
+  })
+
   it('a lease renewed after it was reported is not ended by expire', () => {
     const { table, expired } = setup()
     table.hold('phone-001', 'KeyA')

@@ -43,8 +43,11 @@ export interface LeaseTableOptions<K> {
  * account; the caller presses and releases.
  */
 export interface LeaseTable<K> {
-  /** Records `sender`'s hold on `key` and (re)starts its lease; true if the sender did not hold it already. */
-  hold(sender: string, key: K): boolean
+  /**
+   * Records `sender`'s hold on `key` and (re)starts its lease, of `ms` when given (what is left of a lease that began
+   * before the hold could be recorded); true if the sender did not hold it already.
+   */
+  hold(sender: string, key: K, ms?: number): boolean
   /** Ends `sender`'s hold on `key`. */
   release(sender: string, key: K): Release
   /** Ends the hold `onExpire` reported, unless it was renewed or released since; undefined then. */
@@ -79,11 +82,11 @@ export function createLeaseTable<K extends string>(options: LeaseTableOptions<K>
   const bySender = new Map<string, Map<K, Entry<K>>>()
   const holders = new Map<K, Set<string>>()
 
-  const start = (sender: string, key: K, own: Map<K, Entry<K>>) => {
+  const start = (sender: string, key: K, own: Map<K, Entry<K>>, ms = leaseMs) => {
     const previous = own.get(key)
     if (previous) timers.clearTimeout(previous.timer)
     const entry: Entry<K> = { sender, key, timer: undefined }
-    entry.timer = timers.setTimeout(() => options.onExpire(entry), leaseMs)
+    entry.timer = timers.setTimeout(() => options.onExpire(entry), ms)
     // A pending expiry alone must not keep a Node process alive.
     ;(entry.timer as { unref?: () => void } | undefined)?.unref?.()
     own.set(key, entry)
@@ -104,11 +107,11 @@ export function createLeaseTable<K extends string>(options: LeaseTableOptions<K>
   }
 
   const table: LeaseTable<K> = {
-    hold(sender, key) {
+    hold(sender, key, ms) {
       const own = bySender.get(sender) ?? new Map<K, Entry<K>>()
       bySender.set(sender, own)
       const fresh = !own.has(key)
-      start(sender, key, own)
+      start(sender, key, own, ms)
       const set = holders.get(key) ?? new Set<string>()
       set.add(sender)
       holders.set(key, set)

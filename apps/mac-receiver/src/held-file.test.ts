@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { captureLogger, tempDir } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
+import { createLibnutMac } from '../test/libnut-mac.js'
+import { createRecordingKeyboard } from '../test/recording-keyboard.js'
+import { HELD_FILE, openHeldFile, releaseLeftovers } from './held-file.js'
+import { keyboardOverNative } from './nut-keyboard.js'
+import { createPressedKeys } from './pressed-keys.js'
+import { createSerial } from './serial.js'
+
+describe('held keys on disk', () => {
+  it('keeps the latest list, replaced whole (no temporary file left), and creates its directory', async () => {
+    const dir = join(tempDir('keyroom-receiver-'), 'not-yet')
+    const path = join(dir, HELD_FILE)
+    const { logger } = captureLogger()
+    const file = openHeldFile(path, logger)
+    expect(file.read()).toEqual([])
+    file.write(['ShiftLeft'])
+    file.write(['ShiftLeft', 'KeyA'])
+    expect(openHeldFile(path, logger).read()).toEqual(['ShiftLeft', 'KeyA'])
+    file.write([])
+    expect(openHeldFile(path, logger).read()).toEqual([])
+    expect(readdirSync(dir)).toEqual([HELD_FILE])
+  })
+
+  it.each([
+    ['not JSON', '{"down": [', 'held keys file is not JSON: ignored', []],
+    ['no list', '{"down": "KeyA"}', 'held keys file has no "down" list: ignored', []],
+    ['null', 'null', 'held keys file has no "down" list: ignored', []],
+    [
+      'unknown names',
+      JSON.stringify({ down: ['KeyA', 'toString', '__proto__', 'constructor', 42, null, 'KeyA'] }),
+      'held keys file names unknown keys: those ignored',
+      ['KeyA'],
+    ],
+  ])(
+    'a file with %s is read as what it safely names, with a warning',
+    async (_name, text, warning, codes) => {
+      const path = join(tempDir('keyroom-receiver-'), HELD_FILE)
+      writeFileSync(path, text)
+      const { logger, lines } = captureLogger()
+      expect(openHeldFile(path, logger).read()).toEqual(codes)
+      expect(lines).toContainEqual(expect.objectContaining({ msg: warning }))
+    },
+  )
+
+  it('pressed keys are on record before they go down and off it once they are up', async () => {
+    const path = join(tempDir('keyroom-receiver-'), HELD_FILE)
+    const { logger } = captureLogger()
+    const file = openHeldFile(path, logger)
+    const onDisk = () => JSON.parse(readFileSync(path, 'utf8')).down
+    const keyboard = createRecordingKeyboard({ failRelease: ['KeyB'] })
+    const seen: unknown[] = []
+    const pressed = createPressedKeys({
+      keyboard: {
+        ...keyboard,
+        async pressKey(code) {
+          seen.push(onDisk()) // what a crash during this press would leave
+          await keyboard.pressKey(code)
+        },
+      },
+      logger,
+      serial: createSerial(),
+      platform: 'linux',
+      record: (down) => file.write(down),
+    })
+    await pressed.press('ShiftLeft')
+    await pressed.press('KeyA')
+    expect(seen).toEqual([['ShiftLeft'], ['ShiftLeft', 'KeyA']])
+    await pressed.release('ShiftLeft')
+    expect(onDisk()).toEqual(['KeyA'])
+    await pressed.press('KeyB')
+    await expect(pressed.release('KeyB')).rejects.toThrow('release of KeyB failed')
+    // A release that failed stays on record: a crash now, and the next start tries again.
+    expect(onDisk()).toEqual(['KeyA', 'KeyB'])
+  })
+
+  it('at start, X11 releases what the last run left down (no press: a letter would type again)', async () => {
+    const keyboard = createRecordingKeyboard({ failRelease: ['ShiftRight'] })
+    const { logger, lines } = captureLogger()
+    await releaseLeftovers(keyboard, ['ShiftRight', 'ShiftLeft', 'KeyA'], 'linux', logger)
+    expect(keyboard.actions).toEqual([
+      { action: 'up', code: 'ShiftLeft' },
+      { action: 'up', code: 'KeyA' },
+    ])
+    expect(lines).toContainEqual(
+      expect.objectContaining({ code: 'ShiftRight', msg: 'could not release a key the last run left down' }),
+    )
+  })
+
+  it('at start, macOS presses and releases a leftover modifier, so libnut’s flag buffer ends clear', async () => {
+    const mac = createLibnutMac()
+    const { logger } = captureLogger()
+    await releaseLeftovers(
+      keyboardOverNative(mac, { platform: 'darwin' }),
+      ['ShiftLeft', 'MetaLeft', 'KeyA'],
+      'darwin',
+      logger,
+    )
+    expect(mac.flagBuffer()).toBe(0)
+    expect(mac.events.map((e) => (e.kind === 'key' ? [e.key, e.down] : e))).toEqual([
+      ['LeftShift', true],
+      ['LeftShift', false],
+      ['LeftCmd', true],
+      ['LeftCmd', false],
+      ['A', false],
+    ])
+    expect(mac.down().size).toBe(0)
+  })
+})

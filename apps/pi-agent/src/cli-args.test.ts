@@ -84,4 +84,22 @@ describe('cli args', () => {
     expect(error(['hid', 'frobnicate'])).toMatch(/hid needs setup or teardown, not "frobnicate"/)
     expect(error(['hid', 'setup', 'now'])).toMatch(/unexpected argument "now"/)
   })
+
+  it("reads safe-outputs (the unit's ExecStopPost) and refuses what it cannot do", () => {
+    expect(parseCli(['safe-outputs', '--pins', '/etc/p.json'])).toEqual({
+      ok: true,
+      value: { kind: 'safe-outputs', pins: '/etc/p.json' },
+    })
+    expect(parseCli(['safe-outputs', '--driver', 'hid', '--hid-device', '/dev/hidg3'])).toEqual({
+      ok: true,
+      value: { kind: 'safe-outputs', hid: { keyboard: '/dev/hidg3' } },
+    })
+    expect(error(['safe-outputs'])).toMatch(/needs --pins <file> or --driver hid/)
+    expect(error(['safe-outputs', '--pins', 'p', '--driver', 'sim'])).toMatch(/--driver hid only, not "sim"/)
+    expect(error(['safe-outputs', '--pins', 'p', '--hid-device', '/dev/x'])).toMatch(
+      /--hid-device needs --driver hid/,
+    )
+    expect(error(['safe-outputs', '--pins', 'p', 'now'])).toMatch(/unexpected argument "now"/)
+    expect(error(['safe-outputs', '--link', 'L'])).toMatch(/link/)
+  })
 })

@@ -25,6 +25,10 @@ export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins, or be a USB keybo
       with --driver hid also keyroom-pi-hid.service (hid setup at boot, before the agent) and a udev rule.
       --dry-run checks the same things, then prints each file it would write (the room key left out) and
       each command it would run, and changes nothing.
+  keyroom-pi safe-outputs [--pins <file>] [--driver hid] [--hid-device <path>] [--hid-mouse-device <path>]
+                          [--hid-consumer-device <path>]
+      every mapped output to its rest level and unexported, and all-zero HID reports: what the unit's
+      ExecStopPost runs, so a crashed or SIGKILLed agent leaves nothing engaged
   keyroom-pi uninstall    (as root) stop and remove the service(s) and the environment file
   keyroom-pi status       show the pairing and the service
 
@@ -53,6 +57,7 @@ export type Command =
       hid?: { layout?: string }
       dryRun?: true
     }
+  | { kind: 'safe-outputs'; pins?: string; hid?: HidFlags['devices'] }
   | { kind: 'uninstall' }
   | { kind: 'status' }
 
@@ -70,6 +75,7 @@ export function parseCli(
 ): Result<Command, UsageError> {
   const args = argv[0] === '--' ? argv.slice(1) : argv
   if (args[0] === 'hid') return parseHid(args.slice(1))
+  if (args[0] === 'safe-outputs') return parseSafeOutputs(args.slice(1))
   const parsed = parseDeviceCli(SPEC, argv, env)
   if (!parsed.ok) return parsed
   const command = parsed.value
@@ -143,4 +149,49 @@ const parseHidArgs = (args: readonly string[]) =>
     allowPositionals: true,
     strict: true,
     options: { 'configfs-root': { type: 'string' }, 'udc-dir': { type: 'string' }, udc: { type: 'string' } },
+  })
+
+/** `safe-outputs`: what the unit's ExecStopPost runs; it joins no room, so it is not one of device-kit's verbs. */
+function parseSafeOutputs(args: readonly string[]): Result<Command, UsageError> {
+  let parsed: ReturnType<typeof parseSafeOutputArgs>
+  try {
+    parsed = parseSafeOutputArgs(args)
+  } catch (error) {
+    return fail('usage', (error as Error).message)
+  }
+  const { values, positionals } = parsed
+  if (positionals.length > 0) return fail('usage', `unexpected argument "${positionals[0]}"`)
+  if (values.driver !== undefined && values.driver !== 'hid')
+    return fail('usage', `safe-outputs takes --driver hid only, not "${values.driver}"`)
+  const hid = values.driver === 'hid'
+  const stray = HID_FLAGS.find(
+    (flag) => flag !== 'layout' && values[flag as keyof typeof values] !== undefined,
+  )
+  if (stray && !hid) return fail('usage', `--${stray} needs --driver hid`)
+  if (values.pins === undefined && !hid)
+    return fail('usage', 'safe-outputs needs --pins <file> or --driver hid')
+  const devices = {
+    ...(values['hid-device'] === undefined ? {} : { keyboard: values['hid-device'] }),
+    ...(values['hid-mouse-device'] === undefined ? {} : { mouse: values['hid-mouse-device'] }),
+    ...(values['hid-consumer-device'] === undefined ? {} : { consumer: values['hid-consumer-device'] }),
+  }
+  return ok({
+    kind: 'safe-outputs',
+    ...(values.pins === undefined ? {} : { pins: values.pins }),
+    ...(hid ? { hid: devices } : {}),
+  })
+}
+
+const parseSafeOutputArgs = (args: readonly string[]) =>
+  parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      pins: { type: 'string' },
+      driver: { type: 'string' },
+      'hid-device': { type: 'string' },
+      'hid-mouse-device': { type: 'string' },
+      'hid-consumer-device': { type: 'string' },
+    },
   })

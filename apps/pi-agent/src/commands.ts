@@ -2,9 +2,11 @@ import { type CommandRunner, pair as pairDevice, resolveLink } from '@keyroom/de
 import { ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import { formatPairingLink } from '@keyroom/room-client'
 import { loadPairing, pairingFile } from '@keyroom/room-client/pairing-store'
+import type { Logger } from 'pino'
 import type { Command } from './cli-args.js'
 import { runHidCommand } from './hid-command.js'
 import { install as installService, piService, uninstall as uninstallService } from './install.js'
+import { setOutputsSafe } from './safe-outputs.js'
 
 export const TOOL = 'keyroom-pi'
 
@@ -68,4 +70,18 @@ export async function status(ctx: CommandContext): CommandResult {
     `systemd unit: ${state.installed ? 'installed' : 'not installed'}, ${state.running ? 'active' : 'not active'} (${state.file}): ${state.detail}\n`,
   )
   return ok(undefined)
+}
+
+/** `safe-outputs`: every output at rest and the USB gadget's keys up (the unit's ExecStopPost). */
+export async function safeOutputs(
+  command: Extract<Command, { kind: 'safe-outputs' }>,
+  ctx: CommandContext,
+  logger: Logger,
+): CommandResult {
+  return setOutputsSafe({
+    ...(command.pins === undefined ? {} : { pinsPath: command.pins }),
+    ...(command.hid === undefined ? {} : { hid: command.hid }),
+    logger,
+    out: (line) => ctx.out(`${line}\n`),
+  })
 }

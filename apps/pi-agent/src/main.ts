@@ -10,7 +10,7 @@ import {
 import type { ProtocolError } from '@keyroom/key-events'
 import { configDir } from '@keyroom/room-client/pairing-store'
 import { HELP, parseCli } from './cli-args.js'
-import { type CommandContext, hid, install, pair, status, TOOL, uninstall } from './commands.js'
+import { type CommandContext, hid, install, pair, safeOutputs, status, TOOL, uninstall } from './commands.js'
 import { startService } from './service.js'
 
 const logger = createDeviceLogger(TOOL, process.env)
@@ -40,17 +40,20 @@ else {
     case 'install':
     case 'uninstall':
     case 'status':
+    case 'safe-outputs':
     case 'hid': {
       const result =
         command.kind === 'hid'
           ? await hid(command, ctx)
-          : command.kind === 'pair'
-            ? await pair(command, ctx)
-            : command.kind === 'install'
-              ? await install(command, ctx)
-              : command.kind === 'uninstall'
-                ? await uninstall(ctx)
-                : await status(ctx)
+          : command.kind === 'safe-outputs'
+            ? await safeOutputs(command, ctx, logger)
+            : command.kind === 'pair'
+              ? await pair(command, ctx)
+              : command.kind === 'install'
+                ? await install(command, ctx)
+                : command.kind === 'uninstall'
+                  ? await uninstall(ctx)
+                  : await status(ctx)
       if (!result.ok) report(result.error)
       break
     }

@@ -55,6 +55,22 @@ describe('systemd unit', () => {
     )
   })
 
+  it('sets every output safe after any stop, a crash or SIGKILL too (ExecStopPost runs safe-outputs)', () => {
+    const base = { node: '/usr/bin/node', main: '/opt/k/dist/main.js', environmentFile: '/etc/e' }
+    const lines = (unit: string) => unit.split('\n').filter((line) => line.startsWith('ExecStopPost='))
+    expect(lines(renderUnit({ ...base, pins: '/etc/keyroom-pi/my pins.json' }))).toEqual([
+      'ExecStopPost=/usr/bin/node /opt/k/dist/main.js safe-outputs --pins "/etc/keyroom-pi/my pins.json"',
+    ])
+    expect(lines(renderUnit({ ...base, hid: {} }))).toEqual([
+      'ExecStopPost=/usr/bin/node /opt/k/dist/main.js safe-outputs --driver hid',
+    ])
+    expect(lines(renderUnit({ ...base, pins: '/etc/p.json', hid: { layout: 'de' } }))).toEqual([
+      'ExecStopPost=/usr/bin/node /opt/k/dist/main.js safe-outputs --pins /etc/p.json --driver hid',
+    ])
+    // No "-" prefix: a failure to make the outputs safe shows as a failed unit.
+    expect(renderUnit({ ...base, pins: '/p' })).not.toMatch(/^ExecStopPost=-/m)
+  })
+
   it('makes /home read-only rather than hidden when the node or the app lives there', () => {
     const base = { main: '/opt/k/dist/main.js', pins: '/etc/keyroom-pi/pins.json', environmentFile: '/etc/e' }
     expect(renderUnit({ ...base, node: '/usr/bin/node' })).toContain('ProtectHome=yes')

@@ -36,6 +36,10 @@ export function renderUnit(options: UnitOptions): string {
   if (options.hid) exec.push('--driver', 'hid')
   if (options.hid?.layout !== undefined) exec.push('--layout', options.hid.layout)
   if (options.name !== undefined) exec.push('--name', options.name)
+  // After every stop, also a crash or SIGKILL that no signal handler sees: every output at rest, HID keys up.
+  const safe = [options.node, options.main, 'safe-outputs']
+  if (options.pins !== undefined) safe.push('--pins', options.pins)
+  if (options.hid) safe.push('--driver', 'hid')
   // ProtectHome=yes hides /home: a node from nvm or a checkout in ~pi would vanish, so it becomes read-only there.
   const homeNeeded = [options.node, options.main, options.pins, options.hid?.layout].some(
     (path) => path !== undefined && underHome(path),
@@ -53,6 +57,7 @@ Group=${user}
 ${options.pins !== undefined ? 'SupplementaryGroups=gpio\n' : ''}EnvironmentFile=${options.environmentFile}
 Environment=NODE_ENV=production
 ExecStart=${exec.map(quoteArg).join(' ')}
+ExecStopPost=${safe.map(quoteArg).join(' ')}
 ExecReload=/bin/kill -USR2 $MAINPID
 KillSignal=SIGTERM
 TimeoutStopSec=10

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
 import { joinRoom, NODE_FROM_SOURCE, startTestRelay, tempDir, waitForPeer } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { renderUnit } from '../src/systemd-unit.js'
 import { APP_DIR, spawnAgent, writeJson } from './helpers.js'
 
 /**
@@ -160,6 +161,76 @@ describe.skipIf(unavailable !== undefined)('onoff driver against a fake sysfs tr
       expect([tree.exported(led), tree.exported(door)]).toEqual([false, false])
     },
   )
+})
+
+describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tree (issue 18)', () => {
+  it('an agent killed with SIGKILL mid-hold leaves the pin engaged; the unit’s ExecStopPost puts it at rest', async () => {
+    const chip = CHIPS[1] as (typeof CHIPS)[number]
+    const tree = fakeGpioTree(chip)
+    const led = chip.base + 17
+    const door = chip.base + 27
+    const relay = await startTestRelay()
+    const link = createRoom(relay.url)
+    const pins = writeJson(join(tree.dir, 'pins.json'), {
+      outputs: [
+        { key: 'KeyL', pin: 17, mode: 'hold' },
+        { key: 'KeyD', pin: 27, mode: 'pulse', pulseMs: 5_000, activeLow: true },
+      ],
+    })
+    const inNamespace = (args: string[]) => [
+      'unshare',
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      MOUNT_FAKE_SYSFS,
+      tree.gpio,
+      ...NODE_FROM_SOURCE,
+      'src/main.ts',
+      ...args,
+    ]
+    const keypad = await joinRoom(link, 'keypad', 'phone')
+    const agent = spawnAgent(
+      inNamespace([
+        'run',
+        '--link',
+        formatPairingLink(link),
+        '--pins',
+        pins,
+        '--driver',
+        'onoff',
+        '--name',
+        'door',
+      ]),
+    )
+    await waitForPeer(keypad, 'door')
+    await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
+    await keypad.send({ type: 'key', code: 'KeyD', phase: 'tap' })
+    await vi.waitFor(() => expect([tree.value(led), tree.value(door)]).toEqual(['1', '0']))
+    agent.child.kill('SIGKILL')
+    expect(await agent.exited).toEqual({ code: null, signal: 'SIGKILL' })
+    // Nothing ran on the way out: both outputs are still engaged, and exported.
+    expect([tree.value(led), tree.value(door)]).toEqual(['1', '0'])
+    expect(tree.events()).toEqual([`export ${led}`, `export ${door}`])
+
+    // What systemd runs after the main process died, whatever killed it: the unit's own ExecStopPost words.
+    const unit = renderUnit({
+      node: '/usr/bin/node',
+      main: '/opt/k/dist/main.js',
+      pins,
+      environmentFile: '/e',
+    })
+    const stopPost = unit.match(/^ExecStopPost=\/usr\/bin\/node \/opt\/k\/dist\/main\.js (.*)$/m)?.[1]
+    expect(stopPost).toBe(`safe-outputs --pins ${pins}`)
+    const safe = spawnAgent(inNamespace((stopPost as string).split(' ')))
+    expect(await safe.exited).toEqual({ code: 0, signal: null })
+    await vi.waitFor(() => expect(tree.events()).toHaveLength(4))
+    expect(tree.events().slice(2).sort()).toEqual(
+      [`unexport ${door} direction=high value=1`, `unexport ${led} direction=low value=0`].sort(),
+    )
+    expect([tree.exported(led), tree.exported(door)]).toEqual([false, false])
+  })
 })
 
 if (unavailable !== undefined) {

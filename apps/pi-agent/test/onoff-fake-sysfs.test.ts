@@ -186,6 +186,7 @@ describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tr
       '-c',
       MOUNT_FAKE_SYSFS,
       tree.gpio,
+      process.execPath,
       ...NODE_FROM_SOURCE,
       'src/main.ts',
       ...args,

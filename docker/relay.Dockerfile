@@ -4,7 +4,8 @@
 # Settings are environment variables (docker run --rm keyroom-relay --help lists them):
 #   PORT (7300), HOST (0.0.0.0 here), ALLOWED_ORIGINS, ALLOW_NO_ORIGIN, MAX_PAYLOAD_BYTES, MAX_ROOMS_PER_SOCKET,
 #   EVENTS_PER_SECOND, EVENT_BURST, MAX_CONNECTIONS_PER_IP, MAX_SOCKETS_PER_IP, MAX_PENDING_HANDSHAKES_PER_IP,
-#   HEADERS_TIMEOUT_MS, TRUST_PROXY, FLOOD_DISCONNECT_MS, KEYPAD_DIR, REDIS_URL, LOG_LEVEL.
+#   HEADERS_TIMEOUT_MS, TRUST_PROXY, FLOOD_DISCONNECT_MS, MAX_SEND_BACKLOG_BYTES, KEYPAD_DIR, TLS_CERT, TLS_KEY,
+#   REDIS_URL, LOG_LEVEL.
 # On the open internet read apps/relay/README.md#hardening (descriptor limit, log rotation, proxy limits).
 
 FROM node:24-alpine AS build

@@ -5,6 +5,8 @@ import type { LogLine } from '../src/log-keyboard.js'
 export interface RecordingKeyboard extends Keyboard {
   /** Every accepted action, in order. */
   readonly actions: LogLine[]
+  /** When each of `actions` was accepted (Date.now()), at the same index. */
+  readonly times: number[]
   /** Keys currently down, as a keyboard would see them. */
   readonly down: ReadonlySet<KeyCode>
 }
@@ -14,6 +16,11 @@ export function createRecordingKeyboard(
   options: { unsupported?: KeyCode[]; failRelease?: KeyCode[] } = {},
 ): RecordingKeyboard {
   const actions: LogLine[] = []
+  const times: number[] = []
+  const record = (line: LogLine) => {
+    actions.push(line)
+    times.push(Date.now())
+  }
   const down = new Set<KeyCode>()
   const refuse = (code: KeyCode) => {
     if (options.unsupported?.includes(code)) {
@@ -22,20 +29,21 @@ export function createRecordingKeyboard(
   }
   return {
     actions,
+    times,
     down,
     async pressKey(code) {
       refuse(code)
-      actions.push({ action: 'down', code })
+      record({ action: 'down', code })
       down.add(code)
     },
     async releaseKey(code) {
       refuse(code)
       if (options.failRelease?.includes(code)) throw new Error(`release of ${code} failed`)
-      actions.push({ action: 'up', code })
+      record({ action: 'up', code })
       down.delete(code)
     },
     async type(text) {
-      actions.push({ action: 'type', text })
+      record({ action: 'type', text })
     },
   }
 }

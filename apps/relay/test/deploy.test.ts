@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { startRelayProcess } from '@keyroom/test-kit'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { DEFAULT_CONFIG, ENV_VARS } from '../src/config.js'
 import { expectRelayServes } from './helpers.js'
-import { startRelayProcess } from './processes.js'
 
 const repo = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
 const dockerfile = readFileSync(join(repo, 'docker/relay.Dockerfile'), 'utf8')

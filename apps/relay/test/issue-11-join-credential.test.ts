@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { RelayEvent, roomCredential } from '@keyroom/key-events'
+import { startRedis } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import {
   call,
@@ -12,7 +13,6 @@ import {
   relay,
   untyped,
 } from './helpers.js'
-import { startRedis } from './processes.js'
 
 const key = () => new Uint8Array(randomBytes(32))
 const refusal = (code: string) => ({ ok: false, error: { code, message: expect.any(String) } })

@@ -1,7 +1,7 @@
 import { RelayEvent } from '@keyroom/key-events'
+import { startRedis } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { call, client, expectOk, listen, member, relay } from './helpers.js'
-import { startRedis } from './processes.js'
 
 describe('issue 11.11: application rooms never collide with connection ids, across relays sharing Redis', () => {
   it('a room named after a socket on another relay is a room of its own; shared rooms still reach both', async () => {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { RelayEvent } from '@keyroom/key-events'
-import { startFaultProxy } from '@keyroom/test-kit'
+import { startFaultProxy, startRelayProcess } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { call, client, expectOk } from './helpers.js'
-import { startRelayProcess } from './processes.js'
 
 const ROOMS = 10
 /** Under the relay's 100 events per second per connection, so no sender is rate-limited. */

@@ -1,8 +1,8 @@
 import { setTimeout as pace } from 'node:timers/promises'
 import { RelayEvent } from '@keyroom/key-events'
+import { freePort, startRedis, startRelayProcess } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { call, client, expectOk, member } from './helpers.js'
-import { freePort, startRedis, startRelayProcess } from './processes.js'
 
 const health = async (url: string) =>
   (await fetch(`${url}/healthz`)).json() as Promise<{ status: string; redis: string }>

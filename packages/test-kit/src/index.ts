@@ -6,7 +6,9 @@ export { type Direction, type FaultProxy, startFaultProxy } from './fault-proxy.
 export { freePort } from './free-port.js'
 export { withLegacyRoomId } from './legacy-room.js'
 export { parsePlist } from './plist-parse.js'
+export { startRedis } from './redis-server.js'
 export { startTestRelay, type TestRelay } from './relay.js'
+export { startRelayProcess } from './relay-process.js'
 export {
   joinAsIntruder,
   joinRoom,

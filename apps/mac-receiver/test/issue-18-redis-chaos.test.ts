@@ -6,8 +6,9 @@ import { startRedis, startRelayProcess } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { judge, shiftUpAfter, startTyping, TYPE_EVERY_MS, typedSince, typingRoom } from './typing-rooms.js'
 
-/** How late, at most, a text of the room on relay A alone may be typed while Redis is stalled or gone. */
-const LOCAL_LATE_BOUND_MS = 500
+/** How late, at most, a text of the room on relay A alone may be typed while Redis is stalled or gone (it was
+ * 1.0-1.9 s late, or dropped, when the relay waited for the publish). */
+const LOCAL_LATE_BOUND_MS = 1_000
 /** A key held across relays must be up this soon after the stall starts: its renewals stop, its lease runs out. */
 const RELEASE_BOUND_MS = HOLD_LEASE_MS + 500
 

@@ -35,6 +35,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
+    // Every browser the keypad supports has modulepreload; the polyfill only cost first-load bytes.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
       // qrcode (CommonJS) looks side-effectful to the bundler, which would pull it into the first-load chunk
       // through room-client's index; it has none, so it can live in the lazy QR chunk only.

@@ -1,5 +1,6 @@
 import { parsePairingLink, type RoomLink } from '@keyroom/room-client'
 import {
+  type ComponentProps,
   lazy,
   Suspense,
   useCallback,
@@ -12,16 +13,14 @@ import {
 import { BUILD_INFO } from './build-info.js'
 import { unavailableKeys } from './capabilities.js'
 import type { Feedback } from './feedback.js'
-import { InsecureNotice } from './insecure-notice.js'
 import { JoinRoomDialog } from './join-room-dialog.js'
 import { KeyGrid } from './key-grid.js'
 import type { KeypadController } from './keypad-controller.js'
 import { getLayout, LAYOUTS, type LayoutId } from './layouts.js'
-import { MacroPad } from './macro-pad.js'
 import { type Macro, saveMacros } from './macros.js'
 import { forgetRoom, linkFromHash, rememberRoom, type StoredRoom, saveRooms, toRoomLink } from './pairing.js'
 import type { PointerSender } from './pointer-sender.js'
-import type { Session } from './session.js'
+import type { Session, SessionSnapshot } from './session.js'
 import { type Settings, saveSettings } from './settings.js'
 import { StatusBar } from './status-bar.js'
 import type { KeyValueStore } from './storage.js'
@@ -30,9 +29,30 @@ import { TextField } from './text-field.js'
 import type { GestureTimers } from './trackpad-gestures.js'
 import { UpdatePrompt } from './update-prompt.js'
 
-// Loaded with its tab: the trackpad's gesture code is not needed to type, and the first load is tight.
-const Trackpad = lazy(() => import('./trackpad.js').then((module) => ({ default: module.Trackpad })))
+/** The trackpad's pointer sender, loaded with its tab; release-all and a hidden page reach it once it exists. */
+export interface LatePointer {
+  forget(): void
+  releaseHeld(): void
+  load(): Promise<PointerSender>
+}
 
+/** The trackpad and its sender, loaded with their tab: the gesture code is not needed to type. */
+const lazyTrackpad = (pointer: LatePointer) =>
+  lazy(async () => {
+    const [{ Trackpad }, sender] = await Promise.all([import('./trackpad.js'), pointer.load()])
+    return {
+      default: (props: Omit<ComponentProps<typeof Trackpad>, 'pointer'>) => (
+        <Trackpad {...props} pointer={sender} />
+      ),
+    }
+  })
+
+// Each loaded with its tab, or only where it applies (plain http): what is not needed to type stays out of the
+// first load, which is close to its budget.
+const MacroPad = lazy(() => import('./macro-pad.js').then((module) => ({ default: module.MacroPad })))
+const InsecureNotice = lazy(() =>
+  import('./insecure-notice.js').then((module) => ({ default: module.InsecureNotice })),
+)
 // Loaded when opened: a phone that opens a pairing link types without it.
 const PairingPanel = lazy(() =>
   import('./pairing-panel.js').then((module) => ({ default: module.PairingPanel })),
@@ -41,7 +61,7 @@ const PairingPanel = lazy(() =>
 export interface AppProps {
   session: Session
   controller: KeypadController
-  pointer: PointerSender
+  pointer: LatePointer
   /** For the trackpad's long press. */
   timers: GestureTimers
   feedback: Feedback
@@ -63,6 +83,21 @@ export interface AppProps {
 export const PRESS_TO_SEND = 'keyroom:press-to-send'
 export const EVENT_TO_SEND = 'keyroom:event-to-send'
 
+/** How long a receiver's notice stays on the status line and its key. */
+export const NOTICE_SHOWN_MS = 6_000
+
+/** The notice while it is fresh: each new one shows for NOTICE_SHOWN_MS, then goes. */
+function useBrief(notice: SessionSnapshot['notice']): SessionSnapshot['notice'] {
+  const [shown, setShown] = useState(notice)
+  useEffect(() => {
+    setShown(notice)
+    if (!notice) return
+    const timer = setTimeout(() => setShown(undefined), NOTICE_SHOWN_MS)
+    return () => clearTimeout(timer)
+  }, [notice])
+  return shown
+}
+
 export function App(props: AppProps) {
   const { session, controller, pointer, feedback, store } = props
   const sessionState = useSyncExternalStore(session.subscribe, session.getSnapshot)
@@ -73,6 +108,8 @@ export function App(props: AppProps) {
   const [panelOpen, setPanelOpen] = useState(props.initialRooms.length === 0 && !props.initialOffer)
   const [linkProblem, setLinkProblem] = useState(props.initialProblem)
   const [offer, setOffer] = useState(props.initialOffer)
+  const notice = useBrief(sessionState.notice)
+  const [Trackpad] = useState(() => lazyTrackpad(pointer))
   const activeRoom = rooms.find((r) => r.room === sessionState.link?.room)
   // The receivers' names tell rooms on one relay apart where the room's own name is only the relay's host.
   const receiverNames = sessionState.peers
@@ -152,7 +189,7 @@ export function App(props: AppProps) {
   return (
     <div className="app">
       <header className="top">
-        <StatusBar session={sessionState} />
+        <StatusBar session={sessionState} notice={notice} />
         <button
           type="button"
           className="action secondary"
@@ -178,7 +215,11 @@ export function App(props: AppProps) {
         />
       ) : null}
       <UpdatePrompt updates={props.updates} />
-      <InsecureNotice />
+      {window.isSecureContext ? null : (
+        <Suspense fallback={null}>
+          <InsecureNotice />
+        </Suspense>
+      )}
       {linkProblem ? (
         <p className="problem" role="alert">
           {linkProblem}
@@ -216,23 +257,24 @@ export function App(props: AppProps) {
       </nav>
       <main className="pad">
         {layout.id === 'macros' ? (
-          <MacroPad
-            macros={macros}
-            onRun={(macro) => {
-              const result = controller.runMacro(macro)
-              if (result.ok) feedback.press()
-              else setLinkProblem(`${macro.label}: ${result.error.message}`)
-            }}
-            onChange={(next) => {
-              setMacros(next)
-              saveMacros(store, next)
-            }}
-          />
+          <Suspense fallback={<p className="loading">Loading…</p>}>
+            <MacroPad
+              macros={macros}
+              onRun={(macro) => {
+                const result = controller.runMacro(macro)
+                if (result.ok) feedback.press()
+                else setLinkProblem(`${macro.label}: ${result.error.message}`)
+              }}
+              onChange={(next) => {
+                setMacros(next)
+                saveMacros(store, next)
+              }}
+            />
+          </Suspense>
         ) : layout.id === 'trackpad' ? (
           <div className="trackpad-tab">
             <Suspense fallback={<p className="loading">Loading…</p>}>
               <Trackpad
-                pointer={pointer}
                 timers={props.timers}
                 speed={settings.pointerSpeed}
                 onSpeed={(pointerSpeed) => onSettings({ ...settings, pointerSpeed })}
@@ -252,13 +294,21 @@ export function App(props: AppProps) {
             modifiers={keys.modifiers}
             held={keys.held}
             unavailable={unavailable}
+            noticeKey={notice?.key}
             onDown={onDown}
             onUp={onUp}
           />
         )}
       </main>
       <footer className="bottom">
-        <TextField onSend={(text) => controller.typeText(text)} />
+        <TextField
+          onSend={(text) => {
+            // Typed while offline: kept in the field rather than lost in a send that cannot arrive.
+            if (sessionState.state !== 'connected' || !navigator.onLine) return false
+            controller.typeText(text)
+            return true
+          }}
+        />
         <button
           type="button"
           className="release-all"

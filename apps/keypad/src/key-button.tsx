@@ -17,13 +17,24 @@ interface KeyButtonProps extends KeyHandlers {
   held: boolean
   /** Some device in the room cannot press this key (greyed out when none can). */
   unavailable?: Unavailable | undefined
+  /** A receiver's notice about this key shows now. */
+  notice?: boolean
 }
 
 /** Pointer ids are small integers; a keyboard or screen-reader activation uses its own. */
 const ASSISTIVE_POINTER = -1
 
 /** One key: a real button named by its label; down on touch, up on lift, leave or cancel. */
-export function KeyButton({ keyDef, mode, isModifier, held, unavailable, onDown, onUp }: KeyButtonProps) {
+export function KeyButton({
+  keyDef,
+  mode,
+  isModifier,
+  held,
+  unavailable,
+  notice,
+  onDown,
+  onUp,
+}: KeyButtonProps) {
   const [pressed, setPressed] = useState(false)
   const down = (event: PointerEvent<HTMLButtonElement>) => {
     if (event.button !== 0) return
@@ -49,6 +60,7 @@ export function KeyButton({ keyDef, mode, isModifier, held, unavailable, onDown,
       aria-pressed={isModifier ? mode !== undefined : undefined}
       data-mode={mode}
       data-active={pressed || held || undefined}
+      data-notice={notice || undefined}
       onPointerDown={down}
       onPointerUp={up}
       onPointerLeave={up}

@@ -10,9 +10,11 @@ interface KeyGridProps extends KeyHandlers {
   held: readonly KeyCode[]
   /** Keys some device in the room cannot press. */
   unavailable?: ReadonlyMap<KeyCode, Unavailable>
+  /** The key a receiver's notice is about, while the notice shows. */
+  noticeKey?: string | undefined
 }
 
-export function KeyGrid({ layout, modifiers, held, unavailable, onDown, onUp }: KeyGridProps) {
+export function KeyGrid({ layout, modifiers, held, unavailable, noticeKey, onDown, onUp }: KeyGridProps) {
   return (
     <div className={`grid grid-${layout.id}`}>
       {layout.rows.map((row, r) => (
@@ -29,6 +31,7 @@ export function KeyGrid({ layout, modifiers, held, unavailable, onDown, onUp }: 
                 mode={modifier ? modeOf(modifiers, modifier) : undefined}
                 held={held.includes(key.code)}
                 unavailable={unavailable?.get(key.code)}
+                notice={noticeKey === key.code}
                 onDown={onDown}
                 onUp={onUp}
               />

@@ -154,3 +154,10 @@ export const modifierOf = (key: KeyDef): ModifierCode | undefined =>
 /** Width of a row in key units, for the grid. */
 export const rowUnits = (row: readonly KeyDef[]): number =>
   row.reduce((sum, key) => sum + (key.width ?? 1), 0)
+
+/** A key code's label on the first layout that has it (the code itself for one no layout shows). */
+export function labelOf(code: string): string {
+  for (const layout of LAYOUTS)
+    for (const row of layout.rows) for (const key of row) if (key.code === code) return key.label
+  return code
+}

@@ -1,12 +1,12 @@
 import { connectRoom, systemTimers } from '@keyroom/room-client'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { App } from './app.js'
+import { App, type LatePointer } from './app.js'
 import { browserFeedbackHost, createFeedback } from './feedback.js'
 import { createKeypadController } from './keypad-controller.js'
 import { loadMacros } from './macros.js'
 import { linkFromHash, loadRooms, toRoomLink } from './pairing.js'
-import { createPointerSender } from './pointer-sender.js'
+import type { PointerSender } from './pointer-sender.js'
 import { createSession } from './session.js'
 import { loadSettings } from './settings.js'
 import { type KeyValueStore, memoryStore } from './storage.js'
@@ -43,11 +43,21 @@ const controller = createKeypadController({
   timers: systemTimers,
   now: () => performance.now(),
 })
-const pointer = createPointerSender({
-  send: session.send,
-  timers: systemTimers,
-  now: () => performance.now(),
-})
+// The pointer sender comes with the trackpad tab's code; until it is loaded nothing is held to release.
+let pointerSender: PointerSender | undefined
+const pointer: LatePointer = {
+  forget: () => pointerSender?.forget(),
+  releaseHeld: () => pointerSender?.releaseHeld(),
+  async load() {
+    const { createPointerSender } = await import('./pointer-sender.js')
+    pointerSender ??= createPointerSender({
+      send: session.send,
+      timers: systemTimers,
+      now: () => performance.now(),
+    })
+    return pointerSender
+  },
+}
 const feedback = createFeedback(browserFeedbackHost(), settings.sound)
 const first = rooms[0] ? toRoomLink(rooms[0]) : undefined
 if (first) session.open(first)

@@ -176,10 +176,15 @@ describe('session', () => {
     const fake = made[0]!
     for (const action of actions) session.send(action)
     expect(fake.sent).toEqual(actions)
+    // Offline is what the status line already says: no problem line per press, and no internal words.
     fake.refuse({ ok: false, error: { code: 'offline', message: 'not connected to the relay' } })
     session.send({ type: 'release-all' })
+    fake.refuse({ ok: false, error: { code: 'timeout', message: 'the relay did not answer in 5000 ms' } })
+    session.send({ type: 'renew', codes: ['KeyA'] })
     await vi.waitFor(() =>
-      expect(session.getSnapshot().problem).toBe('release-all not sent: not connected to the relay'),
+      expect(session.getSnapshot().problem).toBe(
+        'A held key did not get through: the relay did not answer in 5000 ms',
+      ),
     )
   })
 
@@ -214,10 +219,13 @@ describe('session', () => {
       },
     })
     fake.emit('message', notice('other-phone-01'))
-    expect(session.getSnapshot().problem).toBeUndefined()
+    expect(session.getSnapshot().notice).toBeUndefined()
+    // Tied to the key this phone pressed last: the one the receiver answered about.
+    session.send({ type: 'key', code: 'Pause', phase: 'tap' })
     fake.emit('message', notice(fake.connection.id))
-    expect(session.getSnapshot().problem).toBe(
-      'Mac: Pause cannot be injected on linux: nut.js cannot press Pause',
-    )
+    expect(session.getSnapshot().notice).toMatchObject({
+      text: 'Mac: Pause cannot be injected on linux: nut.js cannot press Pause',
+      key: 'Pause',
+    })
   })
 })

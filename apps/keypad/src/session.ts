@@ -29,6 +29,12 @@ export interface SessionSnapshot {
    * device's outcome changes, so a stream of delivered presses re-renders nothing.
    */
   delivery: Readonly<Record<string, { ok: true } | { ok: false; reason: string }>>
+  /** The relay's own member count for the room, this phone included (0 before the join). */
+  members: number
+  /** Why the last connection attempt failed (socket.io's words), until one succeeds. */
+  connectError: string | undefined
+  /** A device's notice about this phone's own message, with the key pressed last before it (what caused it). */
+  notice: { text: string; key: string | undefined; at: number } | undefined
 }
 
 export interface SessionOptions {
@@ -56,6 +62,16 @@ const IDLE: SessionSnapshot = {
   problem: undefined,
   stalled: false,
   delivery: {},
+  members: 0,
+  connectError: undefined,
+  notice: undefined,
+}
+
+/** What a refused send was, in the words the status line uses. */
+const SENT_WHAT: Partial<Record<KeyAction['type'] | PointerAction['type'], string>> = {
+  text: 'Text',
+  renew: 'A held key',
+  'release-all': 'Release all',
 }
 
 /** The keypad's one room connection, as a store React can subscribe to. */
@@ -65,6 +81,7 @@ export function createSession(options: SessionOptions): Session {
   let room: RoomConnection | undefined
   let unsubscribe: Array<() => void> = []
   let pingTimer: unknown
+  let lastKey: string | undefined
   const update = (next: Partial<SessionSnapshot>) => {
     snapshot = { ...snapshot, ...next }
     for (const listener of listeners) listener()
@@ -119,7 +136,12 @@ export function createSession(options: SessionOptions): Session {
       update({ state: current.state, link, peers: current.peers() })
       unsubscribe = [
         current.on('state', (state) => {
-          update({ state, ...(state === 'connected' ? { problem: undefined } : {}) })
+          update({
+            state,
+            ...(state === 'connected' ? { problem: undefined, connectError: undefined } : {}),
+            // A round trip measured before going offline says nothing about now.
+            ...(state === 'connected' ? {} : { rttMs: undefined }),
+          })
           if (state === 'connected') void ping(current)
         }),
         current.on('peers', (peers) => {
@@ -127,7 +149,12 @@ export function createSession(options: SessionOptions): Session {
           // Show the round trip as soon as a device appears, not only at the next interval.
           if (peers.length > 0 && snapshot.rttMs === undefined) void ping(current)
         }),
-        current.on('error', (error) => update({ problem: error.message })),
+        current.on('error', (error) =>
+          update(
+            error.code === 'connect-error' ? { connectError: error.message } : { problem: error.message },
+          ),
+        ),
+        current.on('members', (members) => update({ members })),
         current.on('link', ({ stalled }) => update({ stalled })),
         current.on('delivery', (delivery) => {
           const outcome: Record<string, { ok: true } | { ok: false; reason: string }> = {}
@@ -149,7 +176,7 @@ export function createSession(options: SessionOptions): Session {
         current.on('message', ({ from, body }) => {
           if (body.type !== 'notice' || body.ref?.from !== current.id) return
           const name = current.peers().find((peer) => peer.id === from)?.name ?? 'a device'
-          update({ problem: `${name}: ${body.message}` })
+          update({ notice: { text: `${name}: ${body.message}`, key: lastKey, at: Date.now() } })
         }),
       ]
       pingTimer = options.setInterval(() => void ping(current), PING_EVERY_MS)
@@ -160,8 +187,13 @@ export function createSession(options: SessionOptions): Session {
         update({ problem: 'not paired with a room yet' })
         return
       }
+      if (action.type === 'key' || action.type === 'chord') lastKey = action.code
       void current.send(action).then((result) => {
-        if (!result.ok) update({ problem: `${action.type} not sent: ${result.error.message}` })
+        // Offline is already what the status line says; repeating it per press would only hide that.
+        if (result.ok || result.error.code === 'offline') return
+        update({
+          problem: `${SENT_WHAT[action.type] ?? 'A key press'} did not get through: ${result.error.message}`,
+        })
       })
     },
     close,

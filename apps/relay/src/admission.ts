@@ -83,7 +83,7 @@ export function createAdmission(options: {
       }
       const { code, message } = result.error
       refused(clientIp(req, config.trustProxyHops), code, `refused request: ${message}`)
-      refuse(res, message)
+      refuse(res, message, req.headers.origin)
     },
 
     /** Socket.IO's `allowRequest`, for handshakes only: takes the IP's handshake and connection slots. */
@@ -149,10 +149,15 @@ export function createAdmission(options: {
 const closeOf = (req: IncomingMessage) => (req as { res?: ServerResponse }).res ?? req.socket
 
 /** A 403 with the reason, as engine.io answers a refused handshake: on an HTTP response or a raw upgrade socket. */
-function refuse(res: ServerResponse, reason: string): void {
+function refuse(res: ServerResponse, reason: string, origin: string | undefined): void {
   const body = JSON.stringify({ code: 4, message: reason })
   if (res instanceof ServerResponse) {
-    res.writeHead(403, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+    res.writeHead(403, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      // The refused page may read why (the keypad shows it); the body holds nothing but the reason.
+      ...(origin ? { 'access-control-allow-origin': origin } : {}),
+    })
     res.end(body)
     return
   }

@@ -1,0 +1,71 @@
+import type { Peer } from '@keyroom/room-client'
+import { describe, expect, it } from 'vitest'
+import { describeConnection, describeRoom } from './connection-words.js'
+
+const link = { relay: 'http://relay.lan:7300', room: 'r', key: new Uint8Array(32) }
+const peer = (name: string, role: Peer['role'] = 'mac-receiver'): Peer => ({
+  id: `id-${name}-${Math.random()}`,
+  role,
+  name,
+  caps: { inject: true },
+  lastSeen: 0,
+})
+
+describe('describeConnection', () => {
+  const at = (state: 'connecting' | 'connected' | 'offline', stalled = false) => ({ state, link, stalled })
+  it('names the relay in every failure, and keeps internal words out', () => {
+    expect(
+      describeConnection({ state: 'unpaired', link: undefined, stalled: false }, { online: true }).text,
+    ).toBe('Not paired')
+    expect(describeConnection(at('connected'), { online: true })).toEqual({ tone: 'ok', text: 'Connected' })
+    expect(describeConnection(at('connecting'), { online: true }).text).toBe('Connecting to relay.lan:7300…')
+    expect(describeConnection(at('offline'), { online: true, diagnosis: { kind: 'unreachable' } }).text).toBe(
+      'Cannot reach the relay at relay.lan:7300',
+    )
+    expect(
+      describeConnection(at('connecting'), {
+        online: true,
+        diagnosis: { kind: 'refused', reason: "Origin 'http://x' is not allowed" },
+      }).text,
+    ).toBe("The relay at relay.lan:7300 refused this keypad: Origin 'http://x' is not allowed")
+    expect(describeConnection(at('offline'), { online: true, diagnosis: { kind: 'reachable' } }).text).toBe(
+      'Offline: lost the relay at relay.lan:7300, reconnecting',
+    )
+    expect(describeConnection(at('connected', true), { online: true }).text).toMatch(
+      /^Link stalled: the relay at relay.lan:7300 stopped answering/,
+    )
+  })
+
+  it('says the phone is offline before anything about the relay', () => {
+    for (const state of ['connecting', 'connected', 'offline'] as const)
+      expect(describeConnection(at(state), { online: false, diagnosis: { kind: 'unreachable' } })).toEqual({
+        tone: 'bad',
+        text: 'Offline: this phone has no network',
+      })
+  })
+})
+
+describe('describeRoom', () => {
+  const connected = (members: number, peers: Peer[]) => ({ state: 'connected' as const, members, peers })
+  it('tells an empty room from devices that never answered, only once that has settled', () => {
+    expect(describeRoom(connected(1, []), false)).toBe('No other device in this room yet')
+    expect(describeRoom(connected(3, []), false)).toBeUndefined()
+    expect(describeRoom(connected(3, []), true)).toBe(
+      '2 other devices are in this room but none answered: the link may be stale or wrong',
+    )
+    expect(describeRoom(connected(2, []), true)).toBe(
+      '1 other device is in this room but none answered: the link may be stale or wrong',
+    )
+    expect(describeRoom(connected(2, [peer('Mac')]), true)).toBeUndefined()
+    expect(describeRoom({ state: 'offline', members: 3, peers: [] }, true)).toBeUndefined()
+  })
+
+  it('says when two receivers share a name (keypads do not count)', () => {
+    expect(describeRoom(connected(4, [peer('Mac'), peer('Mac'), peer('Pi', 'pi-agent')]), true)).toBe(
+      '2 devices in this room are called "Mac": keys go to all of them. Rename one on its machine to tell them apart.',
+    )
+    expect(
+      describeRoom(connected(3, [peer('Phone', 'keypad'), peer('Phone', 'keypad')]), true),
+    ).toBeUndefined()
+  })
+})

@@ -1,0 +1,60 @@
+import type { Peer } from '@keyroom/room-client'
+import { hostOf } from './pairing.js'
+import type { RelayDiagnosis } from './relay-diagnosis.js'
+import type { SessionSnapshot } from './session.js'
+
+export type Tone = 'ok' | 'busy' | 'bad' | 'idle'
+
+/** What the status line says about the connection, in plain words, and the colour of its dot. */
+export function describeConnection(
+  session: Pick<SessionSnapshot, 'state' | 'link' | 'stalled'>,
+  env: { online: boolean; diagnosis?: RelayDiagnosis | undefined },
+): { tone: Tone; text: string } {
+  if (session.state === 'unpaired' || !session.link) return { tone: 'idle', text: 'Not paired' }
+  const host = hostOf(session.link.relay)
+  if (!env.online) return { tone: 'bad', text: 'Offline: this phone has no network' }
+  if (session.state === 'connected') {
+    return session.stalled
+      ? { tone: 'bad', text: `Link stalled: the relay at ${host} stopped answering, presses may not arrive` }
+      : { tone: 'ok', text: 'Connected' }
+  }
+  const diagnosis = env.diagnosis
+  if (diagnosis?.kind === 'unreachable') return { tone: 'bad', text: `Cannot reach the relay at ${host}` }
+  if (diagnosis?.kind === 'refused')
+    return { tone: 'bad', text: `The relay at ${host} refused this keypad: ${diagnosis.reason}` }
+  return session.state === 'connecting'
+    ? { tone: 'busy', text: `Connecting to ${host}…` }
+    : { tone: 'bad', text: `Offline: lost the relay at ${host}, reconnecting` }
+}
+
+/**
+ * What the room looks like from here: empty, devices the relay counts that never answered (a stale or wrong link),
+ * or two receivers under one name. `undefined` when there is nothing to say.
+ */
+export function describeRoom(
+  session: Pick<SessionSnapshot, 'state' | 'members' | 'peers'>,
+  settled: boolean,
+): string | undefined {
+  if (session.state !== 'connected') return undefined
+  const silent = Math.max(0, session.members - 1 - session.peers.length)
+  if (session.peers.length === 0) {
+    if (silent === 0) return 'No other device in this room yet'
+    // Handshakes take a moment: only a count that stays unanswered means something.
+    if (!settled) return undefined
+    return `${silent === 1 ? '1 other device is' : `${silent} other devices are`} in this room but none answered: the link may be stale or wrong`
+  }
+  const twins = sameNames(session.peers)
+  if (twins.length > 0)
+    return (
+      twins.map(([name, count]) => `${count} devices in this room are called "${name}"`).join('; ') +
+      ': keys go to all of them. Rename one on its machine to tell them apart.'
+    )
+  return undefined
+}
+
+function sameNames(peers: readonly Peer[]): Array<[string, number]> {
+  const counts = new Map<string, number>()
+  for (const peer of peers)
+    if (peer.role !== 'keypad') counts.set(peer.name, (counts.get(peer.name) ?? 0) + 1)
+  return [...counts].filter(([, count]) => count > 1)
+}

@@ -1,0 +1,161 @@
+// Issue 15, "a keypad that says what is wrong": each failure in plain words, naming the relay; receivers' notices
+// on the key that caused them; two receivers under one name; text typed while offline kept.
+import { randomBytes } from 'node:crypto'
+import { connectRoom, createRoom, formatPairingLink, type RoomLink } from '@keyroom/room-client'
+import { legacyRoom } from '@keyroom/test-kit'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { NOTICE_SHOWN_MS } from '../src/app.js'
+import { UNANSWERED_AFTER_MS } from '../src/status-bar.js'
+import { launchChromium, newPhone } from './browser.js'
+import { buildKeypadOnce } from './build-keypad.js'
+import { openPairingLink, startReceiver } from './phone.js'
+import { startTestRelay, type TestRelay } from './relay.js'
+
+let dist: string
+let relay: TestRelay
+let browser: Browser
+
+beforeAll(async () => {
+  dist = await buildKeypadOnce()
+  relay = await startTestRelay(dist)
+  // keypad.test reaches the relay under a name its Origin allowlist does not hold.
+  browser = await launchChromium(['--host-resolver-rules=MAP keypad.test 127.0.0.1'])
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await relay?.close()
+})
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
+const state = (page: Page) => page.getByTestId('connection-state')
+
+async function phone() {
+  const context = await newPhone(browser)
+  onTestFinished(() => context.close())
+  return { context, page: await context.newPage() }
+}
+
+function receiver(link: RoomLink, name: string) {
+  const started = startReceiver(link, name)
+  onTestFinished(() => started.room.close())
+  return started
+}
+
+describe('the keypad says what is wrong', () => {
+  it('names a relay it cannot reach, and shows no stale latency', async () => {
+    const own = await startTestRelay(dist)
+    onTestFinished(() => own.close())
+    const link = createRoom(own.url)
+    receiver(link, 'Mac')
+    const { page } = await phone()
+    await openPairingLink(page, formatPairingLink(link, own.url))
+    await page.getByTestId('latency').waitFor({ timeout: 10_000 })
+    await own.close()
+    await vi.waitFor(
+      async () =>
+        expect(await state(page).textContent()).toBe(`Cannot reach the relay at ${new URL(own.url).host}`),
+      { timeout: 15_000 },
+    )
+    expect(await page.getByTestId('latency').count()).toBe(0)
+  }, 60_000)
+
+  it("shows the relay's reason when it refuses this page's origin", async () => {
+    const url = relay.url.replace('127.0.0.1', 'keypad.test')
+    const link = createRoom(url)
+    const { page } = await phone()
+    await openPairingLink(page, formatPairingLink(link, url))
+    await vi.waitFor(
+      async () =>
+        expect(await state(page).textContent()).toMatch(
+          new RegExp(`^The relay at ${new URL(url).host} refused this keypad: .*keypad\\.test.*not allowed`),
+        ),
+      { timeout: 15_000 },
+    )
+  }, 60_000)
+
+  it('tells an empty room from one whose devices never answer (a stale or wrong link)', async () => {
+    const empty = createRoom(relay.url)
+    const { page } = await phone()
+    await openPairingLink(page, formatPairingLink(empty, relay.url))
+    await page.getByText('No other device in this room yet').waitFor()
+
+    // Two devices in the same room id with another key: the relay counts them, the phone cannot verify them.
+    const stale = legacyRoom(relay.url)
+    for (const name of ['old Mac', 'old Pi']) {
+      const other = connectRoom({ link: { ...stale, key: randomBytes(32) }, role: 'mac-receiver', name })
+      onTestFinished(() => other.close())
+    }
+    const second = await phone()
+    await openPairingLink(second.page, formatPairingLink(stale, relay.url))
+    await expect(
+      second.page.getByTestId('room-state').textContent({ timeout: UNANSWERED_AFTER_MS + 10_000 }),
+    ).resolves.toBe('2 other devices are in this room but none answered: the link may be stale or wrong')
+    await expect(state(second.page).textContent()).resolves.toBe('Connected')
+  }, 60_000)
+
+  it('says the phone is offline, drops the latency, and keeps text typed meanwhile', async () => {
+    const link = createRoom(relay.url)
+    const mac = receiver(link, 'Mac')
+    const { context, page } = await phone()
+    await openPairingLink(page, formatPairingLink(link, relay.url))
+    await page.getByTestId('latency').waitFor({ timeout: 10_000 })
+    await context.setOffline(true)
+    await vi.waitFor(async () =>
+      expect(await state(page).textContent()).toBe('Offline: this phone has no network'),
+    )
+    expect(await page.getByTestId('latency').count()).toBe(0)
+    const field = page.getByRole('textbox', { name: 'Text to type' })
+    await field.fill('written on the train')
+    await button(page, 'Send text').tap()
+    await page.getByText('the text is kept').waitFor()
+    expect(await field.inputValue()).toBe('written on the train')
+
+    await context.setOffline(false)
+    await vi.waitFor(async () => expect(await state(page).textContent()).toBe('Connected'), {
+      timeout: 15_000,
+    })
+    await page.getByText('Mac', { exact: true }).waitFor({ timeout: 10_000 })
+    await button(page, 'Send text').tap()
+    await vi.waitFor(() => expect(mac.actions).toEqual([{ type: 'text', text: 'written on the train' }]))
+    expect(await field.inputValue()).toBe('')
+  }, 60_000)
+
+  it("shows a receiver's notice briefly, in its words, on the key that caused it", async () => {
+    const link = createRoom(relay.url)
+    const mac = receiver(link, 'Studio Mac')
+    // This receiver cannot press Pause and says so about the very message that asked.
+    mac.room.on('message', ({ from, seq, body }) => {
+      if (body.type === 'key' && body.code === 'Pause' && body.phase === 'down')
+        void mac.room.send({
+          type: 'notice',
+          level: 'warn',
+          code: 'unsupported-key',
+          message: 'Pause cannot be injected here',
+          ref: { from, seq },
+        })
+    })
+    const { page } = await phone()
+    await openPairingLink(page, formatPairingLink(link, relay.url))
+    await page.getByText('Studio Mac', { exact: true }).waitFor()
+    await button(page, 'F1-12').tap()
+    await button(page, 'Pause').tap()
+    const notice = page.getByTestId('notice')
+    await expect(notice.textContent()).resolves.toBe('Pause: Studio Mac: Pause cannot be injected here')
+    await expect(button(page, 'Pause').getAttribute('data-notice')).resolves.toBe('true')
+    await notice.waitFor({ state: 'detached', timeout: NOTICE_SHOWN_MS + 5_000 })
+    expect(await button(page, 'Pause').getAttribute('data-notice')).toBeNull()
+  }, 60_000)
+
+  it('says so when two receivers in the room share a name', async () => {
+    const link = createRoom(relay.url)
+    receiver(link, 'Mac')
+    receiver(link, 'Mac')
+    const { page } = await phone()
+    await openPairingLink(page, formatPairingLink(link, relay.url))
+    await expect(page.getByTestId('room-state').textContent()).resolves.toBe(
+      '2 devices in this room are called "Mac": keys go to all of them. Rename one on its machine to tell them apart.',
+    )
+  }, 60_000)
+})

@@ -17,7 +17,6 @@ import { JoinRoomDialog } from './join-room-dialog.js'
 import { KeyGrid } from './key-grid.js'
 import type { KeypadController } from './keypad-controller.js'
 import { getLayout, LAYOUTS, type LayoutId } from './layouts.js'
-import { type Macro, saveMacros } from './macros.js'
 import { forgetRoom, linkFromHash, rememberRoom, type StoredRoom, saveRooms, toRoomLink } from './pairing.js'
 import type { PointerSender } from './pointer-sender.js'
 import type { Session, SessionSnapshot } from './session.js'
@@ -67,7 +66,6 @@ export interface AppProps {
   feedback: Feedback
   store: KeyValueStore
   initialRooms: StoredRoom[]
-  initialMacros: Macro[]
   initialSettings: Settings
   /** A broken pairing link the page was opened with. */
   initialProblem?: string | undefined
@@ -103,7 +101,6 @@ export function App(props: AppProps) {
   const sessionState = useSyncExternalStore(session.subscribe, session.getSnapshot)
   const keys = useSyncExternalStore(controller.subscribe, controller.getSnapshot)
   const [rooms, setRooms] = useState(props.initialRooms)
-  const [macros, setMacros] = useState(props.initialMacros)
   const [settings, setSettings] = useState(props.initialSettings)
   const [panelOpen, setPanelOpen] = useState(props.initialRooms.length === 0 && !props.initialOffer)
   const [linkProblem, setLinkProblem] = useState(props.initialProblem)
@@ -259,16 +256,12 @@ export function App(props: AppProps) {
         {layout.id === 'macros' ? (
           <Suspense fallback={<p className="loading">Loading…</p>}>
             <MacroPad
-              macros={macros}
-              onRun={(macro) => {
-                const result = controller.runMacro(macro)
-                if (result.ok) feedback.press()
-                else setLinkProblem(`${macro.label}: ${result.error.message}`)
+              store={store}
+              onRun={(actions) => {
+                controller.runActions(actions)
+                feedback.press()
               }}
-              onChange={(next) => {
-                setMacros(next)
-                saveMacros(store, next)
-              }}
+              onProblem={setLinkProblem}
             />
           </Suspense>
         ) : layout.id === 'trackpad' ? (

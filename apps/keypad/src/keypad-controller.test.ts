@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createManualTimers } from '../test/fake-timers.js'
 import { createKeypadController } from './keypad-controller.js'
 import type { KeyDef } from './layouts.js'
+import { macroActions } from './macros.js'
 import { DOUBLE_TAP_MS, modeOf } from './modifiers.js'
 
 const key = (code: KeyDef['code'], label: string = code): KeyDef => ({ code, label })
@@ -93,23 +94,12 @@ describe('keypad controller', () => {
     expect(controller.getSnapshot().held).toEqual([])
   })
 
-  it('types text and runs macros in order; a broken macro sends nothing', () => {
+  it("types text and runs a macro's actions in order", () => {
     const { sent, controller } = setup()
     expect(controller.typeText('hi there')).toBe(1)
-    const ran = controller.runMacro({
-      id: 'm',
-      label: 'M',
-      color: '#000000',
-      action: { kind: 'sequence', steps: ['Ctrl+KeyA', 'Delete'] },
-    })
-    expect(ran).toEqual({ ok: true, value: 2 })
-    const broken = controller.runMacro({
-      id: 'b',
-      label: 'B',
-      color: '#000000',
-      action: { kind: 'chord', chord: 'Ctrl+Nope' },
-    })
-    expect(broken.ok).toBe(false)
+    const actions = macroActions({ kind: 'sequence', steps: ['Ctrl+KeyA', 'Delete'] })
+    if (!actions.ok) throw new Error(actions.error.message)
+    expect(controller.runActions(actions.value)).toBe(2)
     expect(sent).toEqual([
       { type: 'text', text: 'hi there' },
       { type: 'chord', modifiers: ['ControlLeft'], code: 'KeyA' },

@@ -1,8 +1,8 @@
-import type { KeyAction, KeyCode, Result } from '@keyroom/key-events'
+import type { KeyAction, KeyCode } from '@keyroom/key-events'
 import { createHoldKeys, type IntervalTimers } from './hold-keys.js'
 import { type KeyDef, modifierOf } from './layouts.js'
-import { chunkText, type Macro, macroActions } from './macros.js'
 import { consumeModifiers, type ModifierState, NO_MODIFIERS, tapModifier } from './modifiers.js'
+import { chunkText } from './text-chunks.js'
 
 export interface KeypadControllerOptions {
   /** Sends one action to the room, synchronously (ordering matters). */
@@ -24,7 +24,8 @@ export interface KeypadController {
   pointerUp(pointerId: number): void
   /** Types a string (split into several `text` actions when long). Returns how many went out. */
   typeText(text: string): number
-  runMacro(macro: Macro): Result<number>
+  /** A macro's actions (macros.ts turns a macro into them), sent in order; returns how many. */
+  runActions(actions: readonly KeyAction[]): number
   /** The "Release all" button: every held key and every modifier let go, and the receiver told so. */
   releaseAll(): void
   /** The page was hidden: held keys go up (a hidden page cannot see the finger lift). */
@@ -75,11 +76,9 @@ export function createKeypadController(options: KeypadControllerOptions): Keypad
       for (const chunk of chunks) send({ type: 'text', text: chunk })
       return chunks.length
     },
-    runMacro(macro) {
-      const actions = macroActions(macro.action)
-      if (!actions.ok) return actions
-      for (const action of actions.value) send(action)
-      return { ok: true, value: actions.value.length }
+    runActions(actions) {
+      for (const action of actions) send(action)
+      return actions.length
     },
     releaseAll() {
       hold.forget()

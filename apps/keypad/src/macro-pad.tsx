@@ -1,18 +1,30 @@
+import type { KeyAction } from '@keyroom/key-events'
 import { lazy, Suspense, useState } from 'react'
-import type { Macro } from './macros.js'
+import { loadMacros, macroActions, saveMacros } from './macros.js'
+import type { KeyValueStore } from './storage.js'
 
 // The editor is rarely opened: it loads on demand, outside the first-load bundle.
 const MacroEditor = lazy(() => import('./macro-editor.js'))
 
 interface MacroPadProps {
-  macros: readonly Macro[]
-  onRun(macro: Macro): void
-  onChange(macros: Macro[]): void
+  /** Where the macros are kept (read when the pad opens, written on every change). */
+  store: KeyValueStore
+  onRun(actions: readonly KeyAction[]): void
+  /** A macro that cannot run, and why. */
+  onProblem(message: string): void
 }
 
-/** The user's own buttons; each one a chord, a text or a key sequence. */
-export function MacroPad({ macros, onRun, onChange }: MacroPadProps) {
+/**
+ * The user's own buttons; each one a chord, a text or a key sequence. Loaded with its tab, with the macro model and
+ * the chord parser: none of it is needed to type.
+ */
+export function MacroPad({ store, onRun, onProblem }: MacroPadProps) {
+  const [macros, setMacros] = useState(() => loadMacros(store))
   const [editing, setEditing] = useState(false)
+  const onChange = (next: typeof macros) => {
+    setMacros(next)
+    saveMacros(store, next)
+  }
   if (editing) {
     return (
       <Suspense fallback={<p className="loading">Loading editor…</p>}>
@@ -29,7 +41,11 @@ export function MacroPad({ macros, onRun, onChange }: MacroPadProps) {
             key={macro.id}
             className="key macro"
             style={{ background: macro.color }}
-            onClick={() => onRun(macro)}
+            onClick={() => {
+              const actions = macroActions(macro.action)
+              if (actions.ok) onRun(actions.value)
+              else onProblem(`${macro.label}: ${actions.error.message}`)
+            }}
           >
             {macro.label}
           </button>

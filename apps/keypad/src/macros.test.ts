@@ -1,7 +1,6 @@
 import { MAX_TEXT_LENGTH, parseKeyAction } from '@keyroom/key-events'
 import { describe, expect, it } from 'vitest'
 import {
-  chunkText,
   DEFAULT_MACROS,
   loadMacros,
   MACROS_STORAGE_KEY,
@@ -13,6 +12,7 @@ import {
   upsertMacro,
 } from './macros.js'
 import { memoryStore } from './storage.js'
+import { chunkText } from './text-chunks.js'
 
 describe('macro actions', () => {
   it('turns a chord into a chord action and a bare key into a tap', () => {

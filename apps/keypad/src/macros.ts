@@ -1,5 +1,6 @@
-import { fail, type KeyAction, MAX_TEXT_LENGTH, parseChordText, type Result } from '@keyroom/key-events'
+import { fail, type KeyAction, parseChordText, type Result } from '@keyroom/key-events'
 import { type KeyValueStore, readJson, writeJson } from './storage.js'
+import { chunkText } from './text-chunks.js'
 
 /** What a macro button does. Chords and steps are written as `Ctrl+KeyC`, `Meta+Shift+Digit4`, `Enter`. */
 export type MacroAction =
@@ -77,21 +78,6 @@ function stepActions(steps: readonly string[], path: string): Result<KeyAction[]
     )
   }
   return { ok: true, value: actions }
-}
-
-/** Splits text into `text` actions that each fit MAX_TEXT_LENGTH, never inside a surrogate pair. */
-export function chunkText(text: string, max = MAX_TEXT_LENGTH): string[] {
-  const chunks: string[] = []
-  let rest = text
-  while (rest.length > max) {
-    let cut = max
-    const last = rest.charCodeAt(cut - 1)
-    if (last >= 0xd800 && last <= 0xdbff) cut -= 1
-    chunks.push(rest.slice(0, cut))
-    rest = rest.slice(cut)
-  }
-  if (rest.length > 0) chunks.push(rest)
-  return chunks
 }
 
 /** Sequence steps as the editor writes them: separated by spaces or commas. */

@@ -4,7 +4,6 @@ import { createRoot } from 'react-dom/client'
 import { App, type LatePointer } from './app.js'
 import { browserFeedbackHost, createFeedback } from './feedback.js'
 import { createKeypadController } from './keypad-controller.js'
-import { loadMacros } from './macros.js'
 import { linkFromHash, loadRooms, toRoomLink } from './pairing.js'
 import type { PointerSender } from './pointer-sender.js'
 import { createSession } from './session.js'
@@ -82,7 +81,6 @@ createRoot(root).render(
       feedback={feedback}
       store={store}
       initialRooms={rooms}
-      initialMacros={loadMacros(store)}
       initialSettings={settings}
       initialProblem={problem}
       initialOffer={offer}

@@ -89,9 +89,13 @@ describe('the keypad says what is wrong', () => {
     }
     const second = await phone()
     await openPairingLink(second.page, formatPairingLink(stale, relay.url))
-    await expect(
-      second.page.getByTestId('room-state').textContent({ timeout: UNANSWERED_AFTER_MS + 10_000 }),
-    ).resolves.toBe('2 other devices are in this room but none answered: the link may be stale or wrong')
+    await vi.waitFor(
+      async () =>
+        expect(await second.page.getByTestId('room-state').textContent()).toBe(
+          '2 other devices are in this room but none answered: the link may be stale or wrong',
+        ),
+      { timeout: UNANSWERED_AFTER_MS + 10_000 },
+    )
     await expect(state(second.page).textContent()).resolves.toBe('Connected')
   }, 60_000)
 
@@ -154,8 +158,12 @@ describe('the keypad says what is wrong', () => {
     receiver(link, 'Mac')
     const { page } = await phone()
     await openPairingLink(page, formatPairingLink(link, relay.url))
-    await expect(page.getByTestId('room-state').textContent()).resolves.toBe(
-      '2 devices in this room are called "Mac": keys go to all of them. Rename one on its machine to tell them apart.',
+    await vi.waitFor(
+      async () =>
+        expect(await page.getByTestId('room-state').textContent()).toBe(
+          '2 devices in this room are called "Mac": keys go to all of them. Rename one on its machine to tell them apart.',
+        ),
+      { timeout: 10_000 },
     )
   }, 60_000)
 })

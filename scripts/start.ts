@@ -220,6 +220,8 @@ const link = roomLink()
 // The link goes by environment, not argv: it holds the room key, and argv is visible to every local user.
 start('receiver', ['apps/mac-receiver/src/main.ts', 'run', '--driver', driver, '--name', hostname()], {
   KEYROOM_LINK: link,
+  // Its stderr comes through start: it speaks in lines ("keypad joined") when start's own stderr is a terminal.
+  ...(process.stderr.isTTY && !process.env.KEYROOM_LOG_FORMAT && { KEYROOM_LOG_FORMAT: 'human' }),
 })
 
 await waitForReceiver(link, 20_000)

@@ -29,6 +29,8 @@ export interface CommandContext {
   uid?: number
   /** The built entry point the service runs. @default builtMainPath() */
   mainPath?: string
+  /** stdout is a terminal and no `--json`: the log driver writes words, not JSON. @default false */
+  humanOutput?: boolean
 }
 
 /** A command's outcome; `main` turns an error into stderr and an exit code. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isInjectError } from './keyboard.js'
 import { createLogKeyboard } from './log-keyboard.js'
+import { createLogPointer } from './log-pointer.js'
 
 describe('log keyboard', () => {
   it('prints one JSON object per line for each action', async () => {
@@ -15,6 +16,29 @@ describe('log keyboard', () => {
       { action: 'up', code: 'MetaLeft' },
       { action: 'type', text: 'hé "x"\n' },
     ])
+  })
+
+  it('speaks in words for a terminal, counting text rather than showing it', async () => {
+    const lines: string[] = []
+    const keyboard = createLogKeyboard({ write: (line) => lines.push(line), platform: 'darwin', human: true })
+    await keyboard.pressKey('KeyQ')
+    await keyboard.repeatKey?.('KeyQ')
+    await keyboard.releaseKey('KeyQ')
+    await keyboard.type('hello')
+    await keyboard.type('é')
+    expect(lines).toEqual([
+      'pressed KeyQ\n',
+      'repeated KeyQ\n',
+      'released KeyQ\n',
+      'typed 5 characters\n',
+      'typed 1 character\n',
+    ])
+    const pointer: string[] = []
+    const mouse = createLogPointer({ write: (line) => pointer.push(line), human: true })
+    await mouse.move(40, -10)
+    await mouse.click('left')
+    await mouse.scroll(0, 120)
+    expect(pointer).toEqual(['moved 40,-10\n', 'clicked the left button\n', 'scrolled 0,120\n'])
   })
 
   it('refuses a key the platform cannot inject, like the nut driver', async () => {

@@ -1,17 +1,28 @@
 #!/usr/bin/env node
-import { createDeviceLogger, handleSignals, reportFailure, runCommand } from '@keyroom/device-kit'
+import {
+  createDeviceLogger,
+  handleSignals,
+  reportFailure,
+  runCommand,
+  wantsHumanLines,
+} from '@keyroom/device-kit'
 import { configDir } from '@keyroom/room-client/pairing-store'
 import { parseCli, USAGE } from './cli-args.js'
 import { type CommandContext, install, pair, status, TOOL, uninstall } from './commands.js'
 import { startReceiver } from './start.js'
 
-const logger = createDeviceLogger(TOOL, process.env)
 const parsed = parseCli(process.argv.slice(2), process.env)
+// On a terminal a person reads it ("keypad joined", "typed 5 characters"); piped, or with --json, JSON lines.
+const json = parsed.ok && parsed.value.kind === 'run' ? parsed.value.json : undefined
+const logger = createDeviceLogger(TOOL, process.env, {
+  human: wantsHumanLines(process.stderr, json, process.env),
+})
 const ctx: CommandContext = {
   out: (text) => void process.stdout.write(text),
   configDir: configDir(),
   platform: process.platform,
   run: runCommand,
+  humanOutput: wantsHumanLines(process.stdout, json, process.env),
 }
 const failed = (asLog: boolean) => (error: Parameters<typeof reportFailure>[0]) => {
   process.exitCode = reportFailure(error, {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import type { CommandRunner } from '@keyroom/device-kit'
+import { announcePeers, type CommandRunner } from '@keyroom/device-kit'
 import type { Capabilities } from '@keyroom/key-events'
 import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
 import type { Logger } from 'pino'
@@ -31,6 +31,8 @@ export interface ServiceOptions {
   stateDir: string
   /** How often to look at Accessibility and Secure Input again (macOS). @default 5000 */
   blockedCheckMs?: number
+  /** The log driver writes lines for a person instead of JSON (stdout is a terminal). @default false */
+  humanOutput?: boolean
 }
 
 export interface ReceiverService {
@@ -59,7 +61,7 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
   const x11 = platform === 'linux' && options.driver === 'nut' ? await openX11Text(logger) : undefined
   const keyboard: Keyboard =
     options.driver === 'log'
-      ? createLogKeyboard({ platform })
+      ? createLogKeyboard({ platform, human: options.humanOutput === true })
       : await createNutKeyboard({
           platform,
           logger: logger.child({ module: 'nut-keyboard' }),
@@ -70,7 +72,9 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
   await releaseLeftovers(keyboard, heldFile.read(), platform, logger.child({ module: 'held-file' }))
   heldFile.write([])
   const pointer: Pointer =
-    options.driver === 'log' ? createLogPointer() : await createNutPointer({ platform })
+    options.driver === 'log'
+      ? createLogPointer({ human: options.humanOutput === true })
+      : await createNutPointer({ platform })
   const checkBlocked = () => checkInjectionBlocked({ platform, run: options.run })
   // The log driver prints, it does not inject: nothing can block it.
   let blocked = options.driver === 'nut' ? await checkBlocked() : undefined
@@ -99,6 +103,7 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
   room.on('reject', (rejection) =>
     roomLog.warn(rejection, `dropped a message (${rejection.reason}): ${rejection.message}`),
   )
+  announcePeers(room, roomLog)
   room.on('peers', (peers) => roomLog.debug({ peers: peers.map((p) => `${p.role}:${p.name}`) }, 'peers'))
 
   const repeat = await readRepeatSettings(platform, options.run)

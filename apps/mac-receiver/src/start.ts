@@ -29,6 +29,7 @@ export async function startReceiver(
     platform: ctx.platform,
     run: ctx.run,
     stateDir: ctx.configDir,
+    ...(ctx.humanOutput ? { humanOutput: true } : {}),
   })
   logger.info({ relay: link.value.relay, room: link.value.room, driver: command.driver }, 'receiver started')
   return ok(service)

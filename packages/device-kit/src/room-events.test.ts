@@ -1,7 +1,7 @@
 import type { RoomEvents, Sendable, SendResult } from '@keyroom/room-client'
-import { captureLogger } from '@keyroom/test-kit'
+import { captureLogger, createFakeRoom } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { followRoom, sendNotice } from './room-events.js'
+import { announcePeers, followRoom, sendNotice } from './room-events.js'
 
 describe('sendNotice', () => {
   it('sends the notice about a message, its text cut to 500 characters', async () => {
@@ -74,5 +74,30 @@ describe('followRoom', () => {
     ])
     off()
     expect([...listeners.values()].reduce((n, set) => n + set.size, 0)).toBe(0)
+  })
+})
+
+describe('announcePeers', () => {
+  const peer = (id: string, role: 'keypad' | 'pi-agent', name: string) => ({
+    id,
+    role,
+    name,
+    caps: { inject: false },
+    lastSeen: 0,
+  })
+
+  it('says "keypad joined" once per verified member and "keypad left" once when it goes', () => {
+    const room = createFakeRoom()
+    const { logger, lines, messages } = captureLogger('info')
+    announcePeers(room, logger)
+    const phone = peer('a', 'keypad', 'phone')
+    room.emit('peers', [phone])
+    room.emit('peers', [phone])
+    room.emit('peers', [phone, peer('b', 'pi-agent', 'pi')])
+    room.emit('peer-left', phone)
+    room.emit('peers', [peer('b', 'pi-agent', 'pi')])
+    room.emit('peers', [])
+    expect(messages()).toEqual(['keypad joined', 'pi-agent joined', 'keypad left', 'pi-agent left'])
+    expect(lines[0]).toMatchObject({ peer: 'phone', level: 30 })
   })
 })

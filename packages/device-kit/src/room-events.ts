@@ -1,4 +1,4 @@
-import type { ConnectionState, RoomConnection, VerifiedMessage } from '@keyroom/room-client'
+import type { ConnectionState, Peer, RoomConnection, VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 
 /** What a device tells the room about a message it could not act on (a notice's level, code and text). */
@@ -52,6 +52,33 @@ export function followRoom(room: Pick<RoomConnection, 'on'>, follower: RoomFollo
     room.on('state', (state) => {
       if (state !== 'connected') follower.disconnected(state)
     }),
+  ]
+  return () => {
+    for (const off of offs) off()
+  }
+}
+
+/**
+ * Says who comes and goes, in words a person at the device's terminal reads: `keypad joined` once a member is
+ * verified (not before: its first messages wait for the handshake), `keypad left` when it goes.
+ */
+export function announcePeers(room: Pick<RoomConnection, 'on'>, logger: Logger): () => void {
+  const known = new Map<string, Peer>()
+  const left = (peer: Peer) => {
+    if (!known.delete(peer.id)) return
+    logger.info({ peer: peer.name }, `${peer.role} left`)
+  }
+  const offs = [
+    room.on('peers', (peers) => {
+      const now = new Set(peers.map((peer) => peer.id))
+      for (const peer of [...known.values()]) if (!now.has(peer.id)) left(peer)
+      for (const peer of peers) {
+        if (known.has(peer.id)) continue
+        known.set(peer.id, peer)
+        logger.info({ peer: peer.name }, `${peer.role} joined`)
+      }
+    }),
+    room.on('peer-left', left),
   ]
   return () => {
     for (const off of offs) off()

@@ -222,6 +222,11 @@ export function App(props: AppProps) {
           {linkProblem}
         </p>
       ) : null}
+      {keys.notice ? (
+        <p className="problem" role="status">
+          {keys.notice}
+        </p>
+      ) : null}
       {panelOpen ? (
         <Suspense fallback={<p className="loading">Loading…</p>}>
           <PairingPanel

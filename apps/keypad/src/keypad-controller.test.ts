@@ -118,4 +118,24 @@ describe('keypad controller', () => {
     controller.pointerDown(3, SHIFT)
     expect(calls).toBe(2)
   })
+
+  it('a device joining mid-hold (a receiver restarted) lets go of held keys, says so, and renews nothing more', () => {
+    const { sent, timers, controller } = setup()
+    controller.deviceJoined('studio')
+    expect(controller.getSnapshot().notice).toBeUndefined() // nothing held: nothing to say
+    controller.pointerDown(1, key('KeyQ'))
+    controller.pointerDown(3, key('KeyW'))
+    controller.deviceJoined('studio')
+    expect(controller.getSnapshot().held).toEqual([])
+    expect(controller.getSnapshot().notice).toBe(
+      'studio joined while KeyQ + KeyW was held: let go, press again',
+    )
+    sent.length = 0
+    timers.advance(3 * LEASE_RENEW_INTERVAL_MS)
+    controller.pointerUp(1)
+    controller.pointerUp(3)
+    expect(sent).toEqual([])
+    controller.pointerDown(4, key('KeyE'))
+    expect(controller.getSnapshot().notice).toBeUndefined()
+  })
 })

@@ -15,6 +15,8 @@ export interface KeypadControllerOptions {
 export interface KeypadSnapshot {
   modifiers: ModifierState
   held: readonly KeyCode[]
+  /** Why held keys were let go without the finger lifting (a device joined mid-hold); cleared by the next press. */
+  notice?: string | undefined
 }
 
 export interface KeypadController {
@@ -30,6 +32,12 @@ export interface KeypadController {
   releaseAll(): void
   /** The page was hidden: held keys go up (a hidden page cannot see the finger lift). */
   pageHidden(): void
+  /**
+   * A device joined the room, or came back with a new session (a receiver that restarted): it has none of this
+   * keypad's held keys down, and renewals will not press them. So held keys are let go everywhere (an `up` each)
+   * and `notice` says so; the finger must press again.
+   */
+  deviceJoined(name: string): void
   subscribe(listener: () => void): () => void
   getSnapshot(): KeypadSnapshot
 }
@@ -56,6 +64,7 @@ export function createKeypadController(options: KeypadControllerOptions): Keypad
 
   return {
     pointerDown(pointerId, key) {
+      if (snapshot.notice) update({ notice: undefined })
       const modifier = modifierOf(key)
       if (modifier) {
         update({ modifiers: tapModifier(snapshot.modifiers, modifier, now()) })
@@ -88,6 +97,11 @@ export function createKeypadController(options: KeypadControllerOptions): Keypad
     pageHidden() {
       hold.releaseHeld()
       update({ held: [] })
+    },
+    deviceJoined(name) {
+      const codes = hold.releaseHeld()
+      if (codes.length === 0) return
+      update({ held: [], notice: `${name} joined while ${codes.join(' + ')} was held: let go, press again` })
     },
     subscribe(listener) {
       listeners.add(listener)

@@ -2,6 +2,7 @@ import { connectRoom, systemTimers } from '@keyroom/room-client'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App, type LatePointer } from './app.js'
+import { followDeviceJoins } from './device-joins.js'
 import { browserFeedbackHost, createFeedback } from './feedback.js'
 import { createKeypadController } from './keypad-controller.js'
 import { linkFromHash, loadRooms, toRoomLink } from './pairing.js'
@@ -42,6 +43,8 @@ const controller = createKeypadController({
   timers: systemTimers,
   now: () => performance.now(),
 })
+// A device that joins mid-hold (a receiver restarted) has none of this phone's keys down.
+followDeviceJoins(session, (peer) => controller.deviceJoined(peer.name))
 // The pointer sender comes with the trackpad tab's code; until it is loaded nothing is held to release.
 let pointerSender: PointerSender | undefined
 const pointer: LatePointer = {

@@ -1,7 +1,8 @@
-import { followRoom, sendNotice } from '@keyroom/device-kit'
+import { sendNotice } from '@keyroom/device-kit'
 import type { Capabilities, KeyAction, KeyCode } from '@keyroom/key-events'
-import { createLeaseTable, type RoomConnection, type VerifiedMessage } from '@keyroom/room-client'
+import { createLeaseTable, type RoomConnection } from '@keyroom/room-client'
 import type { Logger } from 'pino'
+import { followSenders, type SenderAction } from './follow-senders.js'
 import { type Inputs, openInputs } from './inputs.js'
 import { openOutputs } from './outputs.js'
 import { mappedKeys, type PinMap } from './pin-map.js'
@@ -128,7 +129,7 @@ export function createAgent(options: AgentOptions): Agent {
     }
   }
 
-  const onMessage = (message: VerifiedMessage) => {
+  const onMessage = (message: SenderAction) => {
     if (stopped) return
     const { body } = message
     switch (body.type) {
@@ -139,21 +140,10 @@ export function createAgent(options: AgentOptions): Agent {
       case 'text':
         onAction(body, message.from)
         return
-      case 'hello':
-      case 'ping':
-      case 'pong':
-      case 'notice':
-      case 'status':
-      case 'pair':
-      case 'receipt':
-        return
       // GPIO pins have no pointer; button renewals inside a `renew` are ignored the same way.
       case 'move':
       case 'scroll':
       case 'button':
-        return
-      case 'bye':
-        releaseSender(message.from, 'peer-bye')
         return
       default: {
         const never: never = body
@@ -162,11 +152,7 @@ export function createAgent(options: AgentOptions): Agent {
     }
   }
 
-  const unsubscribe = followRoom(room, {
-    message: onMessage,
-    senderGone: (id) => releaseSender(id, 'peer-left'),
-    disconnected: (state) => restAll(`connection-${state}`),
-  })
+  const unsubscribe = followSenders(room, { action: onMessage, releaseSender, releaseAll: restAll })
   room.updateCapabilities(agentCapabilities(options.map, options.hid))
   logger.info({ outputs: options.map.outputs.length, inputs: options.map.inputs.length }, 'pins ready')
 

@@ -1,8 +1,9 @@
-import { followRoom, sendNotice } from '@keyroom/device-kit'
+import { sendNotice } from '@keyroom/device-kit'
 import type { KeyCode, PointerButton } from '@keyroom/key-events'
 import { createLeaseTable, type Timers, type VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import type { AgentRoom } from './agent.js'
+import { followSenders, type SenderAction } from './follow-senders.js'
 import type { HidOutput } from './hid-output.js'
 
 export interface HidAgentOptions {
@@ -86,7 +87,7 @@ export function createHidAgent(options: HidAgentOptions): HidAgent {
     logger.info({ why }, 'all-zero reports: every key and button released')
   }
 
-  const onMessage = (message: VerifiedMessage) => {
+  const onMessage = (message: SenderAction) => {
     if (stopped) return
     const { body, from } = message
     switch (body.type) {
@@ -137,17 +138,6 @@ export function createHidAgent(options: HidAgentOptions): HidAgent {
           sync()
         } else if (buttons.release(from, body.button) !== 'not-held') sync()
         return
-      case 'bye':
-        releaseSender(from, 'peer-bye')
-        return
-      case 'hello':
-      case 'ping':
-      case 'pong':
-      case 'notice':
-      case 'status':
-      case 'pair':
-      case 'receipt':
-        return
       default: {
         const never: never = body
         return never
@@ -155,11 +145,7 @@ export function createHidAgent(options: HidAgentOptions): HidAgent {
     }
   }
 
-  const unsubscribe = followRoom(room, {
-    message: onMessage,
-    senderGone: (id) => releaseSender(id, 'peer-left'),
-    disconnected: (state) => releaseAll(`connection-${state}`),
-  })
+  const unsubscribe = followSenders(room, { action: onMessage, releaseSender, releaseAll })
   logger.info({ layout: hid.layout }, 'USB keyboard, mouse and media keys ready')
 
   return {

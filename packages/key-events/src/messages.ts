@@ -223,6 +223,21 @@ const pointerActionTypes: ReadonlySet<string> = new Set<string>(
 )
 export const isPointerAction = (body: MessageBody): body is PointerAction => pointerActionTypes.has(body.type)
 
+type RoomUpkeepType = 'hello' | 'ping' | 'pong' | 'notice' | 'status' | 'pair' | 'receipt'
+/** What the room-client itself handles (presence, pings, notices, device status and pairing, receipts). */
+export type RoomUpkeep = Extract<MessageBody, { type: RoomUpkeepType }>
+const roomUpkeepTypes: ReadonlySet<string> = new Set<RoomUpkeepType>([
+  'hello',
+  'ping',
+  'pong',
+  'notice',
+  'status',
+  'pair',
+  'receipt',
+])
+/** True for a message no device acts on: the room-client's own upkeep. */
+export const isRoomUpkeep = (body: MessageBody): body is RoomUpkeep => roomUpkeepTypes.has(body.type)
+
 /** Releases are honoured however late they are: a late release is never wrong, a late press is. */
 export const isRelease = (body: MessageBody): boolean =>
   body.type === 'release-all' || ((body.type === 'key' || body.type === 'button') && body.phase === 'up')

@@ -19,5 +19,6 @@ export {
   waitForPeer,
 } from './room.js'
 export { type RunResult, runFromSource } from './run-from-source.js'
+export { spawnApp, WORKSPACE_ROOT } from './spawn-app.js'
 export { NODE_FROM_SOURCE, parseJsonLine, type Spawned, spawnProcess } from './spawn-process.js'
 export { tempDir } from './temp-dir.js'

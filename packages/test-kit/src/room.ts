@@ -1,4 +1,11 @@
-import { KEYROOM_EVENT, type MessageBody, type RelayAck, RelayEvent, type Role } from '@keyroom/key-events'
+import {
+  isKeyAction,
+  isPointerAction,
+  KEYROOM_EVENT,
+  type RelayAck,
+  RelayEvent,
+  type Role,
+} from '@keyroom/key-events'
 import {
   type ConnectRoomOptions,
   connectRoom,
@@ -30,9 +37,12 @@ export async function joinRoom(
   room.on('message', (m) => received.push(m))
   room.on('reject', (r) => rejected.push(r))
   cleanup(() => room.close())
-  await vi.waitFor(() => {
-    if (room.state !== 'connected') throw new Error(`still ${room.state}`)
-  })
+  await vi.waitFor(
+    () => {
+      if (room.state !== 'connected') throw new Error(`still ${room.state}`)
+    },
+    { timeout: 15_000 },
+  )
   return Object.assign(room, { received, rejected })
 }
 
@@ -51,20 +61,9 @@ export async function waitForPeer(room: RoomConnection, name: string, timeout = 
 /** A room as made before join credentials: a random 16-byte id anyone who knows it can join on the relay. */
 export const legacyRoom = (relay: string): RoomLink => withLegacyRoomId(createRoom(relay))
 
-const KEY_AND_POINTER_TYPES: ReadonlySet<MessageBody['type']> = new Set([
-  'key',
-  'chord',
-  'text',
-  'renew',
-  'release-all',
-  'move',
-  'scroll',
-  'button',
-])
-
 /** The key and pointer actions among what a member heard (presence, pings and notices left out). */
 export const keyActions = (messages: VerifiedMessage[]) =>
-  messages.map((m) => m.body).filter((b) => KEY_AND_POINTER_TYPES.has(b.type))
+  messages.map((m) => m.body).filter((b) => isKeyAction(b) || isPointerAction(b))
 
 /** The notices a member heard. */
 export const notices = (member: Member) =>

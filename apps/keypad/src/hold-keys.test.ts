@@ -1,21 +1,24 @@
 import { type KeyAction, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
-import { describe, expect, it } from 'vitest'
-import { createManualTimers } from '../test/fake-timers.js'
+import { systemTimers } from '@keyroom/room-client'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHoldKeys } from './hold-keys.js'
+
+// The code under test runs on the platform's timers (systemTimers), faked here: each test moves time by hand.
+beforeEach(() => vi.useFakeTimers())
+afterEach(() => vi.useRealTimers())
 
 function setup() {
   const sent: KeyAction[] = []
-  const timers = createManualTimers()
-  const hold = createHoldKeys({ send: (a) => sent.push(a), timers })
-  return { sent, timers, hold }
+  const hold = createHoldKeys({ send: (a) => sent.push(a), timers: systemTimers })
+  return { sent, hold }
 }
 
 describe('hold keys', () => {
   it('sends down on press, renews every interval while held, up on release', () => {
-    const { sent, timers, hold } = setup()
+    const { sent, hold } = setup()
     hold.down(1, 'KeyA')
     expect(sent).toEqual([{ type: 'key', code: 'KeyA', phase: 'down' }])
-    timers.advance(LEASE_RENEW_INTERVAL_MS * 3)
+    vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS * 3)
     expect(sent.slice(1)).toEqual([
       { type: 'renew', codes: ['KeyA'] },
       { type: 'renew', codes: ['KeyA'] },
@@ -23,20 +26,20 @@ describe('hold keys', () => {
     ])
     hold.up(1)
     expect(sent.at(-1)).toEqual({ type: 'key', code: 'KeyA', phase: 'up' })
-    expect(timers.active()).toBe(0)
-    timers.advance(LEASE_RENEW_INTERVAL_MS * 4)
+    expect(vi.getTimerCount()).toBe(0)
+    vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS * 4)
     expect(sent).toHaveLength(5)
   })
 
   it('renews every held key in one message and keeps one timer', () => {
-    const { sent, timers, hold } = setup()
+    const { sent, hold } = setup()
     hold.down(1, 'ShiftLeft')
     hold.down(2, 'KeyB')
-    expect(timers.active()).toBe(1)
-    timers.advance(LEASE_RENEW_INTERVAL_MS)
+    expect(vi.getTimerCount()).toBe(1)
+    vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS)
     expect(sent.at(-1)).toEqual({ type: 'renew', codes: ['ShiftLeft', 'KeyB'] })
     hold.up(1)
-    timers.advance(LEASE_RENEW_INTERVAL_MS)
+    vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS)
     expect(sent.at(-1)).toEqual({ type: 'renew', codes: ['KeyB'] })
   })
 
@@ -71,7 +74,7 @@ describe('hold keys', () => {
   })
 
   it('releaseHeld sends up for every held key and stops renewing; forget sends nothing', () => {
-    const { sent, timers, hold } = setup()
+    const { sent, hold } = setup()
     hold.down(1, 'KeyA')
     hold.down(2, 'KeyB')
     expect(hold.releaseHeld()).toEqual(['KeyA', 'KeyB'])
@@ -79,12 +82,12 @@ describe('hold keys', () => {
       { type: 'key', code: 'KeyA', phase: 'up' },
       { type: 'key', code: 'KeyB', phase: 'up' },
     ])
-    expect(timers.active()).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
     hold.down(3, 'KeyC')
     const count = sent.length
     hold.forget()
     expect(sent).toHaveLength(count)
     expect(hold.held()).toEqual([])
-    expect(timers.active()).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
   })
 })

@@ -1,10 +1,14 @@
 import { type KeyAction, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
-import { describe, expect, it } from 'vitest'
-import { createManualTimers } from '../test/fake-timers.js'
+import { systemTimers } from '@keyroom/room-client'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createKeypadController } from './keypad-controller.js'
 import type { KeyDef } from './layouts.js'
 import { macroActions } from './macros.js'
 import { DOUBLE_TAP_MS, modeOf } from './modifiers.js'
+
+// The code under test runs on the platform's timers (systemTimers), faked here: each test moves time by hand.
+beforeEach(() => vi.useFakeTimers())
+afterEach(() => vi.useRealTimers())
 
 const key = (code: KeyDef['code'], label: string = code): KeyDef => ({ code, label })
 const SHIFT = key('ShiftLeft', 'Shift')
@@ -12,12 +16,14 @@ const CMD = key('MetaLeft', 'Cmd')
 
 function setup() {
   const sent: KeyAction[] = []
-  const timers = createManualTimers()
   let now = 0
-  const controller = createKeypadController({ send: (a) => sent.push(a), timers, now: () => now })
+  const controller = createKeypadController({
+    send: (a) => sent.push(a),
+    timers: systemTimers,
+    now: () => now,
+  })
   return {
     sent,
-    timers,
     controller,
     at: (t: number) => {
       now = t
@@ -27,10 +33,10 @@ function setup() {
 
 describe('keypad controller', () => {
   it('holds a plain key for as long as the finger is down', () => {
-    const { sent, timers, controller } = setup()
+    const { sent, controller } = setup()
     expect(controller.pointerDown(1, key('KeyQ'))).toBe('down')
     expect(controller.getSnapshot().held).toEqual(['KeyQ'])
-    timers.advance(LEASE_RENEW_INTERVAL_MS)
+    vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS)
     controller.pointerUp(1)
     expect(sent).toEqual([
       { type: 'key', code: 'KeyQ', phase: 'down' },
@@ -74,14 +80,14 @@ describe('keypad controller', () => {
   })
 
   it('release all forgets held keys and modifiers and tells the receiver once', () => {
-    const { sent, timers, controller } = setup()
+    const { sent, controller } = setup()
     controller.pointerDown(1, key('KeyW'))
     controller.pointerDown(2, SHIFT)
     controller.releaseAll()
     expect(sent.at(-1)).toEqual({ type: 'release-all' })
     expect(controller.getSnapshot()).toEqual({ modifiers: { entries: [] }, held: [] })
     const count = sent.length
-    timers.advance(LEASE_RENEW_INTERVAL_MS * 3)
+    vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS * 3)
     controller.pointerUp(1)
     expect(sent).toHaveLength(count)
   })

@@ -1,13 +1,9 @@
 import { LEASE_RENEW_INTERVAL_MS, MOTION_INTERVAL_MS } from '@keyroom/key-events'
+import { systemTimers } from '@keyroom/room-client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPointerSender } from './pointer-sender.js'
 
-const timers = {
-  setTimeout: (callback: () => void, ms: number) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle: unknown) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-  setInterval: (callback: () => void, ms: number) => globalThis.setInterval(callback, ms),
-  clearInterval: (handle: unknown) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
-}
+const timers = systemTimers
 
 function setup() {
   const sent: unknown[] = []

@@ -6,10 +6,14 @@ import {
   type RoomConnection,
   type RoomEvents,
   type SendResult,
+  systemTimers,
 } from '@keyroom/room-client'
-import { describe, expect, it, vi } from 'vitest'
-import { createManualTimers } from '../test/fake-timers.js'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createSession, HEARTBEAT_MS, PING_EVERY_MS } from './session.js'
+
+// The code under test runs on the platform's timers (systemTimers), faked here: each test moves time by hand.
+beforeEach(() => vi.useFakeTimers())
+afterEach(() => vi.useRealTimers())
 
 /** A hand-written RoomConnection: records sends, lets the test emit events and answer pings. */
 function fakeConnection(options: ConnectRoomOptions) {
@@ -64,7 +68,6 @@ function fakeConnection(options: ConnectRoomOptions) {
 
 function setup() {
   const made: Array<ReturnType<typeof fakeConnection>> = []
-  const timers = createManualTimers()
   const session = createSession({
     name: 'Test phone',
     connect: (options) => {
@@ -72,10 +75,10 @@ function setup() {
       made.push(fake)
       return fake.connection
     },
-    setInterval: timers.setInterval,
-    clearInterval: timers.clearInterval,
+    setInterval: systemTimers.setInterval,
+    clearInterval: systemTimers.clearInterval,
   })
-  return { session, made, timers }
+  return { session, made }
 }
 
 const peer: Peer = {
@@ -154,13 +157,13 @@ describe('session', () => {
   })
 
   it('pings again every PING_EVERY_MS', async () => {
-    const { session, made, timers } = setup()
+    const { session, made } = setup()
     session.open(createRoom('http://relay.test'))
     const fake = made[0]!
     fake.emit('state', 'connected')
     await vi.waitFor(() => expect(session.getSnapshot().rttMs).toBeUndefined())
     fake.pingAnswers.set('mac-000001', 7)
-    timers.advance(PING_EVERY_MS)
+    vi.advanceTimersByTime(PING_EVERY_MS)
     await vi.waitFor(() => expect(session.getSnapshot().rttMs).toBe(7))
   })
 
@@ -189,14 +192,14 @@ describe('session', () => {
   })
 
   it('closes the old connection when another room is opened', () => {
-    const { session, made, timers } = setup()
+    const { session, made } = setup()
     session.open(createRoom('http://relay.test'))
     session.open(createRoom('http://relay.test'))
     expect(made[0]?.connection.close).toHaveBeenCalledOnce()
     expect(made).toHaveLength(2)
-    expect(timers.active()).toBe(1)
+    expect(vi.getTimerCount()).toBe(1)
     session.close()
-    expect(timers.active()).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
     expect(session.getSnapshot().state).toBe('unpaired')
   })
 

@@ -1,3 +1,4 @@
+import { systemTimers } from '@keyroom/room-client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   ACCEL_THRESHOLD_PX_PER_MS,
@@ -10,10 +11,7 @@ import {
   type TouchPoint,
 } from './trackpad-gestures.js'
 
-const timers = {
-  setTimeout: (callback: () => void, ms: number) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle: unknown) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-}
+const timers = systemTimers
 
 function setup(sensitivity = 1.5) {
   const out: unknown[][] = []

@@ -1,4 +1,7 @@
+import { perSuite, startTestRelay, type TestRelay } from '@keyroom/test-kit'
 import { type Browser, type BrowserContext, chromium } from 'playwright-core'
+import { beforeAll } from 'vitest'
+import { buildKeypadOnce } from './build-keypad.js'
 
 /** Debian's Chromium, headless, quiet on a closed network; `extraArgs` e.g. for a fake camera. */
 export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
@@ -30,3 +33,27 @@ export const newPhone = (
     colorScheme: options.colorScheme ?? 'dark',
     serviceWorkers: 'allow',
   })
+
+export interface ServedKeypad {
+  /** The e2e build (build-keypad.ts). */
+  dist: string
+  /** A real relay serving that build on 127.0.0.1. */
+  relay: TestRelay
+  browser: Browser
+}
+
+/**
+ * What each keypad end-to-end file starts once: the e2e build, a real relay serving it and a headless Chromium,
+ * ready before the file's first test and stopped after its last. Read the fields inside tests.
+ */
+export function serveKeypadForSuite(chromiumArgs: string[] = []): ServedKeypad {
+  const suite = perSuite()
+  const served = {} as ServedKeypad
+  beforeAll(async () => {
+    served.dist = await buildKeypadOnce()
+    served.relay = await startTestRelay({ staticDir: served.dist }, suite)
+    served.browser = await launchChromium(chromiumArgs)
+    suite(() => served.browser.close())
+  }, 120_000)
+  return served
+}

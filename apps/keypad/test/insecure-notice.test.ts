@@ -1,26 +1,12 @@
 // Over plain http from a name that is not loopback, the keypad says what the browser turns off and why.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { launchChromium, newPhone } from './browser.js'
-import { buildKeypadOnce } from './build-keypad.js'
-import { startTestRelay, type TestRelay } from './relay.js'
 
-let relay: TestRelay
-let browser: Browser
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { newPhone, serveKeypadForSuite } from './browser.js'
 
-beforeAll(async () => {
-  relay = await startTestRelay(await buildKeypadOnce())
-  // keypad.test reaches the same relay, but is not loopback: Chromium treats it as plain http from elsewhere.
-  browser = await launchChromium(['--host-resolver-rules=MAP keypad.test 127.0.0.1'])
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await relay?.close()
-})
+const e2e = serveKeypadForSuite(['--host-resolver-rules=MAP keypad.test 127.0.0.1'])
 
 async function open(url: string) {
-  const context = await newPhone(browser)
+  const context = await newPhone(e2e.browser)
   onTestFinished(() => context.close())
   const page = await context.newPage()
   await page.goto(url)
@@ -30,7 +16,7 @@ async function open(url: string) {
 
 describe('plain http notice', () => {
   it('over plain http names what does not work and why, and goes away when dismissed', async () => {
-    const page = await open(relay.url.replace('127.0.0.1', 'keypad.test'))
+    const page = await open(e2e.relay.url.replace('127.0.0.1', 'keypad.test'))
     expect(await page.evaluate(() => window.isSecureContext)).toBe(false)
     const notice = page.getByRole('complementary', { name: 'Plain http' })
     await notice.waitFor()
@@ -42,7 +28,7 @@ describe('plain http notice', () => {
   }, 60_000)
 
   it('is not shown in a secure context (loopback)', async () => {
-    const page = await open(relay.url)
+    const page = await open(e2e.relay.url)
     expect(await page.evaluate(() => window.isSecureContext)).toBe(true)
     expect(await page.getByRole('complementary', { name: 'Plain http' }).count()).toBe(0)
   }, 60_000)

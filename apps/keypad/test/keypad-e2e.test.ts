@@ -1,50 +1,38 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { tempDir } from '@keyroom/test-kit'
+import type { Page } from 'playwright-core'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { FIRST_LOAD_BUDGET_BYTES, measureBundle } from '../scripts/bundle-size.js'
 import { LAYOUTS } from '../src/layouts.js'
-import { launchChromium, newPhone } from './browser.js'
-import { buildKeypadOnce } from './build-keypad.js'
+import { launchChromium, newPhone, serveKeypadForSuite } from './browser.js'
 import { writeQrVideo } from './fake-camera.js'
 import { collapseRenewals, joinDialog, openPairingLink, startReceiver, touchHold } from './phone.js'
-import { startTestRelay, type TestRelay } from './relay.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const screenshots = join(root, 'test-output', 'screenshots')
+// The README's screenshots are regenerated only on purpose (KEYROOM_SCREENSHOTS=1): the QR code and the latency
+// differ on every run, so a normal run shoots into a temp dir and leaves the committed docs/ alone.
+const regenerateDocs = process.env.KEYROOM_SCREENSHOTS === '1'
 const committedScreenshots = join(root, 'docs', 'screenshots')
 
-let relay: TestRelay
-let browser: Browser
-let dist: string
-
-beforeAll(async () => {
-  dist = await buildKeypadOnce()
-  relay = await startTestRelay(dist)
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await relay?.close()
-})
+const e2e = serveKeypadForSuite()
 
 /** A phone that opened the pairing link of a fresh room, with a receiver already in it. */
 async function pairedPhone(options: Parameters<typeof newPhone>[1] = {}) {
-  const link = createRoom(relay.url)
+  const link = createRoom(e2e.relay.url)
   const receiver = startReceiver(link)
   onTestFinished(() => receiver.room.close())
   await vi.waitFor(() => expect(receiver.room.state).toBe('connected'))
-  const context = await newPhone(browser, options)
+  const context = await newPhone(e2e.browser, options)
   onTestFinished(() => context.close())
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
-  await openPairingLink(page, formatPairingLink(link, relay.url))
+  await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
   // Both sides verified each other: the phone lists the receiver, the receiver lists the phone.
   await page.getByText('Test Mac', { exact: true }).waitFor()
   await vi.waitFor(() => expect(receiver.room.peers().map((p) => p.role)).toContain('keypad'))
@@ -55,10 +43,10 @@ const button = (page: Page, name: string) => page.getByRole('button', { name, ex
 
 describe('keypad in a phone browser', () => {
   it('loads under 100 KB of gzipped JavaScript until it is paired and connected', async () => {
-    const link = createRoom(relay.url)
+    const link = createRoom(e2e.relay.url)
     const receiver = startReceiver(link)
     onTestFinished(() => receiver.room.close())
-    const context = await newPhone(browser)
+    const context = await newPhone(e2e.browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
     // Every script the page fetched (module preloads included), from a first visit until the keypad works.
@@ -67,15 +55,15 @@ describe('keypad in a phone browser', () => {
       const path = new URL(request.url()).pathname
       if (path.endsWith('.js')) scripts.add(path.slice(1))
     })
-    await openPairingLink(page, formatPairingLink(link, relay.url))
+    await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
     await page.getByText('Test Mac', { exact: true }).waitFor()
     await button(page, 'Q').tap()
     await vi.waitFor(() => expect(receiver.actions).toHaveLength(2))
 
-    const gzip = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length
+    const gzip = (file: string) => gzipSync(readFileSync(join(e2e.dist, file)), { level: 9 }).length
     const loaded = [...scripts].sort()
     const loadedGzip = loaded.reduce((sum, file) => sum + gzip(file), 0)
-    const measured = measureBundle(dist)
+    const measured = measureBundle(e2e.dist)
     // The build check (`pnpm size`) counts exactly what the browser fetched: nothing loads behind its back.
     expect(loaded).toEqual(
       measured.files
@@ -212,12 +200,12 @@ describe('keypad in a phone browser', () => {
   })
 
   it('pairs by scanning a QR code with the camera', async () => {
-    const link = createRoom(relay.url)
+    const link = createRoom(e2e.relay.url)
     const receiver = startReceiver(link)
     onTestFinished(() => receiver.room.close())
     const video = join(root, 'test-output', 'pairing-qr.y4m')
     mkdirSync(dirname(video), { recursive: true })
-    await writeQrVideo(browser, formatPairingLink(link, relay.url), video)
+    await writeQrVideo(e2e.browser, formatPairingLink(link, e2e.relay.url), video)
     // A second Chromium whose camera plays that video (the camera is chosen when the browser starts).
     const withCamera = await launchChromium([
       '--use-fake-ui-for-media-stream',
@@ -227,7 +215,7 @@ describe('keypad in a phone browser', () => {
     onTestFinished(() => withCamera.close())
     const context = await newPhone(withCamera)
     const page = await context.newPage()
-    await page.goto(`${relay.url}/`)
+    await page.goto(`${e2e.relay.url}/`)
     await expect(page.getByTestId('connection-state').textContent()).resolves.toBe('Not paired')
     // An unpaired keypad opens with its pairing panel.
     await expect(button(page, 'Pairing').getAttribute('aria-expanded')).resolves.toBe('true')
@@ -245,9 +233,9 @@ describe('keypad in a phone browser', () => {
   })
 
   it('is installable: a manifest for a standalone app, with icons that load', async () => {
-    const html = await (await fetch(`${relay.url}/`)).text()
+    const html = await (await fetch(`${e2e.relay.url}/`)).text()
     expect(html).toMatch(/<link rel="manifest" href="\/manifest\.webmanifest"/)
-    const manifest = (await (await fetch(`${relay.url}/manifest.webmanifest`)).json()) as {
+    const manifest = (await (await fetch(`${e2e.relay.url}/manifest.webmanifest`)).json()) as {
       display: string
       start_url: string
       icons: Array<{ src: string; sizes: string; type: string; purpose?: string }>
@@ -256,7 +244,7 @@ describe('keypad in a phone browser', () => {
     expect(manifest.icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']))
     expect(manifest.icons.some((icon) => icon.purpose === 'maskable')).toBe(true)
     for (const icon of manifest.icons) {
-      const response = await fetch(new URL(icon.src, `${relay.url}/`))
+      const response = await fetch(new URL(icon.src, `${e2e.relay.url}/`))
       expect(response.status, icon.src).toBe(200)
       expect(response.headers.get('content-type'), icon.src).toContain(icon.type)
     }
@@ -355,21 +343,21 @@ describe('keypad in a phone browser', () => {
   })
 
   it('explains a broken pairing link instead of crashing', async () => {
-    const context = await newPhone(browser)
+    const context = await newPhone(e2e.browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
-    await page.goto(`${relay.url}/#relay=${encodeURIComponent(relay.url)}&room=short&key=xyz`)
+    await page.goto(`${e2e.relay.url}/#relay=${encodeURIComponent(e2e.relay.url)}&room=short&key=xyz`)
     await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(
       /pairing link does not work: room/,
     )
     await expect(page.getByTestId('connection-state').textContent()).resolves.toBe('Not paired')
     // A good link opened in the same tab afterwards pairs.
-    const link = createRoom(relay.url)
+    const link = createRoom(e2e.relay.url)
     await page.evaluate(
       (hash) => {
         location.hash = hash
       },
-      new URL(formatPairingLink(link, relay.url)).hash,
+      new URL(formatPairingLink(link, e2e.relay.url)).hash,
     )
     await joinDialog(page).getByRole('button', { name: 'Join room' }).tap()
     await vi.waitFor(
@@ -406,18 +394,16 @@ describe('keypad in a phone browser', () => {
     await button(page, 'Show QR code').tap()
     await page.getByRole('img', { name: 'Pairing QR code' }).waitFor()
     const shown = await page.getByRole('textbox', { name: "This keypad's pairing link" }).inputValue()
-    expect(shown).toBe(formatPairingLink(link, `${relay.url}/`))
+    expect(shown).toBe(formatPairingLink(link, `${e2e.relay.url}/`))
   })
 
   it('takes a screenshot of every layout, in landscape, in light mode and of the pairing panel', async () => {
+    const screenshots = regenerateDocs ? committedScreenshots : tempDir('keyroom-screenshots-')
     mkdirSync(screenshots, { recursive: true })
-    mkdirSync(committedScreenshots, { recursive: true })
+    const shot: string[] = []
     const shoot = async (page: Page, name: string) => {
-      const file = join(screenshots, `${name}.png`)
-      await page.screenshot({ path: file })
-      // The committed copies change only on request (the QR and the latency differ on every run).
-      const committed = join(committedScreenshots, `${name}.png`)
-      if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(committed)) copyFileSync(file, committed)
+      await page.screenshot({ path: join(screenshots, `${name}.png`) })
+      shot.push(`${name}.png`)
     }
     const { page } = await pairedPhone()
     for (const layout of LAYOUTS) {
@@ -437,5 +423,10 @@ describe('keypad in a phone browser', () => {
     const light = await pairedPhone({ colorScheme: 'light' })
     await button(light.page, '123').tap()
     await shoot(light.page, 'numpad-light')
+    expect(
+      readdirSync(screenshots)
+        .filter((name) => shot.includes(name))
+        .sort(),
+    ).toEqual([...shot].sort())
   })
 })

@@ -1,37 +1,22 @@
 // Issue 12 section 7, "the keypad guards itself": a strict CSP it works under, a service worker that asks before
 // new code runs, its own version shown, and no room adopted from a URL without the user's confirmation.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KEYPAD_CSP } from '@keyroom/relay'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
-import { launchChromium, newPhone } from './browser.js'
-import { buildKeypadOnce } from './build-keypad.js'
+import { startTestRelay, tempDir } from '@keyroom/test-kit'
+import type { Page } from 'playwright-core'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { newPhone, serveKeypadForSuite } from './browser.js'
 import { joinDialog, openPairingLink, startReceiver } from './phone.js'
-import { startTestRelay, type TestRelay } from './relay.js'
 
-let dist: string
-let relay: TestRelay
-let browser: Browser
-
-beforeAll(async () => {
-  dist = await buildKeypadOnce()
-  relay = await startTestRelay(dist)
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await relay?.close()
-})
+const e2e = serveKeypadForSuite()
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
 
 /** A phone page that records every CSP violation, from the first script on. */
 async function phonePage() {
-  const context = await newPhone(browser)
+  const context = await newPhone(e2e.browser)
   onTestFinished(() => context.close())
   await context.addInitScript(() => {
     const seen: string[] = []
@@ -51,15 +36,15 @@ async function phonePage() {
 }
 
 function pairedReceiver(name: string) {
-  const link = createRoom(relay.url)
+  const link = createRoom(e2e.relay.url)
   const receiver = startReceiver(link, name)
   onTestFinished(() => receiver.room.close())
-  return { link, receiver, url: formatPairingLink(link, relay.url) }
+  return { link, receiver, url: formatPairingLink(link, e2e.relay.url) }
 }
 
 describe('content security policy', () => {
   it('serves the keypad with a strict CSP, and the built page has no inline script', async () => {
-    const response = await fetch(`${relay.url}/`)
+    const response = await fetch(`${e2e.relay.url}/`)
     expect(response.headers.get('content-security-policy')).toBe(KEYPAD_CSP)
     for (const directive of [
       "script-src 'self'",
@@ -72,7 +57,7 @@ describe('content security policy', () => {
     const html = await response.text()
     // Every <script> has a src: nothing inline for the policy to allow.
     expect([...html.matchAll(/<script\b[^>]*>/g)].filter((tag) => !/\ssrc=/.test(tag[0]))).toEqual([])
-    expect((await fetch(`${relay.url}/sw.js`)).headers.get('content-security-policy')).toBe(KEYPAD_CSP)
+    expect((await fetch(`${e2e.relay.url}/sw.js`)).headers.get('content-security-policy')).toBe(KEYPAD_CSP)
   })
 
   it('pairs, types, draws its QR code and registers its worker under the CSP without a violation', async () => {
@@ -87,7 +72,7 @@ describe('content security policy', () => {
     await page.getByRole('img', { name: 'Pairing QR code' }).waitFor()
     await page.evaluate(() => navigator.serviceWorker.ready)
     expect(await violations()).toEqual([])
-    expect(link.relay).toBe(relay.url)
+    expect(link.relay).toBe(e2e.relay.url)
 
     // The policy is really enforced: an injected inline script is blocked and reported.
     await page.evaluate(() => {
@@ -101,7 +86,7 @@ describe('content security policy', () => {
 
   it('shows its own version and build', async () => {
     const { page } = await phonePage()
-    await page.goto(`${relay.url}/`)
+    await page.goto(`${e2e.relay.url}/`)
     // An unpaired keypad opens with its pairing panel, where the build is named.
     const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'))
     await expect(page.getByTestId('build-info').textContent()).resolves.toMatch(
@@ -113,11 +98,9 @@ describe('content security policy', () => {
 describe('service worker update', () => {
   it('asks before new code takes over, and takes it on the tap', async () => {
     // A copy of the build the relay serves, so that a "deploy" can change it without touching the shared build.
-    const served = mkdtempSync(join(tmpdir(), 'keypad-update-'))
-    onTestFinished(() => rmSync(served, { recursive: true, force: true }))
-    cpSync(dist, served, { recursive: true })
-    let own = await startTestRelay(served)
-    onTestFinished(() => own.close())
+    const served = tempDir('keypad-update-')
+    cpSync(e2e.dist, served, { recursive: true })
+    let own = await startTestRelay({ staticDir: served })
     const { page } = await phonePage()
     await page.goto(`${own.url}/`)
     await page.evaluate(() => navigator.serviceWorker.ready)
@@ -133,7 +116,7 @@ describe('service worker update', () => {
     // New code on the server: the relay restarts on the same port with a changed worker.
     await own.close()
     writeFileSync(join(served, 'sw.js'), `${readFileSync(join(served, 'sw.js'), 'utf8')}\n// next version\n`)
-    own = await startTestRelay(served, own.port)
+    own = await startTestRelay({ staticDir: served, port: own.port })
     await page.evaluate(() => {
       ;(window as { beforeUpdate?: boolean }).beforeUpdate = true
     })
@@ -179,7 +162,7 @@ describe('switching rooms from a URL', () => {
     const { context, page } = await phonePage()
     await openPairingLink(page, mine.url)
     await page.getByText('My Mac', { exact: true }).waitFor()
-    const host = new URL(relay.url).host
+    const host = new URL(e2e.relay.url).host
     await expect(page.getByTestId('active-room').textContent()).resolves.toBe(`Room ${host} · My Mac`)
 
     // A page on another site sends this tab to the keypad with its own room's link.

@@ -1,41 +1,19 @@
-// The whole path a user takes: a phone opens the pairing link in Chromium, and the keys it taps come out of the
-// real receiver process (`keyroom-receiver run --driver log`, as `pnpm start` runs it) through the real relay.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
-import { launchChromium, newPhone } from './browser.js'
-import { buildKeypadOnce } from './build-keypad.js'
+import { spawnApp } from '@keyroom/test-kit'
+import type { Page } from 'playwright-core'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { newPhone, serveKeypadForSuite } from './browser.js'
 import { openPairingLink, touchHold } from './phone.js'
-import { startTestRelay, type TestRelay } from './relay.js'
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..')
-
-let relay: TestRelay
-let browser: Browser
-
-beforeAll(async () => {
-  relay = await startTestRelay(await buildKeypadOnce())
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await relay?.close()
-})
+const e2e = serveKeypadForSuite()
 
 /** The receiver as its own process; its stdout is one JSON line per key it would press. */
 function startReceiverProcess(link: string) {
-  const receiver = spawnProcess(
-    process.execPath,
-    [...NODE_FROM_SOURCE, 'apps/mac-receiver/src/main.ts', 'run', '--driver', 'log', '--name', 'Studio Mac'],
+  const receiver = spawnApp(
+    'apps/mac-receiver/src/main.ts',
+    ['run', '--driver', 'log', '--name', 'Studio Mac'],
     {
-      cwd: repo,
-      env: { KEYROOM_LINK: link, KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'keyroom-receiver-')) },
+      env: { KEYROOM_LINK: link },
     },
   )
   /** `down KeyQ`, `type hi`…: what the receiver would have pressed, in order. */
@@ -48,9 +26,9 @@ const button = (page: Page, name: string) => page.getByRole('button', { name, ex
 
 describe('a phone drives the receiver process', () => {
   it('taps, types, holds past several leases, and a phone that closes mid-hold leaves nothing held', async () => {
-    const link = formatPairingLink(createRoom(relay.url))
+    const link = formatPairingLink(createRoom(e2e.relay.url))
     const receiver = startReceiverProcess(link)
-    const context = await newPhone(browser)
+    const context = await newPhone(e2e.browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
     await openPairingLink(page, link)
@@ -79,9 +57,9 @@ describe('a phone drives the receiver process', () => {
   }, 90_000)
 
   it("greys out a key the receiver cannot press; pressing it shows the receiver's notice on the phone", async () => {
-    const link = formatPairingLink(createRoom(relay.url))
+    const link = formatPairingLink(createRoom(e2e.relay.url))
     const receiver = startReceiverProcess(link)
-    const context = await newPhone(browser)
+    const context = await newPhone(e2e.browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
     await openPairingLink(page, link)

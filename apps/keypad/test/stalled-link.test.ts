@@ -1,15 +1,13 @@
 // Issue 18: a Wi-Fi blip looked connected. The keypad session, on the real room client, through a TCP proxy that
 // stalls the link: it says so within a couple of seconds, and shows which device missed a press.
-import { startRelay } from '@keyroom/relay'
 import { connectRoom, createRoom } from '@keyroom/room-client'
-import { startFaultProxy } from '@keyroom/test-kit'
+import { startFaultProxy, startTestRelay } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createSession, HEARTBEAT_MS } from '../src/session.js'
 
 describe('keypad on a stalling link', () => {
   it('shows the stall within about two heartbeats, and a press that did not arrive within a second', async () => {
-    const relay = await startRelay({})
-    onTestFinished(() => relay.close())
+    const relay = await startTestRelay()
     const proxy = await startFaultProxy({ port: relay.port })
     onTestFinished(() => proxy.close())
     const room = createRoom(relay.url)

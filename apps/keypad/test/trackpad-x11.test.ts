@@ -1,37 +1,22 @@
 // The trackpad end to end: touches in Chromium (touch emulation, CDP Input.dispatchTouchEvent) -> the keypad ->
 // the real relay -> the receiver process with the real nut driver -> the X server, read back from X itself
 // (xdotool getmouselocation, and an xev window that records every button, wheel and motion event).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MessageBody } from '@keyroom/key-events'
 import { connectRoom, createRoom, formatPairingLink } from '@keyroom/room-client'
-import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
-import type { Browser, CDPSession, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { spawnApp } from '@keyroom/test-kit'
+import type { CDPSession, Page } from 'playwright-core'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { DEFAULT_SETTINGS } from '../src/settings.js'
-import { launchChromium, newPhone } from './browser.js'
-import { buildKeypadOnce } from './build-keypad.js'
+import { newPhone, serveKeypadForSuite } from './browser.js'
 import { openPairingLink, touchHold } from './phone.js'
-import { startTestRelay, type TestRelay } from './relay.js'
 import { startXPointerSession, type XPointerSession } from './x-pointer.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const repo = join(here, '../../..')
 
-let relay: TestRelay
-let browser: Browser
-
-beforeAll(async () => {
-  relay = await startTestRelay(await buildKeypadOnce())
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await relay?.close()
-})
+const e2e = serveKeypadForSuite()
 
 const pace = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -46,26 +31,17 @@ interface Setup {
 
 async function setup(): Promise<Setup> {
   const x = await startXPointerSession()
-  const room = createRoom(relay.url)
+  const room = createRoom(e2e.relay.url)
   const link = formatPairingLink(room)
-  spawnProcess(
-    process.execPath,
-    [...NODE_FROM_SOURCE, 'apps/mac-receiver/src/main.ts', 'run', '--driver', 'nut', '--name', 'X mac'],
-    {
-      cwd: repo,
-      env: {
-        ...x.env,
-        KEYROOM_LINK: link,
-        KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'keyroom-receiver-')),
-      },
-    },
-  )
+  spawnApp('apps/mac-receiver/src/main.ts', ['run', '--driver', 'nut', '--name', 'X mac'], {
+    env: { ...x.env, KEYROOM_LINK: link },
+  })
   const listener = connectRoom({ link: room, role: 'keypad', name: 'listener' })
   onTestFinished(() => listener.close())
   const heard: MessageBody[] = []
   listener.on('message', (m) => heard.push(m.body))
 
-  const context = await newPhone(browser)
+  const context = await newPhone(e2e.browser)
   onTestFinished(() => context.close().catch(() => undefined))
   const page = await context.newPage()
   await openPairingLink(page, link)

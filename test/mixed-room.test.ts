@@ -1,29 +1,15 @@
 // One keypad, mixed targets in one room: a Mac receiver and a Pi agent at once, each as its own process, through
 // the relay as its own process. What makes keyroom different, shown end to end.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { connectRoom, createRoom, formatPairingLink, type RoomConnection } from '@keyroom/room-client'
-import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+import { createRoom, formatPairingLink, type RoomConnection } from '@keyroom/room-client'
+import { joinRoom, spawnApp } from '@keyroom/test-kit'
+import { describe, expect, it, vi } from 'vitest'
 
 /** A keyroom app from source, as its own process, with a config folder of its own. */
-function product(name: string, args: string[], env: Record<string, string> = {}) {
-  return spawnProcess(process.execPath, [...NODE_FROM_SOURCE, ...args], {
-    cwd: root,
-    env: { KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), `keyroom-${name}-`)), ...env },
-  })
-}
+const product = (args: string[], env: Record<string, string> = {}) =>
+  spawnApp(args[0]!, args.slice(1), { env })
 
-async function keypadIn(link: ReturnType<typeof createRoom>): Promise<RoomConnection> {
-  const keypad = connectRoom({ link, role: 'keypad', name: 'phone' })
-  onTestFinished(() => keypad.close())
-  await vi.waitFor(() => expect(keypad.state).toBe('connected'), { timeout: 15_000 })
-  return keypad
-}
+const keypadIn = (link: ReturnType<typeof createRoom>): Promise<RoomConnection> =>
+  joinRoom(link, 'keypad', 'phone')
 
 /** A keypad that presses L once both targets are in the room, renews the hold, and never lets go. */
 const HOLD_L_FOREVER = `
@@ -40,7 +26,7 @@ const timer = setInterval(async () => {
 
 describe('one keypad drives a Mac and a Pi in one room', () => {
   it('both act on the same key, and both let go when the keypad vanishes mid-hold', async () => {
-    const relay = product('relay', ['apps/relay/src/main.ts'], { PORT: '0' })
+    const relay = product(['apps/relay/src/main.ts'], { PORT: '0' })
     const url = await vi.waitFor(
       () => {
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(relay.stdout())
@@ -51,7 +37,7 @@ describe('one keypad drives a Mac and a Pi in one room', () => {
     )
     const room = createRoom(url)
     const link = formatPairingLink(room)
-    const mac = product('mac', [
+    const mac = product([
       'apps/mac-receiver/src/main.ts',
       'run',
       '--link',
@@ -61,7 +47,7 @@ describe('one keypad drives a Mac and a Pi in one room', () => {
       '--name',
       'studio-mac',
     ])
-    const pi = product('pi', [
+    const pi = product([
       'apps/pi-agent/src/main.ts',
       '--link',
       link,
@@ -112,7 +98,7 @@ describe('one keypad drives a Mac and a Pi in one room', () => {
     })
 
     // A keypad process killed mid-hold says nothing: the relay's leave notice (or else the lease) releases both.
-    const doomed = product('doomed-keypad', ['--input-type=module', '-e', HOLD_L_FOREVER, link])
+    const doomed = product(['--input-type=module', '-e', HOLD_L_FOREVER, link])
     await vi.waitFor(
       () => {
         expect(macKeys()).toEqual(['down', 'up', 'down', 'up', 'down'])

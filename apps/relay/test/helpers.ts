@@ -6,23 +6,15 @@ import {
   type RoomInfo,
   type ServerEvents,
 } from '@keyroom/key-events'
-import { pino } from 'pino'
+import { captureLogger, startTestRelay } from '@keyroom/test-kit'
 import { io, type Socket } from 'socket.io-client'
 import { onTestFinished, vi } from 'vitest'
-import { type RelayOptions, startRelay } from '../src/index.js'
-
-export interface LogLine {
-  level: number
-  msg: string
-  [key: string]: unknown
-}
+import type { RelayOptions } from '../src/index.js'
 
 /** A real relay on 127.0.0.1:0 whose log lines the test can read. */
 export async function relay(options: RelayOptions = {}) {
-  const logs: LogLine[] = []
-  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) })
-  const started = await startRelay({ logger, ...options })
-  onTestFinished(() => started.close())
+  const { logger, lines: logs } = captureLogger('info')
+  const started = await startTestRelay({ logger, ...options })
   return { ...started, logs }
 }
 

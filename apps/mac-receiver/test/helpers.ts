@@ -6,13 +6,14 @@ import {
   parseJsonLine,
   perTest,
   requireBinary,
+  spawnApp,
   spawnProcess,
   tempDir,
+  WORKSPACE_ROOT,
 } from '@keyroom/test-kit'
 import { expect, vi } from 'vitest'
 
 export const packageDir = fileURLToPath(new URL('..', import.meta.url))
-export const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
 export interface ReceiverProcess {
   child: ReturnType<typeof spawnProcess>['child']
@@ -56,16 +57,16 @@ export async function spawnReceiver(
     '--name',
     options.name,
   ]
-  const [command, argv] =
+  const env = { ...options.env, KEYROOM_CONFIG_DIR: configDir, LOG_LEVEL: 'debug' }
+  const spawned =
     options.via === 'pnpm'
-      ? [requireBinary('pnpm'), ['receiver', ...args]]
-      : [process.execPath, [...NODE_FROM_SOURCE, 'apps/mac-receiver/src/main.ts', ...args]]
-  const spawned = spawnProcess(command, argv, {
-    cwd: workspaceRoot,
-    env: { ...options.env, KEYROOM_CONFIG_DIR: configDir, LOG_LEVEL: 'debug' },
-    detached: true,
-    cleanup,
-  })
+      ? spawnProcess(requireBinary('pnpm'), ['receiver', ...args], {
+          cwd: WORKSPACE_ROOT,
+          env,
+          detached: true,
+          cleanup,
+        })
+      : spawnApp('apps/mac-receiver/src/main.ts', args, { env, configDir, detached: true, cleanup })
   return {
     child: spawned.child,
     get lines() {

@@ -7,6 +7,7 @@ import { macKeyOf } from '../src/mac-keycodes.js'
 import { keyboardOverNative } from '../src/nut-keyboard.js'
 import { createReceiver } from '../src/receiver.js'
 import { createLibnutMac, type LibnutMac, modifierBitOf } from './libnut-mac.js'
+import { playStep, type RoomStep, roomSteps } from './room-steps.js'
 
 // The receiver against a model of libnut's macOS flag buffer: random sequences of everything a room can do to it.
 beforeEach(() => void vi.useFakeTimers())
@@ -23,30 +24,16 @@ const MODIFIERS: ModifierCode[] = [
 ]
 const KEYS: KeyCode[] = [...MODIFIERS, 'KeyA', 'ArrowLeft', 'Backspace', 'Insert', 'CapsLock']
 
-const sender = fc.constantFrom(...SENDERS)
-const code = fc.constantFrom(...KEYS)
-const step = fc.oneof(
-  fc.record({ kind: fc.constant('down' as const), from: sender, code }),
-  fc.record({ kind: fc.constant('up' as const), from: sender, code }),
-  fc.record({ kind: fc.constant('tap' as const), from: sender, code }),
-  fc.record({
-    kind: fc.constant('chord' as const),
-    from: sender,
-    modifiers: fc.uniqueArray(fc.constantFrom(...MODIFIERS), { minLength: 1, maxLength: 4 }),
-    code: fc.constantFrom(...KEYS.filter((k) => !MODIFIERS.includes(k as ModifierCode))),
-  }),
-  fc.record({ kind: fc.constant('text' as const), from: sender, text: fc.constantFrom('a', 'é€', '😀 ok') }),
-  fc.record({
-    kind: fc.constant('renew' as const),
-    from: sender,
-    codes: fc.uniqueArray(code, { minLength: 1 }),
-  }),
-  fc.record({ kind: fc.constant('release-all' as const), from: sender }),
-  fc.record({ kind: fc.constant('time' as const), ms: fc.integer({ min: 1, max: HOLD_LEASE_MS + 200 }) }),
-  fc.record({ kind: fc.constant('peer-left' as const), from: sender }),
-  fc.record({ kind: fc.constant('socket-drop' as const) }),
-)
-type Step = typeof step extends fc.Arbitrary<infer T> ? T : never
+const step = roomSteps({
+  senders: SENDERS,
+  keys: KEYS,
+  modifiers: MODIFIERS,
+  chordKeys: KEYS.filter((k) => !MODIFIERS.includes(k as ModifierCode)),
+  maxChordModifiers: 4,
+  texts: ['a', 'é€', '😀 ok'],
+  maxWaitMs: HOLD_LEASE_MS + 200,
+})
+type Step = RoomStep
 
 const bitsOf = (mac: LibnutMac) => [...mac.down()].reduce((bits, key) => bits | modifierBitOf(key), 0)
 const nutKey = (c: KeyCode) => {
@@ -68,41 +55,7 @@ async function play(steps: Step[]) {
   for (const s of steps) {
     const before = mac.events.length
     const heldBefore = bitsOf(mac)
-    switch (s.kind) {
-      case 'down':
-      case 'up':
-      case 'tap':
-        room.deliver(s.from, { type: 'key', code: s.code, phase: s.kind })
-        break
-      case 'chord':
-        room.deliver(s.from, { type: 'chord', modifiers: s.modifiers, code: s.code })
-        break
-      case 'text':
-        room.deliver(s.from, { type: 'text', text: s.text })
-        break
-      case 'renew':
-        room.deliver(s.from, { type: 'renew', codes: s.codes })
-        break
-      case 'release-all':
-        room.deliver(s.from, { type: 'release-all' })
-        break
-      case 'time':
-        await vi.advanceTimersByTimeAsync(s.ms)
-        break
-      case 'peer-left':
-        room.emit('peer-left', {
-          id: s.from,
-          role: 'keypad',
-          name: 'phone',
-          caps: { inject: false },
-          lastSeen: 0,
-        })
-        break
-      case 'socket-drop':
-        room.emit('state', 'offline')
-        room.emit('state', 'connected')
-        break
-    }
+    await playStep(room, s)
     await receiver.idle()
     // At every step the flag buffer says exactly which modifier keys are down: nothing turned on by itself.
     expect(mac.flagBuffer()).toBe(bitsOf(mac))

@@ -1,20 +1,16 @@
-import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { runFromSource } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
 import { startXSession } from './x-session.js'
 
 const script = fileURLToPath(new URL('./fixtures/nut-script.ts', import.meta.url))
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 
-const nut = (env: NodeJS.ProcessEnv, steps: unknown[]) =>
-  new Promise<string>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ['--conditions=@keyroom/source', '--import', 'tsx', script, JSON.stringify(steps)],
-      { env, cwd: packageDir, timeout: 15_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-    ),
-  )
+const nut = async (env: NodeJS.ProcessEnv, steps: unknown[]) => {
+  const run = await runFromSource(script, [JSON.stringify(steps)], { env, cwd: packageDir })
+  if (run.code !== 0) throw new Error(`nut-script exited with ${run.code}\n${run.stderr}`)
+  return run.stdout
+}
 
 describe('nut keyboard in a real X server', () => {
   it('types US ASCII exactly, symbols included, and refuses what it cannot type', async () => {

@@ -8,6 +8,7 @@ import { createNutKeyboard } from '../src/nut-keyboard.js'
 import { createReceiver } from '../src/receiver.js'
 import { openX11, type X11Client } from '../src/x11-client.js'
 import { createX11Text } from '../src/x11-text.js'
+import { playStep, type RoomStep, roomSteps } from './room-steps.js'
 import { startXSession } from './x-session.js'
 
 // The receiver with real nut.js key presses on a private X server, driven by random sequences; the X server's own
@@ -59,28 +60,16 @@ beforeAll(async () => {
   expect([...keycodeOf.keys()].sort()).toEqual(Object.keys(KEYSYM).sort())
 }, 30_000)
 
-const sender = fc.constantFrom(...SENDERS)
-const code = fc.constantFrom(...KEYS)
-const step = fc.oneof(
-  fc.record({ kind: fc.constantFrom('down' as const, 'up' as const, 'tap' as const), from: sender, code }),
-  fc.record({
-    kind: fc.constant('chord' as const),
-    from: sender,
-    modifiers: fc.uniqueArray(fc.constantFrom(...MODIFIERS), { minLength: 1, maxLength: 3 }),
-    code: fc.constantFrom<KeyCode>('KeyA', 'ArrowLeft', 'F13'),
-  }),
-  fc.record({ kind: fc.constant('text' as const), from: sender, text: fc.constantFrom('a', 'é€') }),
-  fc.record({
-    kind: fc.constant('renew' as const),
-    from: sender,
-    codes: fc.uniqueArray(code, { minLength: 1 }),
-  }),
-  fc.record({ kind: fc.constant('release-all' as const), from: sender }),
-  fc.record({ kind: fc.constant('time' as const), ms: fc.integer({ min: 1, max: LEASE_MS + 200 }) }),
-  fc.record({ kind: fc.constant('peer-left' as const), from: sender }),
-  fc.record({ kind: fc.constant('socket-drop' as const) }),
-)
-type Step = typeof step extends fc.Arbitrary<infer T> ? T : never
+const step = roomSteps({
+  senders: SENDERS,
+  keys: KEYS,
+  modifiers: MODIFIERS,
+  chordKeys: ['KeyA', 'ArrowLeft', 'F13'],
+  maxChordModifiers: 3,
+  texts: ['a', 'é€'],
+  maxWaitMs: LEASE_MS + 200,
+})
+type Step = RoomStep
 
 const refused = (c: KeyCode) => !nutKeyFor(c, 'linux').ok
 
@@ -95,54 +84,31 @@ async function play(steps: Step[]) {
   const own = (from: string) => holds.get(from) ?? holds.set(from, new Map()).get(from)!
   try {
     for (const s of steps) {
+      // The model first: what each sender holds, and until when.
       switch (s.kind) {
         case 'down':
           if (!refused(s.code)) own(s.from).set(s.code, now + LEASE_MS)
-          room.deliver(s.from, { type: 'key', code: s.code, phase: 'down' })
           break
         case 'up':
           own(s.from).delete(s.code)
-          room.deliver(s.from, { type: 'key', code: s.code, phase: 'up' })
-          break
-        case 'tap':
-          room.deliver(s.from, { type: 'key', code: s.code, phase: 'tap' })
-          break
-        case 'chord':
-          room.deliver(s.from, { type: 'chord', modifiers: s.modifiers, code: s.code })
-          break
-        case 'text':
-          room.deliver(s.from, { type: 'text', text: s.text })
           break
         case 'renew':
           for (const c of s.codes) if (own(s.from).has(c)) own(s.from).set(c, now + LEASE_MS)
-          room.deliver(s.from, { type: 'renew', codes: s.codes })
           break
         case 'release-all':
+        case 'peer-left':
           holds.delete(s.from)
-          room.deliver(s.from, { type: 'release-all' })
           break
         case 'time':
           await receiver.idle()
           now += s.ms
           for (const map of holds.values()) for (const [c, until] of map) if (until <= now) map.delete(c)
-          await vi.advanceTimersByTimeAsync(s.ms)
-          break
-        case 'peer-left':
-          holds.delete(s.from)
-          room.emit('peer-left', {
-            id: s.from,
-            role: 'keypad',
-            name: 'phone',
-            caps: { inject: false },
-            lastSeen: 0,
-          })
           break
         case 'socket-drop':
           holds.clear()
-          room.emit('state', 'offline')
-          room.emit('state', 'connected')
           break
       }
+      await playStep(room, s)
       await receiver.idle()
       const down = new Set(await client.keysDown())
       const held = new Set([...holds.values()].flatMap((map) => [...map.keys()]))

@@ -2,37 +2,22 @@
 // on the key that caused them; two receivers under one name; text typed while offline kept.
 import { randomBytes } from 'node:crypto'
 import { connectRoom, createRoom, formatPairingLink, type RoomLink } from '@keyroom/room-client'
-import { legacyRoom } from '@keyroom/test-kit'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { legacyRoom, startTestRelay } from '@keyroom/test-kit'
+import type { Page } from 'playwright-core'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { NOTICE_SHOWN_MS } from '../src/app.js'
 import { UNANSWERED_AFTER_MS } from '../src/status-bar.js'
-import { launchChromium, newPhone } from './browser.js'
-import { buildKeypadOnce } from './build-keypad.js'
+import { newPhone, serveKeypadForSuite } from './browser.js'
 import { openPairingLink, startReceiver } from './phone.js'
-import { startTestRelay, type TestRelay } from './relay.js'
 
-let dist: string
-let relay: TestRelay
-let browser: Browser
-
-beforeAll(async () => {
-  dist = await buildKeypadOnce()
-  relay = await startTestRelay(dist)
-  // keypad.test reaches the relay under a name its Origin allowlist does not hold.
-  browser = await launchChromium(['--host-resolver-rules=MAP keypad.test 127.0.0.1'])
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await relay?.close()
-})
+// keypad.test reaches the relay under a name its Origin allowlist does not hold.
+const e2e = serveKeypadForSuite(['--host-resolver-rules=MAP keypad.test 127.0.0.1'])
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
 const state = (page: Page) => page.getByTestId('connection-state')
 
 async function phone() {
-  const context = await newPhone(browser)
+  const context = await newPhone(e2e.browser)
   onTestFinished(() => context.close())
   return { context, page: await context.newPage() }
 }
@@ -45,8 +30,7 @@ function receiver(link: RoomLink, name: string) {
 
 describe('the keypad says what is wrong', () => {
   it('names a relay it cannot reach, and shows no stale latency', async () => {
-    const own = await startTestRelay(dist)
-    onTestFinished(() => own.close())
+    const own = await startTestRelay({ staticDir: e2e.dist })
     const link = createRoom(own.url)
     receiver(link, 'Mac')
     const { page } = await phone()
@@ -62,7 +46,7 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it("shows the relay's reason when it refuses this page's origin", async () => {
-    const url = relay.url.replace('127.0.0.1', 'keypad.test')
+    const url = e2e.relay.url.replace('127.0.0.1', 'keypad.test')
     const link = createRoom(url)
     const { page } = await phone()
     await openPairingLink(page, formatPairingLink(link, url))
@@ -76,19 +60,19 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it('tells an empty room from one whose devices never answer (a stale or wrong link)', async () => {
-    const empty = createRoom(relay.url)
+    const empty = createRoom(e2e.relay.url)
     const { page } = await phone()
-    await openPairingLink(page, formatPairingLink(empty, relay.url))
+    await openPairingLink(page, formatPairingLink(empty, e2e.relay.url))
     await page.getByText('No other device in this room yet').waitFor()
 
     // Two devices in the same room id with another key: the relay counts them, the phone cannot verify them.
-    const stale = legacyRoom(relay.url)
+    const stale = legacyRoom(e2e.relay.url)
     for (const name of ['old Mac', 'old Pi']) {
       const other = connectRoom({ link: { ...stale, key: randomBytes(32) }, role: 'mac-receiver', name })
       onTestFinished(() => other.close())
     }
     const second = await phone()
-    await openPairingLink(second.page, formatPairingLink(stale, relay.url))
+    await openPairingLink(second.page, formatPairingLink(stale, e2e.relay.url))
     await vi.waitFor(
       async () =>
         expect(await second.page.getByTestId('room-state').textContent()).toBe(
@@ -100,10 +84,10 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it('says the phone is offline, drops the latency, and keeps text typed meanwhile', async () => {
-    const link = createRoom(relay.url)
+    const link = createRoom(e2e.relay.url)
     const mac = receiver(link, 'Mac')
     const { context, page } = await phone()
-    await openPairingLink(page, formatPairingLink(link, relay.url))
+    await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
     await page.getByTestId('latency').waitFor({ timeout: 10_000 })
     await context.setOffline(true)
     await vi.waitFor(async () =>
@@ -127,7 +111,7 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it("shows a receiver's notice briefly, in its words, on the key that caused it", async () => {
-    const link = createRoom(relay.url)
+    const link = createRoom(e2e.relay.url)
     const mac = receiver(link, 'Studio Mac')
     // This receiver cannot press Pause and says so about the very message that asked.
     mac.room.on('message', ({ from, seq, body }) => {
@@ -141,7 +125,7 @@ describe('the keypad says what is wrong', () => {
         })
     })
     const { page } = await phone()
-    await openPairingLink(page, formatPairingLink(link, relay.url))
+    await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
     await page.getByText('Studio Mac', { exact: true }).waitFor()
     await button(page, 'F1-12').tap()
     await button(page, 'Pause').tap()
@@ -153,11 +137,11 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it('says so when two receivers in the room share a name', async () => {
-    const link = createRoom(relay.url)
+    const link = createRoom(e2e.relay.url)
     receiver(link, 'Mac')
     receiver(link, 'Mac')
     const { page } = await phone()
-    await openPairingLink(page, formatPairingLink(link, relay.url))
+    await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
     await vi.waitFor(
       async () =>
         expect(await page.getByTestId('room-state').textContent()).toBe(

@@ -6,10 +6,11 @@ import {
   requireBinary,
   spawnProcess,
   startTestRelay,
+  WORKSPACE_ROOT,
   waitForPeer,
 } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import { spawnReceiver, workspaceRoot } from './helpers.js'
+import { spawnReceiver } from './helpers.js'
 
 const receiverCommand = (...flags: string[]) =>
   [
@@ -27,7 +28,7 @@ const receiverCommand = (...flags: string[]) =>
 /** The receiver on a real terminal: util-linux `script` gives it a pseudo-terminal for stdout and stderr. */
 function receiverOnTerminal(link: string, ...flags: string[]) {
   const terminal = spawnProcess(requireBinary('script'), ['-qfec', receiverCommand(...flags), '/dev/null'], {
-    cwd: workspaceRoot,
+    cwd: WORKSPACE_ROOT,
     env: { KEYROOM_LINK: link, LOG_LEVEL: 'info' },
   })
   // Ctrl+C on that terminal, as a person stops it: killing `script` alone would orphan the receiver.

@@ -49,10 +49,13 @@ export function KeyButton({
     onUp(event.pointerId)
     setPressed(false)
   }
+  const shown = keyDef.glyph ?? keyDef.label
   return (
     <button
       type="button"
-      className={`${(keyDef.glyph ?? keyDef.label).length > 2 ? 'key long' : 'key'}${unavailable?.none ? ' unavailable' : ''}`}
+      className={`${shown.length > 2 ? 'key long' : 'key'}${unavailable?.none ? ' unavailable' : ''}`}
+      // The pop-up above a pressed key (styles.css), as phone keyboards show it: the finger hides the key itself.
+      data-pop={!isModifier && shown.length <= 2 ? shown : undefined}
       title={unavailable?.text}
       aria-description={unavailable?.text}
       style={keyDef.width ? { flexGrow: keyDef.width } : undefined}
@@ -73,7 +76,7 @@ export function KeyButton({
         onUp(ASSISTIVE_POINTER)
       }}
     >
-      {keyDef.glyph ?? keyDef.label}
+      {shown}
       {mode === 'locked' ? <span className="lock-dot" aria-hidden="true" /> : null}
     </button>
   )

@@ -21,6 +21,7 @@ export interface Layout {
 
 export const LAYOUT_IDS = [
   'qwerty',
+  'symbols',
   'numpad',
   'navigation',
   'function',
@@ -38,35 +39,50 @@ const k = (code: KeyCode, label: string, width?: number, glyph?: string): KeyDef
 })
 const letters = (row: string): KeyDef[] => [...row].map((c) => k(`Key${c}` as KeyCode, c))
 
+/**
+ * Eleven units a row, so that portrait keys are as wide as a phone keyboard's (about 31 px on a 390 px screen):
+ * letters, digits, both Shifts, arrows, Enter and Backspace here; the other punctuation on the symbols layout.
+ */
 const qwerty: Layout = {
   id: 'qwerty',
   name: 'ABC',
   rows: [
+    [...[...'1234567890'].map((d) => k(`Digit${d}` as KeyCode, d)), k('Backspace', 'Backspace', 1, '⌫')],
+    [k('Tab', 'Tab', 1, '⇥'), ...letters('QWERTYUIOP')],
+    [k('Escape', 'Esc'), ...letters('ASDFGHJKL'), k('Enter', 'Enter', 1, '⏎')],
     [
-      k('Escape', 'Esc'),
-      ...[...'1234567890'].map((d) => k(`Digit${d}` as KeyCode, d)),
-      k('Minus', '-'),
-      k('Equal', '='),
-      k('Backspace', 'Backspace', 1.5, '⌫'),
+      k('ShiftLeft', 'Shift', 1.5, '⇧'),
+      ...letters('ZXCVBNM'),
+      k('ArrowUp', 'Up', 1, '↑'),
+      k('ShiftRight', 'Right Shift', 1.5, '⇧'),
     ],
-    [k('Tab', 'Tab', 1.5), ...letters('QWERTYUIOP'), k('BracketLeft', '['), k('BracketRight', ']')],
     [
-      k('CapsLock', 'Caps Lock', 1.5, '⇪'),
-      ...letters('ASDFGHJKL'),
-      k('Semicolon', ';'),
-      k('Quote', "'"),
-      k('Enter', 'Enter', 1.5, '⏎'),
-    ],
-    [k('ShiftLeft', 'Shift', 2), ...letters('ZXCVBNM'), k('Comma', ','), k('Period', '.'), k('Slash', '/')],
-    [
-      k('ControlLeft', 'Ctrl', 1.25),
-      k('AltLeft', 'Alt', 1.25),
-      k('MetaLeft', 'Cmd', 1.25, '⌘'),
-      k('Space', 'Space', 4),
-      k('Backquote', '`'),
-      k('Backslash', '\\'),
+      k('ControlLeft', 'Ctrl'),
+      k('AltLeft', 'Alt'),
+      k('MetaLeft', 'Cmd', 1, '⌘'),
+      k('Comma', ','),
+      k('Space', 'Space', 3),
+      k('Period', '.'),
       k('ArrowLeft', 'Left', 1, '←'),
+      k('ArrowDown', 'Down', 1, '↓'),
       k('ArrowRight', 'Right', 1, '→'),
+    ],
+  ],
+}
+
+/** The punctuation the letter layout leaves out, with Shift for the shifted signs. */
+const symbols: Layout = {
+  id: 'symbols',
+  name: '#+=',
+  rows: [
+    [k('Backquote', '`'), k('Minus', '-'), k('Equal', '='), k('Backslash', '\\')],
+    [k('BracketLeft', '['), k('BracketRight', ']'), k('Semicolon', ';'), k('Quote', "'")],
+    [k('Comma', ','), k('Period', '.'), k('Slash', '/'), k('Backspace', 'Backspace', 1, '⌫')],
+    [
+      k('ShiftLeft', 'Shift', 1, '⇧'),
+      k('CapsLock', 'Caps Lock', 1, '⇪'),
+      k('Space', 'Space'),
+      k('Enter', 'Enter', 1, '⏎'),
     ],
   ],
 }
@@ -136,7 +152,7 @@ const trackpad: Layout = {
 /** The macro pad has no fixed keys: its buttons are the user's macros (see macros.ts). */
 const macros: Layout = { id: 'macros', name: 'Macros', rows: [] }
 
-export const LAYOUTS: readonly Layout[] = [qwerty, numpad, navigation, fn, media, trackpad, macros]
+export const LAYOUTS: readonly Layout[] = [qwerty, symbols, numpad, navigation, fn, media, trackpad, macros]
 
 export function getLayout(id: LayoutId): Layout {
   const layout = LAYOUTS.find((l) => l.id === id)

@@ -126,7 +126,7 @@ async function checkPortFree(): Promise<void> {
   })
   if (!free)
     failStart(
-      `port ${port} on ${host} is in use (another pnpm start?); pick another: PORT=${port + 1} pnpm start`,
+      `port ${port} on ${host} is in use (another pnpm start?); pick another: PORT=${port + 1} pnpm start${phone ? ' -- --phone' : ''}`,
     )
 }
 

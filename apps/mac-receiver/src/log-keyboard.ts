@@ -15,7 +15,7 @@ export interface LogKeyboardOptions {
 }
 
 /** A log line in words; text is counted, not shown, since a terminal is often on a screen others see. */
-export function describeKeyLine(line: LogLine): string {
+function describeKeyLine(line: LogLine): string {
   if (line.action === 'type') {
     const count = [...line.text].length
     return `typed ${count} character${count === 1 ? '' : 's'}`

@@ -8,7 +8,7 @@ export interface LogPointerOptions {
 }
 
 /** A pointer log line in words. */
-export function describePointerLine(line: PointerLogLine): string {
+function describePointerLine(line: PointerLogLine): string {
   switch (line.action) {
     case 'move':
       return `moved ${line.dx},${line.dy}`

@@ -31,6 +31,13 @@ describe('cli args', () => {
     expect(parseCli(['status'])).toEqual({ ok: true, value: { kind: 'status' } })
   })
 
+  it('reads run --json', () => {
+    expect(parseCli(['run', '--pins', 'p.json', '--json'])).toEqual({
+      ok: true,
+      value: { kind: 'run', pins: 'p.json', json: true },
+    })
+  })
+
   it('reads install --dry-run', () => {
     expect(parseCli(['install', '--pins', '/etc/keyroom-pi/pins.json', '--dry-run'])).toEqual({
       ok: true,

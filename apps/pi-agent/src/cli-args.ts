@@ -14,6 +14,8 @@ export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins, or be a USB keybo
       of --pins if given; text is typed for the target's --layout (default us). Devices default to
       /dev/hidg0 (keyboard), /dev/hidg1 (mouse), /dev/hidg2 (media keys).
       SIGUSR2 reloads the pin map; SIGTERM/SIGINT/SIGHUP put every output in its safe state and release every key.
+      On a terminal the log is lines for a person ("keypad joined"); --json (or output to a pipe or the journal)
+      gives JSON lines.
   keyroom-pi hid setup [--configfs-root <dir>] [--udc-dir <dir>] [--udc <name>]
       (as root) create the USB gadget (boot keyboard, mouse, media keys) in configfs and bind it to the UDC
   keyroom-pi hid teardown [--configfs-root <dir>]   (as root) unbind and remove it
@@ -45,7 +47,7 @@ export interface HidFlags {
 
 export type Command =
   | { kind: 'help' }
-  | { kind: 'run'; pins?: string; link?: string; driver?: Driver; name?: string; hid?: HidFlags }
+  | { kind: 'run'; pins?: string; link?: string; driver?: Driver; name?: string; hid?: HidFlags; json?: true }
   | { kind: 'hid'; action: 'setup' | 'teardown'; configfsRoot?: string; udcDir?: string; udc?: string }
   | { kind: 'pair'; relay?: string; link?: string; keypad?: string }
   | {
@@ -115,6 +117,7 @@ export function parseCli(
     kind: 'run',
     ...(pins ? { pins } : {}),
     ...common,
+    ...(command.json ? { json: command.json } : {}),
     ...(driver === undefined ? {} : { driver: driver as Driver }),
     ...(hid ? { hid: { ...(layout === undefined ? {} : { layout }), devices } } : {}),
   })

@@ -6,6 +6,7 @@ import {
   reportFailure,
   resolveLink,
   runCommand,
+  wantsHumanLines,
 } from '@keyroom/device-kit'
 import type { ProtocolError } from '@keyroom/key-events'
 import { configDir } from '@keyroom/room-client/pairing-store'
@@ -13,7 +14,12 @@ import { HELP, parseCli } from './cli-args.js'
 import { type CommandContext, hid, install, pair, safeOutputs, status, TOOL, uninstall } from './commands.js'
 import { startService } from './service.js'
 
-const logger = createDeviceLogger(TOOL, process.env)
+const parsed = parseCli(process.argv.slice(2), process.env)
+// On a terminal a person reads the log ("keypad joined"); piped, in the journal, or with run --json, JSON lines.
+const json = parsed.ok && parsed.value.kind === 'run' ? parsed.value.json : undefined
+const logger = createDeviceLogger(TOOL, process.env, {
+  human: wantsHumanLines(process.stderr, json, process.env),
+})
 const ctx: CommandContext = {
   out: (text) => void process.stdout.write(text),
   configDir: configDir(),
@@ -28,7 +34,6 @@ const report = (error: ProtocolError, asLog = false) => {
   })
 }
 
-const parsed = parseCli(process.argv.slice(2), process.env)
 if (!parsed.ok) report(parsed.error)
 else {
   const command = parsed.value

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
+import { announcePeers } from '@keyroom/device-kit'
 import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
 import type { Logger } from 'pino'
@@ -116,6 +117,7 @@ export function startService(options: ServiceOptions): Result<Service, ProtocolE
     name: options.name,
     caps: agentCapabilities(map.value, hidCaps),
   })
+  announcePeers(room, logger)
   room.on('state', (state) => logger.info({ state }, 'room connection'))
   room.on('error', (error) => logger.warn(error, 'room error'))
   room.on('reject', (rejection) => logger.warn(rejection, 'message rejected'))

@@ -4,6 +4,7 @@ import { createLeaseTable, type RoomConnection } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { followSenders, type SenderAction } from './follow-senders.js'
 import { type Inputs, openInputs } from './inputs.js'
+import type { EngagedOutput } from './output-record.js'
 import { openOutputs } from './outputs.js'
 import { mappedKeys, type PinMap } from './pin-map.js'
 import type { Level, Pins } from './pins.js'
@@ -18,6 +19,8 @@ export interface AgentOptions {
   logger: Logger
   /** The USB keyboard beside the pins, if any (`hid-agent.ts` drives it); the agent only announces it. */
   hid?: { layout: string }
+  /** Told the engaged outputs on every switch (see `output-record.ts`). */
+  recordOutputs?: (engaged: EngagedOutput[]) => void
 }
 
 export interface Agent {
@@ -48,12 +51,19 @@ export function createAgent(options: AgentOptions): Agent {
   let stopped = false
   // A refused or limited output is told to the room, at most once a second per pin (a flood gets one notice).
   const lastNotice = new Map<number, number>()
-  const outputs = openOutputs(pins, options.map.outputs, logger, (refusal) => {
-    const at = Date.now()
-    if (at - (lastNotice.get(refusal.pin) ?? Number.NEGATIVE_INFINITY) < 1_000) return
-    lastNotice.set(refusal.pin, at)
-    sendNotice(room, logger, { level: 'warn', code: refusal.code, message: refusal.message })
-  })
+  const outputs = openOutputs(
+    pins,
+    options.map.outputs,
+    logger,
+    (refusal) => {
+      const at = Date.now()
+      if (at - (lastNotice.get(refusal.pin) ?? Number.NEGATIVE_INFINITY) < 1_000) return
+      lastNotice.set(refusal.pin, at)
+      sendNotice(room, logger, { level: 'warn', code: refusal.code, message: refusal.message })
+    },
+    Date.now,
+    options.recordOutputs,
+  )
 
   const refreshHolds = (why: string) => outputs.refreshHolds((code) => leases.isHeld(code), why)
   // Keys each sender holds down, with the lease that releases them if the sender goes quiet.

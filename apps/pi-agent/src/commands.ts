@@ -77,8 +77,10 @@ export async function safeOutputs(
   command: Extract<Command, { kind: 'safe-outputs' }>,
   ctx: CommandContext,
   logger: Logger,
+  outputRecord: string,
 ): CommandResult {
   return setOutputsSafe({
+    outputRecord,
     ...(command.pins === undefined ? {} : { pinsPath: command.pins }),
     ...(command.hid === undefined ? {} : { hid: command.hid }),
     logger,

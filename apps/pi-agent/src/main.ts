@@ -12,6 +12,7 @@ import type { ProtocolError } from '@keyroom/key-events'
 import { configDir } from '@keyroom/room-client/pairing-store'
 import { HELP, parseCli } from './cli-args.js'
 import { type CommandContext, hid, install, pair, safeOutputs, status, TOOL, uninstall } from './commands.js'
+import { outputRecordPath } from './output-record.js'
 import { startService } from './service.js'
 
 const parsed = parseCli(process.argv.slice(2), process.env)
@@ -51,7 +52,7 @@ else {
         command.kind === 'hid'
           ? await hid(command, ctx)
           : command.kind === 'safe-outputs'
-            ? await safeOutputs(command, ctx, logger)
+            ? await safeOutputs(command, ctx, logger, outputRecordPath(process.env, ctx.configDir))
             : command.kind === 'pair'
               ? await pair(command, ctx)
               : command.kind === 'install'
@@ -71,6 +72,7 @@ else {
             ...(command.driver === undefined ? {} : { driver: command.driver }),
             ...(command.hid === undefined ? {} : { hid: command.hid }),
             name: command.name ?? hostname().slice(0, 64),
+            outputRecord: outputRecordPath(process.env, ctx.configDir),
             logger,
             out: ctx.out,
             input: process.stdin,

@@ -1,5 +1,6 @@
 import type { KeyCode, ModifierCode } from '@keyroom/key-events'
 import type { Logger } from 'pino'
+import type { EngagedOutput } from './output-record.js'
 import type { OutputBinding } from './pin-map.js'
 import type { Level, OutputPin, Pins } from './pins.js'
 
@@ -60,8 +61,16 @@ export function openOutputs(
   logger: Logger,
   refused: (refusal: Refusal) => void = () => {},
   clock: () => number = Date.now,
+  /** Told the engaged outputs before each engage and after each rest (`output-record.ts` keeps them on disk). */
+  record: (engaged: EngagedOutput[]) => void = () => {},
 ): Outputs {
   let outputs = new Map<number, Output>()
+  const recordEngaged = () =>
+    record(
+      [...outputs.values()]
+        .filter((o) => o.state !== o.binding.initial)
+        .map((o) => ({ pin: o.binding.pin, rest: rawOf(o.binding, o.binding.initial) })),
+    )
   let isHeldNow: (code: KeyCode) => boolean = () => false
   const name = (b: OutputBinding) => b.label ?? `${b.key} on BCM ${b.pin}`
 
@@ -115,12 +124,15 @@ export function openOutputs(
       }, binding.maxOnMs)
     }
     output.state = logical
+    // On record before it engages, off it once it rests: a crash in between still finds it.
+    if (engaging) recordEngaged()
     try {
       output.handle?.write(rawOf(output.binding, logical))
       logger.debug({ pin: output.binding.pin, active: logical, why }, 'pin changed')
     } catch (error) {
       logger.error({ pin: output.binding.pin, err: error }, 'cannot write pin')
     }
+    if (!engaging) recordEngaged()
     return true
   }
   const fresh = (binding: OutputBinding, handle: OutputPin | undefined): Output => ({

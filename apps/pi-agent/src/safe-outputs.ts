@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { createHidOutput, DEFAULT_HID_DEVICES, type HidDevices } from './hid-output.js'
 import { loadLayout } from './keyboard-layout.js'
 import { openOnoffPins } from './onoff-pins.js'
+import { openOutputRecord, restLeftovers } from './output-record.js'
 import { openOutputs, rawOf } from './outputs.js'
 import { loadPinMap } from './pin-map.js'
 import type { Pins } from './pins.js'
@@ -12,6 +13,8 @@ export interface SafeOutputsOptions {
   pinsPath?: string
   /** The USB gadget's devices, for all-zero reports (absent: no HID). */
   hid?: Partial<HidDevices>
+  /** The agent's record of engaged outputs: those the map no longer names are rested too. */
+  outputRecord?: string
   logger: Logger
   out: (line: string) => void
   /** @default the onoff pins of this Pi */
@@ -36,6 +39,11 @@ export async function setOutputsSafe(options: SafeOutputsOptions): Promise<Resul
     }
     // Opening an output exports it at its rest level (direction and level in one write); closing unexports it.
     openOutputs(pins, map.value.outputs, logger).close()
+    if (options.outputRecord !== undefined) {
+      const record = openOutputRecord(options.outputRecord, logger.child({ module: 'output-record' }))
+      restLeftovers(pins, record.read(), new Set(map.value.outputs.map((o) => o.pin)), logger)
+      record.write([])
+    }
     for (const binding of map.value.outputs)
       out(
         `BCM ${binding.pin} (${binding.key}) at rest: ${rawOf(binding, binding.initial) === 1 ? 'high' : 'low'}`,

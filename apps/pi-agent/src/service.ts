@@ -11,6 +11,7 @@ import { createHidAgent } from './hid-agent.js'
 import { createHidOutput, DEFAULT_HID_DEVICES, type HidOutput } from './hid-output.js'
 import { loadLayout } from './keyboard-layout.js'
 import { onoffAccessible, openOnoffPins } from './onoff-pins.js'
+import { openOutputRecord, restLeftovers } from './output-record.js'
 import { loadPinMap, type PinMap } from './pin-map.js'
 import type { Pins } from './pins.js'
 import { createSimPins } from './sim-pins.js'
@@ -24,6 +25,8 @@ export interface ServiceOptions {
   hid?: HidFlags
   name: string
   logger: Logger
+  /** Where the engaged outputs are kept across a crash (`outputRecordPath`). */
+  outputRecord: string
   /** Where the sim driver prints its JSON lines. */
   out: (line: string) => void
   /** Where the sim driver reads input edges from (JSON lines). */
@@ -121,12 +124,17 @@ export function startService(options: ServiceOptions): Result<Service, ProtocolE
   room.on('state', (state) => logger.info({ state }, 'room connection'))
   room.on('error', (error) => logger.warn(error, 'room error'))
   room.on('reject', (rejection) => logger.warn(rejection, 'message rejected'))
+  // A run that died with outputs engaged left them so; the map opens its own at rest, this rests the others.
+  const record = openOutputRecord(options.outputRecord, logger.child({ module: 'output-record' }))
+  restLeftovers(pins.value, record.read(), new Set(map.value.outputs.map((o) => o.pin)), logger)
+  record.write([])
   const agent = createAgent({
     room,
     pins: pins.value,
     map: map.value,
     logger: logger.child({ module: 'agent' }),
     ...(hidCaps ? { hid: hidCaps } : {}),
+    recordOutputs: (engaged) => record.write(engaged),
   })
   const hidAgent = hid && createHidAgent({ room, hid, logger: logger.child({ module: 'hid-agent' }) })
 

@@ -56,6 +56,7 @@ User=${user}
 Group=${user}
 ${options.pins !== undefined ? 'SupplementaryGroups=gpio\n' : ''}EnvironmentFile=${options.environmentFile}
 Environment=NODE_ENV=production
+StateDirectory=keyroom-pi
 ExecStart=${exec.map(quoteArg).join(' ')}
 ExecStopPost=${safe.map(quoteArg).join(' ')}
 ExecReload=/bin/kill -USR2 $MAINPID

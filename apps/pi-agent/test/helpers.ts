@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseJsonLine, spawnProcess } from '@keyroom/test-kit'
+import { parseJsonLine, spawnProcess, tempDir } from '@keyroom/test-kit'
 
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -21,7 +21,9 @@ export interface AgentProcess {
 /** Starts a command (the CLI, possibly inside `unshare`) in the app's folder; killed when the test ends. */
 export function spawnAgent(command: string[], env: NodeJS.ProcessEnv = {}): AgentProcess {
   const [file, ...args] = command
-  const spawned = spawnProcess(file!, args, { cwd: APP_DIR, env: { LOG_LEVEL: 'debug', ...env } })
+  // Its own config dir (the engaged-output record lives there): one test's leftovers never reach another's agent.
+  const config = { KEYROOM_CONFIG_DIR: tempDir('keyroom-pi-config-') }
+  const spawned = spawnProcess(file!, args, { cwd: APP_DIR, env: { LOG_LEVEL: 'debug', ...config, ...env } })
   return {
     child: spawned.child,
     get lines() {

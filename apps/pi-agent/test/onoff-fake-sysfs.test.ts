@@ -164,7 +164,7 @@ describe.skipIf(unavailable !== undefined)('onoff driver against a fake sysfs tr
 })
 
 describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tree (issue 18)', () => {
-  it('an agent killed with SIGKILL mid-hold leaves the pin engaged; the unit’s ExecStopPost puts it at rest', async () => {
+  it('an agent killed with SIGKILL mid-hold leaves pins engaged; ExecStopPost rests them, a pin the map dropped too', async () => {
     const chip = CHIPS[1] as (typeof CHIPS)[number]
     const tree = fakeGpioTree(chip)
     const led = chip.base + 17
@@ -192,6 +192,8 @@ describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tr
       ...args,
     ]
     const keypad = await joinRoom(link, 'keypad', 'phone')
+    // The agent and the ExecStopPost share the state dir, as systemd's StateDirectory= gives them.
+    const env = { STATE_DIRECTORY: join(tree.dir, 'state') }
     const agent = spawnAgent(
       inNamespace([
         'run',
@@ -204,6 +206,7 @@ describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tr
         '--name',
         'door',
       ]),
+      env,
     )
     await waitForPeer(keypad, 'door')
     await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
@@ -224,7 +227,9 @@ describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tr
     })
     const stopPost = unit.match(/^ExecStopPost=\/usr\/bin\/node \/opt\/k\/dist\/main\.js (.*)$/m)?.[1]
     expect(stopPost).toBe(`safe-outputs --pins ${pins}`)
-    const safe = spawnAgent(inNamespace((stopPost as string).split(' ')))
+    // The map changed meanwhile: the LED's pin is no longer in it. The agent's record still names it.
+    writeJson(pins, { outputs: [{ key: 'KeyD', pin: 27, mode: 'pulse', pulseMs: 5_000, activeLow: true }] })
+    const safe = spawnAgent(inNamespace((stopPost as string).split(' ')), env)
     expect(await safe.exited).toEqual({ code: 0, signal: null })
     await vi.waitFor(() => expect(tree.events()).toHaveLength(4))
     expect(tree.events().slice(2).sort()).toEqual(

@@ -126,7 +126,7 @@ describe('keypad controller', () => {
   })
 
   it('a device joining mid-hold (a receiver restarted) lets go of held keys, says so, and renews nothing more', () => {
-    const { sent, timers, controller } = setup()
+    const { sent, controller } = setup()
     controller.deviceJoined('studio')
     expect(controller.getSnapshot().notice).toBeUndefined() // nothing held: nothing to say
     controller.pointerDown(1, key('KeyQ'))
@@ -137,7 +137,7 @@ describe('keypad controller', () => {
       'studio joined while KeyQ + KeyW was held: let go, press again',
     )
     sent.length = 0
-    timers.advance(3 * LEASE_RENEW_INTERVAL_MS)
+    vi.advanceTimersByTime(3 * LEASE_RENEW_INTERVAL_MS)
     controller.pointerUp(1)
     controller.pointerUp(3)
     expect(sent).toEqual([])

@@ -4,35 +4,22 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { LAYOUTS } from '../src/layouts.js'
-import { launchChromium, newPhone } from './browser.js'
-import { buildKeypadOnce } from './build-keypad.js'
+import { newPhone, serveKeypadForSuite } from './browser.js'
 import { openPairingLink, touchHold } from './phone.js'
-import { startTestRelay, type TestRelay } from './relay.js'
 
 const output = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-output')
-let relay: TestRelay
-let browser: Browser
-
-beforeAll(async () => {
-  relay = await startTestRelay(await buildKeypadOnce())
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await relay?.close()
-})
+const e2e = serveKeypadForSuite()
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
 
 async function phone(landscape: boolean) {
-  const context = await newPhone(browser, { landscape })
+  const context = await newPhone(e2e.browser, { landscape })
   onTestFinished(() => context.close())
   const page = await context.newPage()
-  await openPairingLink(page, formatPairingLink(createRoom(relay.url), relay.url))
+  await openPairingLink(page, formatPairingLink(createRoom(e2e.relay.url), e2e.relay.url))
   await page.getByTestId('active-room').waitFor()
   return page
 }

@@ -155,7 +155,9 @@ describe.skipIf(problem !== undefined)(
       expect(start.stdout()).toContain('Settings > General > About > Certificate Trust Settings')
       expect(statSync(join(certDir, 'ca-key.pem')).mode & 0o777).toBe(0o600)
 
-      const trusting = await phoneBrowser('trusting', join(certDir, 'ca.pem'))
+      // The file the phone is told to install.
+      expect(start.stdout()).toContain(`copy ${join(certDir, 'ca.crt')} to it`)
+      const trusting = await phoneBrowser('trusting', join(certDir, 'ca.crt'))
       const context = await trusting.newContext({ serviceWorkers: 'allow', isMobile: true, hasTouch: true })
       onTestFinished(() => context.close())
       const page = await context.newPage()

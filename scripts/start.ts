@@ -232,7 +232,7 @@ console.log(await renderQrTerminal(link))
 console.log(`keyroom is running: relay and keypad on ${publicUrl}, a receiver with the ${driver} driver.`)
 if (certificate) {
   console.log(`The certificate covers ${certificate.names.join(', ')}.`)
-  console.log(trustInstructions(certificate.caCertPath))
+  console.log(trustInstructions(certificate.caPhonePath))
 } else if (publicHost === '127.0.0.1') {
   console.log('For a phone on your Wi-Fi, over https: npx -y pnpm@10.34.9 start -- --phone')
 }

@@ -22,6 +22,6 @@ export async function cert(
   io.out(`  TLS_KEY=${made.keyPath}`)
   io.out(`Serve with it: TLS_CERT=${made.certPath} TLS_KEY=${made.keyPath} HOST=0.0.0.0 pnpm relay`)
   io.out('(or `pnpm start -- --phone`, which does all of this).')
-  io.out(trustInstructions(made.caCertPath))
+  io.out(trustInstructions(made.caPhonePath))
   return made
 }

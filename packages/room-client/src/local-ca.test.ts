@@ -23,6 +23,9 @@ describe('ensureLocalCertificate', () => {
     expect(ca.ca).toBe(true)
     expect(server.ca).toBe(false)
     expect(server.checkIssued(ca)).toBe(true)
+    // The phones' copy is the same certificate in DER.
+    expect(new X509Certificate(await readFile(made.caPhonePath)).raw.equals(ca.raw)).toBe(true)
+    expect((await readFile(made.caPhonePath)).subarray(0, 1)[0]).toBe(0x30)
     expect(server.verify(ca.publicKey)).toBe(true)
     expect(server.checkIP('10.200.0.1')).toBe('10.200.0.1')
     expect(server.checkIP('127.0.0.1')).toBe('127.0.0.1')
@@ -90,8 +93,8 @@ describe('lanAddresses', () => {
 
 describe('trustInstructions', () => {
   it('names the file and the iOS and Android settings', () => {
-    const text = trustInstructions('/home/u/.config/keyroom/tls/ca.pem')
-    expect(text).toContain('/home/u/.config/keyroom/tls/ca.pem')
+    const text = trustInstructions('/home/u/.config/keyroom/tls/ca.crt')
+    expect(text).toContain('/home/u/.config/keyroom/tls/ca.crt')
     expect(text).toContain('Settings > General > About > Certificate Trust Settings')
     expect(text).toContain('Install a certificate > CA certificate')
   })

@@ -1,6 +1,7 @@
 // tsyringe, under @peculiar/x509, needs the Reflect metadata API before it loads.
 import 'reflect-metadata'
 import { webcrypto } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os'
 import { join } from 'node:path'
@@ -28,8 +29,10 @@ export const defaultCertDir = (env: NodeJS.ProcessEnv = process.env) => join(con
 /** The files of a local authority and the server certificate it signed, all PEM. */
 export interface LocalCertificate {
   dir: string
-  /** The authority's certificate: what a phone or browser is told to trust. */
+  /** The authority's certificate (PEM): what a browser or Node is told to trust. */
   caCertPath: string
+  /** The same certificate in DER (`ca.crt`): the form Android's and iOS's installers take. */
+  caPhonePath: string
   /** The authority's private key, mode 0600. */
   caKeyPath: string
   /** The server certificate (TLS_CERT). */
@@ -58,6 +61,7 @@ export function lanAddresses(
 
 const files = (dir: string) => ({
   caCertPath: join(dir, 'ca.pem'),
+  caPhonePath: join(dir, 'ca.crt'),
   caKeyPath: join(dir, 'ca-key.pem'),
   certPath: join(dir, 'cert.pem'),
   keyPath: join(dir, 'key.pem'),
@@ -88,6 +92,7 @@ export async function ensureLocalCertificate(options: {
     await writePem(paths.caCertPath, ca.cert.toString('pem'), 0o644)
     created.ca = true
   }
+  if (created.ca || !existsSync(paths.caPhonePath)) await writeDer(paths.caPhonePath, ca.cert.rawData)
   const current = await readPem(paths.certPath).then((pem) =>
     pem ? new x509.X509Certificate(pem) : undefined,
   )
@@ -109,9 +114,9 @@ export async function ensureLocalCertificate(options: {
 }
 
 /** How to trust the authority on the phone, as short steps. */
-export function trustInstructions(caCertPath: string): string {
+export function trustInstructions(caPhonePath: string): string {
   return [
-    `Once per phone, trust this authority: copy ${caCertPath} to it (AirDrop, mail, a USB cable), then:`,
+    `Once per phone, trust this authority: copy ${caPhonePath} to it (AirDrop, mail, a USB cable), then:`,
     '  iOS:     open the file, Settings > General > VPN & Device Management > install the profile, then',
     '           Settings > General > About > Certificate Trust Settings > turn on full trust for "keyroom local CA"',
     '  Android: Settings > Security > Encryption & credentials > Install a certificate > CA certificate',
@@ -198,6 +203,12 @@ async function writePem(path: string, pem: string, mode: number): Promise<void> 
   await writeFile(temp, pem.endsWith('\n') ? pem : `${pem}\n`, { mode })
   // An existing file keeps its mode whatever writeFile is told: set it.
   await chmod(temp, mode)
+  await rename(temp, path)
+}
+
+async function writeDer(path: string, der: ArrayBuffer): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`
+  await writeFile(temp, new Uint8Array(der), { mode: 0o644 })
   await rename(temp, path)
 }
 

@@ -18,6 +18,7 @@ describe('keyroom cert', () => {
     expect(first.stdout).toContain('for localhost, 127.0.0.1, ::1, 10.9.8.7:')
     expect(first.stdout).toContain(`TLS_CERT=${join(dir, 'cert.pem')}`)
     expect(first.stdout).toContain(`TLS_KEY=${join(dir, 'key.pem')}`)
+    expect(first.stdout).toContain(`copy ${join(dir, 'ca.crt')} to it`)
     expect(first.stdout).toContain('Certificate Trust Settings')
     expect(first.stdout).toContain('Install a certificate > CA certificate')
     expect(statSync(join(dir, 'ca-key.pem')).mode & 0o777).toBe(0o600)

@@ -306,6 +306,7 @@ export function App(props: AppProps) {
             controller.typeText(text)
             return true
           }}
+          onActions={(actions) => controller.runActions(actions)}
         />
         <button
           type="button"

@@ -1,9 +1,35 @@
-import { useState } from 'react'
+import type { KeyAction } from '@keyroom/key-events'
+import { lazy, Suspense, useState } from 'react'
+
+// Loaded when switched on: most presses come from the keys, and the first load is tight.
+const LiveTypingField = lazy(() => import('./live-typing-field.js'))
 
 /** "Type text": sends a whole string at once; `onSend` says whether it went (the text is kept when not). */
-export function TextField({ onSend }: { onSend(text: string): boolean }) {
+export function TextField({
+  onSend,
+  onActions,
+}: {
+  onSend(text: string): boolean
+  /** Live typing's keys and text, in order. */
+  onActions(actions: KeyAction[]): void
+}) {
   const [text, setText] = useState('')
   const [kept, setKept] = useState(false)
+  const [live, setLive] = useState(false)
+  const liveToggle = (
+    <button type="button" className="action secondary" aria-pressed={live} onClick={() => setLive((v) => !v)}>
+      Live
+    </button>
+  )
+  if (live)
+    return (
+      <div className="text-field">
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <LiveTypingField onActions={onActions} />
+        </Suspense>
+        {liveToggle}
+      </div>
+    )
   return (
     <form
       className="text-field"
@@ -36,6 +62,7 @@ export function TextField({ onSend }: { onSend(text: string): boolean }) {
       <button type="submit" className="action">
         Send text
       </button>
+      {liveToggle}
     </form>
   )
 }

@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { openStateFile } from '@keyroom/device-kit'
 import { isKeyCode, isModifier, type KeyCode } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import type { Keyboard } from './keyboard.js'
@@ -21,42 +20,18 @@ export interface HeldFile {
 }
 
 export function openHeldFile(path: string, logger: Logger): HeldFile {
-  let last = ''
-  try {
-    // Run with --link before any pairing: the config dir may not exist yet.
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  } catch (error) {
-    logger.error({ err: error, path }, 'cannot create the directory for held keys')
-  }
+  const file = openStateFile(path, logger, 'held keys')
   return {
-    write(codes) {
-      const text = JSON.stringify({ down: codes })
-      if (text === last) return
-      try {
-        writeFileSync(`${path}.tmp`, text, { mode: 0o600 })
-        renameSync(`${path}.tmp`, path)
-        last = text
-      } catch (error) {
-        logger.error({ err: error, path }, 'could not record held keys')
-      }
-    },
+    write: (codes) => file.write({ down: codes }),
     read() {
-      let text: string
-      try {
-        text = readFileSync(path, 'utf8')
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-          logger.warn({ err: error, path }, 'cannot read held keys')
+      const read = file.read()
+      if (!read.ok) {
+        if (read.error.code === 'unreadable')
+          logger.warn({ err: read.error.cause, path }, 'cannot read held keys')
+        if (read.error.code === 'not-json') logger.warn({ path }, 'held keys file is not JSON: ignored')
         return []
       }
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(text)
-      } catch {
-        logger.warn({ path }, 'held keys file is not JSON: ignored')
-        return []
-      }
-      const down = (parsed as { down?: unknown } | null)?.down
+      const down = (read.value as { down?: unknown } | null)?.down
       if (!Array.isArray(down)) {
         logger.warn({ path }, 'held keys file has no "down" list: ignored')
         return []

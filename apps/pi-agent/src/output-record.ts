@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
+import { openStateFile } from '@keyroom/device-kit'
 import type { Logger } from 'pino'
 import type { Level, Pins } from './pins.js'
 
@@ -40,34 +40,17 @@ const isEngaged = (value: unknown): value is EngagedOutput => {
 }
 
 export function openOutputRecord(path: string, logger: Logger): OutputRecord {
-  let last = ''
-  try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  } catch (error) {
-    logger.error({ err: error, path }, 'cannot create the directory for the output record')
-  }
+  const file = openStateFile(path, logger, 'engaged outputs')
   return {
-    write(engaged) {
-      const text = JSON.stringify({ engaged })
-      if (text === last) return
-      try {
-        writeFileSync(`${path}.tmp`, text, { mode: 0o600 })
-        renameSync(`${path}.tmp`, path)
-        last = text
-      } catch (error) {
-        logger.error({ err: error, path }, 'could not record engaged outputs')
-      }
-    },
+    write: (engaged) => file.write({ engaged }),
     read() {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(readFileSync(path, 'utf8'))
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-          logger.warn({ path, err: error }, 'output record unreadable: ignored')
+      const read = file.read()
+      if (!read.ok) {
+        if (read.error.code !== 'missing')
+          logger.warn({ path, err: read.error.cause }, 'output record unreadable: ignored')
         return []
       }
-      const engaged = (parsed as { engaged?: unknown } | null)?.engaged
+      const engaged = (read.value as { engaged?: unknown } | null)?.engaged
       if (!Array.isArray(engaged) || !engaged.every(isEngaged)) {
         logger.warn({ path }, 'output record is not a list of { pin, rest }: ignored')
         return []

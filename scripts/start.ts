@@ -43,8 +43,12 @@ if (phone && publicHost === '127.0.0.1') {
 const scheme = phone ? 'https' : 'http'
 const publicUrl = `${scheme}://${publicHost}:${port}`
 const localUrl = `${scheme}://127.0.0.1:${port}`
+const certDir = process.env.KEYROOM_CERT_DIR ?? defaultCertDir()
 const certificate = phone
-  ? await ensureLocalCertificate({ dir: process.env.KEYROOM_CERT_DIR ?? defaultCertDir() })
+  ? await ensureLocalCertificate({ dir: certDir }).catch((error: Error) => {
+      console.error(`keyroom did not start: no certificate for phone mode in ${certDir}: ${error.message}`)
+      process.exit(1)
+    })
   : undefined
 if (certificate && process.env.NODE_EXTRA_CA_CERTS !== certificate.caCertPath) {
   // Node reads NODE_EXTRA_CA_CERTS only when it starts: run again trusting the local authority, so start's own

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto'
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { type NetworkInterfaceInfo, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -72,6 +72,26 @@ describe('ensureLocalCertificate', () => {
     const renewed = await ensureLocalCertificate({ dir, addresses: [], now: () => later })
     expect(renewed.created).toEqual({ ca: false, cert: true })
     expect(await readFile(renewed.caCertPath, 'utf8')).toBe(caPem)
+  })
+})
+
+describe('ensureLocalCertificate with damaged files', () => {
+  it('makes a damaged server certificate again, under the same authority', async () => {
+    const dir = await tempDir()
+    const first = await ensureLocalCertificate({ dir, addresses: [] })
+    await writeFile(first.certPath, 'junk\n')
+    const again = await ensureLocalCertificate({ dir, addresses: [] })
+    expect(again.created).toEqual({ ca: false, cert: true })
+    expect((await read(again.certPath)).checkIssued(await read(again.caCertPath))).toBe(true)
+  })
+
+  it('refuses to replace a damaged authority silently, naming its files', async () => {
+    const dir = await tempDir()
+    const first = await ensureLocalCertificate({ dir, addresses: [] })
+    await writeFile(first.caKeyPath, 'junk\n')
+    await expect(ensureLocalCertificate({ dir, addresses: [] })).rejects.toThrow(
+      `${first.caCertPath} and ${first.caKeyPath} are not a certificate authority this makes`,
+    )
   })
 })
 

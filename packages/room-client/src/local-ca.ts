@@ -93,9 +93,7 @@ export async function ensureLocalCertificate(options: {
     created.ca = true
   }
   if (created.ca || !existsSync(paths.caPhonePath)) await writeDer(paths.caPhonePath, ca.cert.rawData)
-  const current = await readPem(paths.certPath).then((pem) =>
-    pem ? new x509.X509Certificate(pem) : undefined,
-  )
+  const current = await readPem(paths.certPath).then((pem) => (pem ? parseCertificate(pem) : undefined))
   const reusable =
     !created.ca &&
     current !== undefined &&
@@ -184,11 +182,27 @@ function coveredNames(cert: x509.X509Certificate): string[] {
 async function readAuthority(certPath: string, keyPath: string): Promise<Authority | undefined> {
   const [certPem, keyPem] = await Promise.all([readPem(certPath), readPem(keyPath)])
   if (!certPem || !keyPem) return undefined
-  const cert = new x509.X509Certificate(certPem)
-  const der = x509.PemConverter.decodeFirst(keyPem)
-  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign'])
-  const publicKey = await cert.publicKey.export(ALGORITHM, ['verify'], webcrypto as unknown as DomCrypto)
-  return { cert, keys: { privateKey, publicKey }, keyPem }
+  try {
+    const cert = new x509.X509Certificate(certPem)
+    const der = x509.PemConverter.decodeFirst(keyPem)
+    const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign'])
+    const publicKey = await cert.publicKey.export(ALGORITHM, ['verify'], webcrypto as unknown as DomCrypto)
+    return { cert, keys: { privateKey, publicKey }, keyPem }
+  } catch {
+    // Not made over silently: every phone that trusts the old authority would have to trust a new one.
+    throw new Error(
+      `${certPath} and ${keyPath} are not a certificate authority this makes (a P-256 certificate and its PKCS#8 key); remove them to make a new one, which phones must then trust again`,
+    )
+  }
+}
+
+/** A server certificate that does not parse is made again, like a missing one. */
+function parseCertificate(pem: string): x509.X509Certificate | undefined {
+  try {
+    return new x509.X509Certificate(pem)
+  } catch {
+    return undefined
+  }
 }
 
 async function readPem(path: string): Promise<string | undefined> {

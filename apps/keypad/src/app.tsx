@@ -267,6 +267,7 @@ export function App(props: AppProps) {
                 feedback.press()
               }}
               onProblem={setLinkProblem}
+              peers={sessionState.peers}
             />
           </Suspense>
         ) : layout.id === 'trackpad' ? (

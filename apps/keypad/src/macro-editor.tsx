@@ -65,6 +65,8 @@ const newDraft = (): Draft => ({
 export default function MacroEditor({ macros, onChange, onClose }: MacroEditorProps) {
   const [draft, setDraft] = useState<Draft | undefined>()
   const [error, setError] = useState<string | undefined>()
+  // A delete asks first: the macro and its steps are gone for good once confirmed.
+  const [deleting, setDeleting] = useState<string | undefined>()
   const set = (patch: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...patch } : d))
 
   if (draft) {
@@ -143,13 +145,28 @@ export default function MacroEditor({ macros, onChange, onClose }: MacroEditorPr
             <button type="button" className="action secondary" onClick={() => setDraft(toDraft(macro))}>
               Edit {macro.label}
             </button>
-            <button
-              type="button"
-              className="action secondary"
-              onClick={() => onChange(removeMacro(macros, macro.id))}
-            >
-              Delete {macro.label}
-            </button>
+            {deleting === macro.id ? (
+              <span className="confirm-delete">
+                Delete {macro.label}?{' '}
+                <button
+                  type="button"
+                  className="action danger"
+                  onClick={() => {
+                    setDeleting(undefined)
+                    onChange(removeMacro(macros, macro.id))
+                  }}
+                >
+                  Yes, delete {macro.label}
+                </button>
+                <button type="button" className="action secondary" onClick={() => setDeleting(undefined)}>
+                  Keep {macro.label}
+                </button>
+              </span>
+            ) : (
+              <button type="button" className="action secondary" onClick={() => setDeleting(macro.id)}>
+                Delete {macro.label}
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -1,6 +1,6 @@
 import type { KeyAction } from '@keyroom/key-events'
 import { lazy, Suspense, useState } from 'react'
-import { loadMacros, macroActions, saveMacros } from './macros.js'
+import { defaultMacros, loadMacros, type Macro, macroActions, macroPlatform, saveMacros } from './macros.js'
 import type { KeyValueStore } from './storage.js'
 
 // The editor is rarely opened: it loads on demand, outside the first-load bundle.
@@ -12,17 +12,21 @@ interface MacroPadProps {
   onRun(actions: readonly KeyAction[]): void
   /** A macro that cannot run, and why. */
   onProblem(message: string): void
+  /** The devices in the room: the default macros' shortcuts follow the receivers' platform until edited. */
+  peers: Parameters<typeof macroPlatform>[0]
 }
 
 /**
  * The user's own buttons; each one a chord, a text or a key sequence. Loaded with its tab, with the macro model and
  * the chord parser: none of it is needed to type.
  */
-export function MacroPad({ store, onRun, onProblem }: MacroPadProps) {
-  const [macros, setMacros] = useState(() => loadMacros(store))
+export function MacroPad({ store, onRun, onProblem, peers }: MacroPadProps) {
+  const [saved, setSaved] = useState(() => loadMacros(store))
+  const macros = saved ?? defaultMacros(macroPlatform(peers))
   const [editing, setEditing] = useState(false)
-  const onChange = (next: typeof macros) => {
-    setMacros(next)
+  const [pressed, setPressed] = useState<string | undefined>()
+  const onChange = (next: Macro[]) => {
+    setSaved(next)
     saveMacros(store, next)
   }
   if (editing) {
@@ -41,6 +45,11 @@ export function MacroPad({ store, onRun, onProblem }: MacroPadProps) {
             key={macro.id}
             className="key macro"
             style={{ background: macro.color }}
+            data-active={pressed === macro.id || undefined}
+            onPointerDown={() => setPressed(macro.id)}
+            onPointerUp={() => setPressed(undefined)}
+            onPointerLeave={() => setPressed(undefined)}
+            onPointerCancel={() => setPressed(undefined)}
             onClick={() => {
               const actions = macroActions(macro.action)
               if (actions.ok) onRun(actions.value)

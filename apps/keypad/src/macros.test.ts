@@ -1,10 +1,11 @@
 import { MAX_TEXT_LENGTH, parseKeyAction } from '@keyroom/key-events'
 import { describe, expect, it } from 'vitest'
 import {
-  DEFAULT_MACROS,
+  defaultMacros,
   loadMacros,
   MACROS_STORAGE_KEY,
   macroActions,
+  macroPlatform,
   parseMacro,
   parseSteps,
   removeMacro,
@@ -77,23 +78,41 @@ describe('macro actions', () => {
     expect(bad({ kind: 'text', text: '' })).toMatch(/empty/)
   })
 
+  it("default shortcuts follow the receivers' platform: Cmd only when every receiver is a Mac", () => {
+    const mac = { role: 'mac-receiver', caps: { platform: 'darwin' } }
+    const linux = { role: 'mac-receiver', caps: { platform: 'linux' } }
+    const phone = { role: 'keypad', caps: { platform: 'browser' } }
+    expect(macroPlatform([mac, phone])).toBe('mac')
+    expect(macroPlatform([mac, linux])).toBe('other')
+    expect(macroPlatform([])).toBe('mac')
+    expect(defaultMacros('mac').find((m) => m.id === 'copy')?.action).toEqual({
+      kind: 'chord',
+      chord: 'Meta+KeyC',
+    })
+    expect(defaultMacros('other').find((m) => m.id === 'copy')?.action).toEqual({
+      kind: 'chord',
+      chord: 'Ctrl+KeyC',
+    })
+  })
+
   it('every default macro is valid', () => {
-    for (const macro of DEFAULT_MACROS) expect(parseMacro(macro).ok, macro.label).toBe(true)
+    for (const platform of ['mac', 'other'] as const)
+      for (const macro of defaultMacros(platform)) expect(parseMacro(macro).ok, macro.label).toBe(true)
   })
 })
 
 describe('macro storage', () => {
   it('starts with the defaults and keeps edits across loads', () => {
     const store = memoryStore()
-    expect(loadMacros(store)).toEqual(DEFAULT_MACROS)
-    const added = upsertMacro(loadMacros(store), {
+    expect(loadMacros(store)).toBeUndefined()
+    const added = upsertMacro(defaultMacros('mac'), {
       id: 'x',
       label: 'Lock',
       color: '#000000',
       action: { kind: 'chord', chord: 'Ctrl+Meta+KeyQ' },
     })
     saveMacros(store, removeMacro(added, 'copy'))
-    const loaded = loadMacros(store)
+    const loaded = loadMacros(store) ?? []
     expect(loaded.map((m) => m.id)).toEqual(['paste', 'undo', 'screenshot', 'hello', 'new-tab', 'x'])
     expect(upsertMacro(loaded, { ...loaded[0]!, label: 'Paste!' })[0]?.label).toBe('Paste!')
   })
@@ -110,7 +129,7 @@ describe('macro storage', () => {
         'junk',
       ]),
     )
-    expect(loadMacros(store).map((m) => m.id)).toEqual(['ok'])
+    expect(loadMacros(store)?.map((m) => m.id)).toEqual(['ok'])
   })
 
   it('names the field that is wrong', () => {

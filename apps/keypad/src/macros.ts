@@ -25,29 +25,45 @@ export const MAX_LABEL_LENGTH = 24
 export const MAX_SEQUENCE_STEPS = 32
 const COLOR = /^#[0-9a-fA-F]{6}$/
 
-export const DEFAULT_MACROS: readonly Macro[] = [
-  { id: 'copy', label: 'Copy', color: '#2f6fde', action: { kind: 'chord', chord: 'Meta+KeyC' } },
-  { id: 'paste', label: 'Paste', color: '#2f6fde', action: { kind: 'chord', chord: 'Meta+KeyV' } },
-  { id: 'undo', label: 'Undo', color: '#8a5cd6', action: { kind: 'chord', chord: 'Meta+KeyZ' } },
-  {
-    id: 'screenshot',
-    label: 'Screenshot',
-    color: '#d6822f',
-    action: { kind: 'chord', chord: 'Meta+Shift+Digit4' },
-  },
-  {
-    id: 'hello',
-    label: 'Say hello',
-    color: '#2f9e5b',
-    action: { kind: 'text', text: 'Hello from keyroom!' },
-  },
-  {
-    id: 'new-tab',
-    label: 'New tab + search',
-    color: '#c2405a',
-    action: { kind: 'sequence', steps: ['Meta+KeyT', 'KeyK', 'KeyE', 'KeyY', 'Enter'] },
-  },
-]
+/** Which modifier the default shortcuts use: Cmd on a Mac, Ctrl everywhere else. */
+export type MacroPlatform = 'mac' | 'other'
+
+/** The receivers' platform, as they announce it (`caps.platform`): a Mac only when every receiver is one. */
+export function macroPlatform(
+  peers: ReadonlyArray<{ role: string; caps: { platform?: string | undefined } }>,
+) {
+  const receivers = peers.filter((peer) => peer.role !== 'keypad')
+  if (receivers.length === 0) return 'mac' satisfies MacroPlatform
+  return receivers.every((peer) => peer.caps.platform === 'darwin') ? 'mac' : 'other'
+}
+
+/** The macros a new keypad starts with, their shortcuts for the receivers' platform. */
+export function defaultMacros(platform: MacroPlatform): Macro[] {
+  const mod = platform === 'mac' ? 'Meta' : 'Ctrl'
+  return [
+    { id: 'copy', label: 'Copy', color: '#2f6fde', action: { kind: 'chord', chord: `${mod}+KeyC` } },
+    { id: 'paste', label: 'Paste', color: '#2f6fde', action: { kind: 'chord', chord: `${mod}+KeyV` } },
+    { id: 'undo', label: 'Undo', color: '#8a5cd6', action: { kind: 'chord', chord: `${mod}+KeyZ` } },
+    {
+      id: 'screenshot',
+      label: 'Screenshot',
+      color: '#d6822f',
+      action: { kind: 'chord', chord: platform === 'mac' ? 'Meta+Shift+Digit4' : 'PrintScreen' },
+    },
+    {
+      id: 'hello',
+      label: 'Say hello',
+      color: '#2f9e5b',
+      action: { kind: 'text', text: 'Hello from keyroom!' },
+    },
+    {
+      id: 'new-tab',
+      label: 'New tab + search',
+      color: '#c2405a',
+      action: { kind: 'sequence', steps: [`${mod}+KeyT`, 'KeyK', 'KeyE', 'KeyY', 'Enter'] },
+    },
+  ]
+}
 
 /** The key actions one press of the macro sends, in order; a chord without modifiers is a tap. */
 export function macroActions(action: MacroAction): Result<KeyAction[]> {
@@ -117,10 +133,13 @@ function parseMacroAction(input: unknown): Result<MacroAction> {
   return fail('invalid-macro', 'action must be a chord, a text or a sequence', 'action')
 }
 
-/** The saved macros; the defaults when nothing is saved; invalid entries are skipped (storage is untrusted). */
-export function loadMacros(store: KeyValueStore): Macro[] {
+/**
+ * The saved macros; undefined when none are saved (the defaults then follow the room's platform); invalid entries
+ * are skipped (storage is untrusted).
+ */
+export function loadMacros(store: KeyValueStore): Macro[] | undefined {
   const saved = readJson(store, MACROS_STORAGE_KEY)
-  if (!Array.isArray(saved)) return [...DEFAULT_MACROS]
+  if (!Array.isArray(saved)) return undefined
   return saved
     .slice(0, MAX_MACROS)
     .map(parseMacro)

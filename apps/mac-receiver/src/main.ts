@@ -1,37 +1,22 @@
 #!/usr/bin/env node
-import {
-  createDeviceLogger,
-  handleSignals,
-  reportFailure,
-  runCommand,
-  wantsHumanLines,
-} from '@keyroom/device-kit'
-import { configDir } from '@keyroom/room-client/pairing-store'
+import { deviceProcess, handleSignals } from '@keyroom/device-kit'
+import type { ProtocolError } from '@keyroom/key-events'
 import { parseCli, USAGE } from './cli-args.js'
 import { type CommandContext, install, pair, status, TOOL, uninstall } from './commands.js'
 import { startReceiver } from './start.js'
 
 const parsed = parseCli(process.argv.slice(2), process.env)
 // On a terminal a person reads it ("keypad joined", "typed 5 characters"); piped, or with --json, JSON lines.
-const json = parsed.ok && parsed.value.kind === 'run' ? parsed.value.json : undefined
-const logger = createDeviceLogger(TOOL, process.env, {
-  human: wantsHumanLines(process.stderr, json, process.env),
-})
+const device = deviceProcess(TOOL, parsed.ok && parsed.value.kind === 'run' ? parsed.value.json : undefined)
+const { logger } = device
 const ctx: CommandContext = {
-  out: (text) => void process.stdout.write(text),
-  configDir: configDir(),
+  out: device.out,
+  configDir: device.configDir,
   platform: process.platform,
-  run: runCommand,
-  humanOutput: wantsHumanLines(process.stdout, json, process.env),
+  run: device.run,
+  humanOutput: device.humanOutput,
 }
-const failed = (asLog: boolean) => (error: Parameters<typeof reportFailure>[0]) => {
-  process.exitCode = reportFailure(error, {
-    tool: TOOL,
-    logger,
-    asLog,
-    stderr: (t) => process.stderr.write(t),
-  })
-}
+const failed = (asLog: boolean) => (error: ProtocolError) => device.fail(error, asLog)
 
 if (!parsed.ok) {
   process.stderr.write(`${TOOL}: ${parsed.error.message}\n\n${USAGE}`)

@@ -1,15 +1,7 @@
 #!/usr/bin/env node
 import { hostname } from 'node:os'
-import {
-  createDeviceLogger,
-  handleSignals,
-  reportFailure,
-  resolveLink,
-  runCommand,
-  wantsHumanLines,
-} from '@keyroom/device-kit'
+import { deviceProcess, handleSignals, resolveLink } from '@keyroom/device-kit'
 import type { ProtocolError } from '@keyroom/key-events'
-import { configDir } from '@keyroom/room-client/pairing-store'
 import { HELP, parseCli } from './cli-args.js'
 import { type CommandContext, hid, install, pair, safeOutputs, status, TOOL, uninstall } from './commands.js'
 import { outputRecordPath } from './output-record.js'
@@ -17,23 +9,10 @@ import { startService } from './service.js'
 
 const parsed = parseCli(process.argv.slice(2), process.env)
 // On a terminal a person reads the log ("keypad joined"); piped, in the journal, or with run --json, JSON lines.
-const json = parsed.ok && parsed.value.kind === 'run' ? parsed.value.json : undefined
-const logger = createDeviceLogger(TOOL, process.env, {
-  human: wantsHumanLines(process.stderr, json, process.env),
-})
-const ctx: CommandContext = {
-  out: (text) => void process.stdout.write(text),
-  configDir: configDir(),
-  run: runCommand,
-}
-const report = (error: ProtocolError, asLog = false) => {
-  process.exitCode = reportFailure(error, {
-    tool: TOOL,
-    logger,
-    asLog,
-    stderr: (t) => process.stderr.write(t),
-  })
-}
+const device = deviceProcess(TOOL, parsed.ok && parsed.value.kind === 'run' ? parsed.value.json : undefined)
+const { logger } = device
+const ctx: CommandContext = { out: device.out, configDir: device.configDir, run: device.run }
+const report = (error: ProtocolError) => device.fail(error)
 
 if (!parsed.ok) report(parsed.error)
 else {

@@ -1,6 +1,7 @@
 export * from './built-main.js'
 export * from './cli.js'
 export * from './device-logger.js'
+export * from './device-process.js'
 export * from './exit-codes.js'
 export * from './human-lines.js'
 export * from './launchd.js'

@@ -20,6 +20,15 @@ interface JoinRoomDialogProps {
   onCancel(): void
 }
 
+/** The link's relay is not where this page came from (the relay's CSP, connect-src 'self', blocks it). */
+function otherRelay(relay: string): boolean {
+  try {
+    return new URL(relay).origin !== location.origin
+  } catch {
+    return true
+  }
+}
+
 /**
  * Nothing from a URL is adopted without this: a page that navigates the keypad to its own link would otherwise get
  * everything typed next. Names the relay (and the fingerprints once links carry them) and lets the room be named.
@@ -39,6 +48,12 @@ export function JoinRoomDialog({ offer, current, onJoin, onCancel }: JoinRoomDia
         ) : null}{' '}
         Join only if you opened this link yourself: whatever you type next goes to the devices in that room.
       </p>
+      {otherRelay(offer.relay) ? (
+        <p className="problem">
+          This keypad was served by {location.host} and its security policy lets it connect only there: open
+          the link from {hostOf(offer.relay)} instead, or it will not connect.
+        </p>
+      ) : null}
       <dl className="join-facts">
         <dt>Relay</dt>
         <dd data-testid="join-relay">{offer.relay}</dd>

@@ -156,6 +156,15 @@ describe('service worker update', () => {
 })
 
 describe('switching rooms from a URL', () => {
+  it('says when a link names a relay other than the one that served the keypad (its CSP blocks that)', async () => {
+    const { page } = await phonePage()
+    const elsewhere = createRoom('http://relay.elsewhere.test:7300')
+    await page.goto(formatPairingLink(elsewhere, e2e.relay.url))
+    await expect(joinDialog(page).textContent()).resolves.toContain(
+      'its security policy lets it connect only there: open the link from relay.elsewhere.test:7300 instead',
+    )
+  }, 60_000)
+
   it('a foreign page that navigates the keypad to its own link gets a confirmation; nothing switches before it', async () => {
     const mine = pairedReceiver('My Mac')
     const theirs = pairedReceiver('Their Mac')
@@ -178,6 +187,8 @@ describe('switching rooms from a URL', () => {
     await expect(dialog.textContent()).resolves.toContain(`through the relay ${host}`)
     await expect(dialog.getByTestId('join-relay').textContent()).resolves.toBe(theirs.link.relay)
     await expect(dialog.textContent()).resolves.toContain(`Joining leaves ${host}`)
+    // Same relay as the page: no warning that it cannot connect.
+    await expect(dialog.textContent()).resolves.not.toContain('security policy')
     expect(page.url()).not.toContain('key=')
 
     // Until confirmed, keys still go to the room in use, and the other room is not even stored.

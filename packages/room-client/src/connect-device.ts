@@ -5,6 +5,7 @@ import {
   fromBase64url,
   HANDSHAKE_TIMEOUT_MS,
   type Hs1Frame,
+  isDroppable,
   isKeyAction,
   isPointerAction,
   KEYROOM_EVENT,
@@ -12,13 +13,16 @@ import {
   PRESENCE_INTERVAL_MS,
   PRESENCE_TIMEOUT_MS,
   parseFrame,
+  RECEIPT_TIMEOUT_MS,
   RelayEvent,
+  roomCredential,
   SESSION_ID_BYTES,
   SESSION_RENEW_MS,
   type SessionEnvelope,
   toBase64url,
 } from '@keyroom/key-events'
 import { equalBytes, randomBytes } from '@noble/ciphers/utils.js'
+import { createDeliveryTracker } from './delivery-tracker.js'
 import { parseDeviceLink } from './device-link.js'
 import type {
   ConnectDeviceOptions,
@@ -45,11 +49,19 @@ import {
 } from './handshake.js'
 import { fingerprint, verificationCode } from './identity.js'
 import { createPermissionCheck } from './permissions.js'
+import { createReceiptBatcher } from './receipt-batcher.js'
 import { connectRelay } from './relay-socket.js'
 import { type Channel, createChannel } from './session-channel.js'
-import type { ConnectionState, Sendable, SendResult } from './types.js'
+import type { ConnectionState, Delivery, Sendable, SendResult } from './types.js'
+
+/** Key and pointer actions (not moves and scrolls, which are droppable) are acknowledged with receipts. */
+const isTracked = (body: MessageBody) => (isKeyAction(body) || isPointerAction(body)) && !isDroppable(body)
+/** Session seqs remembered per peer to match its receipts to our actions. */
+const MAX_TRACKED_SEQS = 512
 
 const PRESENCE_SWEEP_MS = 5_000
+/** How soon a join the relay refused for its proof-check rate is tried again. */
+const JOIN_RETRY_MS = 1_000
 /** Bounds on what others can make this device keep. */
 const MAX_PEERS = 64
 const MAX_PENDING_HANDSHAKES = 64
@@ -65,6 +77,10 @@ interface PeerRecord {
   trust: TrustedPeer | undefined
   permissionCheck: ReturnType<typeof createPermissionCheck>
   proofSent: boolean
+  /** Our session seq → our action number, for the receipts it sends back. */
+  actions: Map<number, number>
+  /** The gate has been asked about it: on its first hello, or its pairing proof, which comes before that. */
+  judged: boolean
 }
 
 /**
@@ -77,9 +93,10 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
   const now = options.now ?? Date.now
   const ackTimeoutMs = options.ackTimeoutMs ?? 5_000
   const { identity, gate } = options
+  // The link's peer first: it carries the pairing secret, which an older entry for the same key does not.
   const trusted: TrustedPeer[] = [...(options.trusted ?? [])]
   if (link.peer) {
-    trusted.push({
+    trusted.unshift({
       key: link.peer,
       ...(link.name ? { name: link.name } : {}),
       ...(link.pairingSecret ? { pairingSecret: link.pairingSecret } : {}),
@@ -89,7 +106,9 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
   const events = createEmitter<DeviceRoomEvents>((error) =>
     events.emit('error', { code: 'listener-error', message: String(error) }),
   )
-  let caps: Capabilities = options.caps ?? { inject: false }
+  // Devices with a gate act on key actions and say what became of each (receipts).
+  const withReceipts = (c: Capabilities): Capabilities => (gate ? { ...c, receipts: true } : c)
+  let caps: Capabilities = withReceipts(options.caps ?? { inject: false })
   const self = (): Self => ({ identity, name: options.name, role: options.role, caps })
   let state: ConnectionState = 'connecting'
   let mySid = newSid()
@@ -100,6 +119,11 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
   const pendingPings = new Map<number, { sentAt: number; answers: Map<string, number> }>()
 
   const socket = connectRelay(link.relay)
+  // The relay room is the join credential derived from the link's room secret: only those who have the link reach
+  // the room at the relay, and the relay never sees the secret (README §3.1).
+  const credential = roomCredential(fromBase64url(link.room) ?? new Uint8Array())
+  const relayRoom = credential.room
+  const joinRequest = () => ({ roomName: relayRoom, proof: credential.prove(socket.id ?? '') })
 
   const setState = (next: ConnectionState) => {
     if (next === state) return
@@ -113,6 +137,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     const record = peers.get(sid)
     if (!record) return
     peers.delete(sid)
+    tracker.forget(sid)
     events.emit('peer-left', { ...record.peer })
     peersChanged()
   }
@@ -121,7 +146,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     if (!socket.connected || state !== 'connected') {
       return Promise.resolve({ ok: false, error: { code: 'offline', message: 'not connected to the relay' } })
     }
-    const request = { roomName: link.room, eventName: KEYROOM_EVENT, payload: frame }
+    const request = { roomName: relayRoom, eventName: KEYROOM_EVENT, payload: frame }
     return new Promise((resolve) => {
       socket.timeout(ackTimeoutMs).emit(RelayEvent.broadcast, request, (timeout: Error | null, ack) => {
         if (timeout)
@@ -130,10 +155,51 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
       })
     })
   }
-  const sendTo = (record: PeerRecord, body: MessageBody): Promise<SendResult> => {
+  const sendTo = (record: PeerRecord, body: MessageBody, action?: number): Promise<SendResult> => {
     const channel = record.channels[record.channels.length - 1]
     if (!channel) return Promise.resolve({ ok: false, error: { code: 'offline', message: 'no session' } })
-    return emitFrame(channel.seal(body, now()).frame)
+    const sealed = channel.seal(body, now())
+    if (action !== undefined) {
+      record.actions.set(sealed.seq, action)
+      if (record.actions.size > MAX_TRACKED_SEQS)
+        record.actions.delete(record.actions.keys().next().value ?? 0)
+    }
+    return emitFrame(sealed.frame)
+  }
+  // Sender side: one number per action, whatever seq each pairwise session gave it.
+  let actionCount = 0
+  const tracker = createDeliveryTracker((delivery: Delivery) => events.emit('delivery', delivery))
+  // Receiver side: what arrived and what was refused, one receipt per sender every few ms.
+  const receipts = createReceiptBatcher((receipt) => {
+    const record = peers.get(receipt.to)
+    if (record) void sendTo(record, receipt)
+  })
+  const sendAction = (body: Sendable, timeoutMs = RECEIPT_TIMEOUT_MS) => {
+    // A notice about one action goes to its sender; one about this device (an output refused, a HID stall) to every
+    // device allowed to act here; key actions only to trusted receivers.
+    const targets =
+      body.type === 'notice' && body.ref
+        ? [peers.get(body.ref.from)].filter((r): r is PeerRecord => r !== undefined)
+        : [...peers.values()].filter((r) =>
+            body.type === 'notice'
+              ? r.trust !== undefined || r.peer.approval?.state === 'approved'
+              : // Pointer actions only to receivers that drive a pointer: each receiver costs a frame per action.
+                r.trust !== undefined && (!isPointerAction(body) || r.peer.caps.pointer === true),
+          )
+    let action: number | undefined
+    if (isTracked(body)) {
+      actionCount += 1
+      action = actionCount
+      const expected = targets.filter((r) => r.peer.caps.receipts === true).map((r) => r.peer.id)
+      tracker.track(action, expected, timeoutMs)
+    }
+    const sent: Promise<SendResult> =
+      state !== 'connected'
+        ? Promise.resolve({ ok: false, error: { code: 'offline', message: 'not connected to the relay' } })
+        : Promise.all(targets.map((record) => sendTo(record, body, action))).then(
+            (results) => results.find((r) => !r.ok) ?? { ok: true },
+          )
+    return { sent, action }
   }
 
   const sendHs1 = () => {
@@ -199,6 +265,8 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
       trust,
       permissionCheck: createPermissionCheck(),
       proofSent: false,
+      actions: new Map(),
+      judged: false,
       peer: {
         id: peerSid,
         role: peer.role,
@@ -225,7 +293,8 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
         proof: toBase64url(pairingProof(trust.pairingSecret, th, peer.key)),
       })
     }
-    judge(record, undefined, !known)
+    // The verdict waits for the peer's first message: a pairing proof, if it has one, comes before its hello, so a
+    // device pairing inside the window is never shown as pending first.
     void hello(record)
     if (!known) peersChanged()
   }
@@ -330,6 +399,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     message: string,
   ) => {
     reject({ reason, from: record.peer.id, message })
+    if (isTracked(envelope.body)) receipts.lost(record.peer.id, envelope.seq, reason)
     void sendTo(record, {
       type: 'notice',
       level: 'error',
@@ -378,15 +448,21 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
       }
       const refusal = record.permissionCheck(body, decision.permissions)
       if (refusal) return refuse(record, envelope, 'not-permitted', refusal)
+      if (isTracked(body)) receipts.arrived(from, envelope.seq)
       return deliver()
     }
     switch (body.type) {
       case 'hello':
         record.peer.caps = body.caps
         if (body.sid !== undefined) record.peer.sid = body.sid
+        if (!record.judged) {
+          record.judged = true
+          judge(record, undefined, true)
+        }
         peersChanged()
         return
       case 'pair':
+        record.judged = true
         judge(record, (secret) => {
           const proof = fromBase64url(body.proof)
           return proof !== undefined && equalBytes(proof, pairingProof(secret, record.th, identity.publicKey))
@@ -415,6 +491,20 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
       case 'notice':
         if (record.trust || record.peer.approval?.state === 'approved') deliver()
         return
+      case 'receipt': {
+        if (body.to !== mySid) return
+        const mapped = (seq: number) => record.actions.get(seq)
+        tracker.receipt(from, {
+          type: 'receipt',
+          to: body.to,
+          seqs: body.seqs.flatMap((seq) => mapped(seq) ?? []),
+          lost: (body.lost ?? []).flatMap((l) => {
+            const action = mapped(l.seq)
+            return action === undefined ? [] : [{ seq: action, reason: l.reason }]
+          }),
+        })
+        return
+      }
       default:
         return
     }
@@ -442,28 +532,40 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     handle(record, opened.value)
   })
 
+  let closing = false
+  let members = 0
   // Typed by ServerEvents, yet checked: a hostile relay may send anything.
   socket.on(RelayEvent.roomInfo, (info) => {
+    if (typeof info?.count === 'number' && info.roomName === relayRoom && info.count !== members) {
+      members = info.count
+      events.emit('members', members)
+    }
     if (typeof info?.left !== 'string') return
     const gone = [...peers.values()].find((r) => r.peer.sid === info.left)
     if (gone) dropPeer(gone.peer.id)
   })
 
-  socket.on('connect', () => {
-    socket.emit(RelayEvent.joinRoom, link.room, (ack) => {
+  const join = () => {
+    if (closing || !socket.connected) return
+    socket.emit(RelayEvent.joinRoom, joinRequest(), (ack) => {
       if (!ack?.ok) {
         events.emit(
           'error',
           ack?.error ?? { code: 'join-failed', message: 'the relay refused to join the room' },
         )
+        // The relay checks only so many proofs a second per address (a NAT of devices rejoining): try again.
+        if (ack?.error?.code === 'rate-limited') {
+          const again = setTimeout(join, JOIN_RETRY_MS)
+          ;(again as { unref?: () => void }).unref?.()
+        }
         return
       }
       setState('connected')
       sendHs1()
     })
-  })
+  }
+  socket.on('connect', join)
 
-  let closing = false
   socket.on('disconnect', (reason) => {
     // socket.io does not reconnect after a server-side disconnect (a relay shutting down): we do, unless we closed.
     if (reason === 'io server disconnect' && !closing) {
@@ -499,6 +601,31 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     // A new handshake with everyone, so lateness is never judged on a clock that has drifted for hours.
     setInterval(() => state === 'connected' && sendHs1(), SESSION_RENEW_MS),
   ]
+  // Heartbeat: a join of the room we are in is the relay's cheapest answered call. A link that stalls keeps
+  // socket.io "connected" for many seconds; an unanswered heartbeat says so within about two.
+  const heartbeatMs = options.heartbeatMs ?? 0
+  let stalled = false
+  let heartbeatRtt: number | undefined
+  const setStalled = (next: boolean) => {
+    if (next === stalled) return
+    stalled = next
+    events.emit('link', { stalled, ...(heartbeatRtt !== undefined ? { rttMs: heartbeatRtt } : {}) })
+  }
+  if (heartbeatMs > 0) {
+    timers.push(
+      setInterval(() => {
+        if (state !== 'connected') return setStalled(false)
+        const sentAt = now()
+        // By name only: the relay answers "proof-required" at once, which is all a heartbeat needs, and no proof
+        // is spent against the relay's per-address proof budget.
+        socket.timeout(heartbeatMs * 1.5).emit(RelayEvent.joinRoom, relayRoom, (timeout: Error | null) => {
+          if (timeout) return setStalled(true)
+          heartbeatRtt = now() - sentAt
+          setStalled(false)
+        })
+      }, heartbeatMs),
+    )
+  }
   for (const timer of timers) (timer as { unref?: () => void }).unref?.()
 
   return {
@@ -510,16 +637,16 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     get state() {
       return state
     },
-    async send(body: Sendable) {
-      const targets =
-        body.type === 'notice' && body.ref
-          ? [peers.get(body.ref.from)].filter((r): r is PeerRecord => r !== undefined)
-          : [...peers.values()].filter((r) => r.trust !== undefined)
-      if (state !== 'connected')
-        return { ok: false, error: { code: 'offline', message: 'not connected to the relay' } }
-      const results = await Promise.all(targets.map((record) => sendTo(record, body)))
-      return results.find((r) => !r.ok) ?? { ok: true }
+    send: (body: Sendable) => sendAction(body).sent,
+    async deliver(body: Sendable, timeoutMs = RECEIPT_TIMEOUT_MS) {
+      const { sent, action } = sendAction(body, timeoutMs)
+      // Taken before the relay's ack: receipts may come first.
+      const settled = action !== undefined ? tracker.settled(action) : undefined
+      const result = await sent
+      const delivery = settled ? await settled : { seq: 0, delivered: [], lost: [], missing: [] }
+      return { sent: result, ...delivery }
     },
+    members: () => members,
     on: events.on,
     peers: list,
     async ping(timeoutMs = 2_000) {
@@ -532,7 +659,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
       return pending.answers
     },
     updateCapabilities(next) {
-      caps = next
+      caps = withReceipts(next)
       if (state === 'connected') for (const record of peers.values()) void hello(record)
     },
     reconsider() {
@@ -541,8 +668,11 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     async close() {
       closing = true
       for (const timer of timers) clearInterval(timer)
+      receipts.flush()
       if (state === 'connected')
         await Promise.all([...peers.values()].map((record) => sendTo(record, { type: 'bye' })))
+      receipts.stop()
+      tracker.stop()
       socket.disconnect()
       setState('offline')
     },

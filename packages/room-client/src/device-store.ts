@@ -21,7 +21,7 @@ export interface StoredDevice {
   admin?: boolean
 }
 
-interface StoreFile {
+export interface StoreFile {
   version: 2
   identity: string
   room?: { relay: string; room: string }

@@ -7,7 +7,7 @@ import type {
   StatusMessage,
 } from '@keyroom/key-events'
 import type { Identity } from './identity.js'
-import type { ConnectionState, Sendable, SendResult } from './types.js'
+import type { ConnectionState, Delivery, LinkHealth, Sendable, SendResult } from './types.js'
 
 /** What a pairing link carries: the relay, the room id, and who to pair with. No key that grants anything. */
 export interface DeviceLink {
@@ -127,6 +127,12 @@ export interface DeviceRoomEvents {
   'peer-left': DevicePeer
   /** The relay refused something this client did (join, send), or the link is unusable. */
   error: { code: string; message: string }
+  /** A key or pointer action settled: which receivers (session ids) got it, refused it, or said nothing. */
+  delivery: Delivery
+  /** With `heartbeatMs`: the link stalled (no answer within the heartbeat) or answers again. */
+  link: LinkHealth
+  /** The relay's member count for the room, from its room-info notices (this device included). */
+  members: number
 }
 
 export interface DeviceRoomConnection {
@@ -137,6 +143,10 @@ export interface DeviceRoomConnection {
   readonly state: ConnectionState
   /** Seals and broadcasts; resolves with the relay's ack (or an `offline` error). */
   send(body: Sendable): Promise<SendResult>
+  /** Sends like `send` and resolves when that action settled (receipts), within `timeoutMs`. */
+  deliver(body: Sendable, timeoutMs?: number): Promise<{ sent: SendResult } & Delivery>
+  /** The relay's member count for the room (this device included), as last announced; 0 before the join. */
+  members(): number
   on<E extends keyof DeviceRoomEvents>(event: E, listener: (value: DeviceRoomEvents[E]) => void): () => void
   peers(): DevicePeer[]
   /** Pings the room; resolves after `timeoutMs` with the peers that answered and their RTT. */
@@ -163,4 +173,6 @@ export interface ConnectDeviceOptions {
   now?: () => number
   /** How long to wait for the relay's ack. @default 5000 */
   ackTimeoutMs?: number
+  /** Ask the relay for a cheap answer this often and report a stall (`link` event); off when 0. @default 0 */
+  heartbeatMs?: number
 }

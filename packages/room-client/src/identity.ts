@@ -1,7 +1,7 @@
 import { frameLabel } from '@keyroom/key-events'
 import { utf8ToBytes } from '@noble/ciphers/utils.js'
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { ed25519 } from './curves.js'
 
 /** A device's long-term Ed25519 key pair and the fingerprint people compare. */
 export interface Identity {

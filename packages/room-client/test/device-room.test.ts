@@ -3,7 +3,14 @@
 import { mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { KEYROOM_EVENT, RelayEvent, type Role } from '@keyroom/key-events'
+import {
+  fromBase64url,
+  KEYROOM_EVENT,
+  RelayEvent,
+  type Role,
+  roomCredential,
+  toBase64url,
+} from '@keyroom/key-events'
 import { startTestRelay } from '@keyroom/test-kit'
 import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
@@ -37,15 +44,23 @@ async function device(
   return Object.assign(room, { received, rejected })
 }
 
-/** A plain socket.io client in the room: what the relay (or anyone who knows the room id) sees and can send. */
-async function spy(url: string, roomName: string) {
+/**
+ * A plain socket.io client in the room: what the relay (or anyone with the link's room secret, who can prove the
+ * join credential) sees and can send.
+ */
+async function spy(url: string, roomSecret: string) {
   const socket: Socket = io(url, { transports: ['websocket'] })
   onTestFinished(() => {
     socket.disconnect()
   })
   const seen: Array<Record<string, unknown>> = []
   socket.on(KEYROOM_EVENT, (payload: Record<string, unknown>) => seen.push(payload))
-  await new Promise<void>((resolve) => socket.emit(RelayEvent.joinRoom, roomName, () => resolve()))
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+  const credential = roomCredential(fromBase64url(roomSecret) ?? new Uint8Array())
+  const roomName = credential.room
+  await new Promise<void>((resolve) =>
+    socket.emit(RelayEvent.joinRoom, { roomName, proof: credential.prove(socket.id ?? '') }, () => resolve()),
+  )
   const inject = (payload: unknown) =>
     new Promise<unknown>((resolve) =>
       socket.emit(RelayEvent.broadcast, { roomName, eventName: KEYROOM_EVENT, payload }, resolve),
@@ -54,7 +69,10 @@ async function spy(url: string, roomName: string) {
 }
 
 /** A receiver with a device store in a fresh folder and a link for new devices. */
-async function receiver(url: string, options: { window?: number; dir?: string; room?: string } = {}) {
+async function receiver(
+  url: string,
+  options: { window?: number; dir?: string; room?: string; caps?: ConnectDeviceOptions['caps'] } = {},
+) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'keyroom-store-'))
   const store = openDeviceStore(dir)
   const identity = store.identity()
@@ -70,7 +88,7 @@ async function receiver(url: string, options: { window?: number; dir?: string; r
   const conn = await device(link, 'mac-receiver', 'studio', {
     identity,
     gate: store.gate(),
-    caps: { inject: true },
+    caps: options.caps ?? { inject: true },
   })
   return { dir, store, link, conn }
 }
@@ -253,9 +271,10 @@ describe('devices approved and revoked, through a real relay', () => {
 
   it('permissions refuse with a notice: view-only, action kinds, key allowlists, forbidden chords (as a chord or held keys)', async () => {
     const { url } = await startTestRelay()
-    const r = await receiver(url, { window: 60 })
+    const r = await receiver(url, { window: 60, caps: { inject: true, pointer: true } })
     const phone = await device(r.link, 'keypad', 'phone')
     await vi.waitFor(() => expect(phone.peers()[0]?.status?.state).toBe('approved'))
+    await vi.waitFor(() => expect(phone.peers()[0]?.caps.pointer).toBe(true))
     r.store.setPermissions('phone', { actions: ['key', 'chord'], forbiddenChords: ['Cmd+KeyQ'] })
     r.conn.reconsider()
     await vi.waitFor(() => expect(phone.peers()[0]?.status?.permissions).toBeDefined())
@@ -283,6 +302,73 @@ describe('devices approved and revoked, through a real relay', () => {
       code: 'not-permitted',
       message: 'this device is view-only here',
     })
+  })
+
+  it("an outsider without the link's room secret cannot join the room at the relay (join credential)", async () => {
+    const { url } = await startTestRelay()
+    const r = await receiver(url, { window: 60 })
+    const credential = roomCredential(fromBase64url(r.link.room) ?? new Uint8Array())
+    // The relay room is the credential's public key, never the secret itself.
+    expect(credential.room).toMatch(/^k1\./)
+    expect(credential.room).not.toContain(r.link.room)
+    const outsider: Socket = io(url, { transports: ['websocket'] })
+    onTestFinished(() => {
+      outsider.disconnect()
+    })
+    await new Promise<void>((resolve) => outsider.once('connect', () => resolve()))
+    const join = (request: unknown) =>
+      new Promise<{ ok: boolean; error?: { code: string } }>((resolve) =>
+        outsider.emit(RelayEvent.joinRoom, request, resolve),
+      )
+    expect(await join(credential.room)).toMatchObject({ ok: false, error: { code: 'proof-required' } })
+    const guessed = roomCredential(new Uint8Array(16).fill(1))
+    expect(await join({ roomName: credential.room, proof: guessed.prove(outsider.id ?? '') })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-proof' },
+    })
+    // Who has the link joins, and is approved by its window.
+    const keypad = await device(r.link, 'keypad', 'phone')
+    await vi.waitFor(() => expect(keypad.peers()[0]?.status?.state).toBe('approved'))
+    expect(r.conn.members()).toBe(2)
+  })
+
+  it('receipts: deliver() says which receivers got an action and which refused it; pointer actions only go to pointer receivers', async () => {
+    const { url } = await startTestRelay()
+    const mac = await receiver(url, { window: 60 })
+    const pi = await receiver(url, { window: 60, room: mac.link.room })
+    const keypad = await device(mac.link, 'keypad', 'phone', {
+      trusted: [
+        {
+          key: pi.link.peer ?? new Uint8Array(),
+          ...(pi.link.pairingSecret ? { pairingSecret: pi.link.pairingSecret } : {}),
+        },
+      ],
+    })
+    await vi.waitFor(() =>
+      expect(keypad.peers().map((p) => p.status?.state)).toEqual(['approved', 'approved']),
+    )
+    const tap = await keypad.deliver({ type: 'key', code: 'KeyA', phase: 'tap' })
+    expect(tap.sent).toEqual({ ok: true })
+    expect(new Set(tap.delivered)).toEqual(new Set(keypad.peers().map((p) => p.id)))
+    expect(tap.missing).toEqual([])
+    // The Pi refuses text by its permissions: a receipt says lost, with the reason, and a notice says why.
+    expect(pi.store.setPermissions('phone', { actions: ['key'] })).toMatchObject({ ok: true })
+    pi.conn.reconsider()
+    const piSid = keypad.peers().find((p) => p.key === toBase64url(pi.link.peer ?? new Uint8Array()))?.id
+    await vi.waitFor(() =>
+      expect(keypad.peers().find((p) => p.id === piSid)?.status).toMatchObject({
+        permissions: { actions: ['key'] },
+      }),
+    )
+    const text = await keypad.deliver({ type: 'text', text: 'hi' })
+    expect(text.lost).toEqual([{ peer: piSid, reason: 'not-permitted' }])
+    expect(text.delivered).toHaveLength(1)
+    // Neither announces a pointer: a move goes nowhere (each receiver costs a frame per action).
+    const before = mac.conn.received.length + pi.conn.received.length
+    await keypad.send({ type: 'move', dx: 5, dy: 5 })
+    await keypad.deliver({ type: 'key', code: 'KeyB', phase: 'tap' })
+    expect(mac.conn.received.length + pi.conn.received.length - before).toBe(2)
+    expect([...mac.conn.received, ...pi.conn.received].map((m) => m.body.type)).not.toContain('move')
   })
 
   it('links: version 2 round-trips; a version 1 link says to pair again', () => {

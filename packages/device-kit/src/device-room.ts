@@ -1,0 +1,95 @@
+import { unwatchFile, watchFile } from 'node:fs'
+import { type Capabilities, isDroppable, isKeyAction, isPointerAction, type Role } from '@keyroom/key-events'
+import { connectDevice, type DeviceGate, type DeviceRoomConnection } from '@keyroom/room-client'
+import { appendAudit, type DeviceStore, openDeviceStore } from '@keyroom/room-client/device-store'
+import type { Logger } from 'pino'
+
+export interface DeviceRoomOptions {
+  /** The state dir: the device store (identity, room, approvals) and the audit log, mode 0600. */
+  configDir: string
+  role: Role
+  name: string
+  caps: Capabilities
+  logger: Logger
+  /** How often the store file is looked at for approvals and revocations made by `devices …`. @default 500 */
+  watchMs?: number
+}
+
+export type DeviceRoom = DeviceRoomConnection & { store: DeviceStore }
+
+/**
+ * A receiver's or agent's room: its identity and room from the device store, the store as gate (approvals,
+ * permissions), an audit line for every action and refusal (text as its length only), and a look at the store
+ * whenever `devices approve|revoke` changed it in another process. Undefined when the device is not paired yet.
+ */
+export function joinDeviceRoom(options: DeviceRoomOptions): DeviceRoom | undefined {
+  const { configDir, logger } = options
+  const store = openDeviceStore(configDir)
+  const room = store.room()
+  if (!room) return undefined
+  const inner = store.gate()
+  const gate: DeviceGate = (info, provesSecret) => {
+    const key = Buffer.from(info.key).toString('base64url')
+    const before = store.devices().find((d) => d.key === key)
+    const decision = inner(info, provesSecret)
+    if (before?.state !== decision.state) {
+      const via = decision.state === 'approved' ? 'pairing-window' : 'handshake'
+      appendAudit(configDir, {
+        time: new Date().toISOString(),
+        device: info.name,
+        fingerprint: info.fingerprint,
+        action: decision.state,
+        reason: via,
+      })
+      logger.info({ device: info.name, fingerprint: info.fingerprint, via }, `device ${decision.state}`)
+    }
+    return decision
+  }
+  const connection = connectDevice({
+    link: room,
+    identity: store.identity(),
+    trusted: store.trusted(),
+    gate,
+    role: options.role,
+    name: options.name,
+    caps: options.caps,
+  })
+  connection.on('message', ({ body, device }) => {
+    if (!(isKeyAction(body) || isPointerAction(body)) || isDroppable(body) || body.type === 'renew') return
+    appendAudit(configDir, {
+      time: new Date().toISOString(),
+      device: device.name,
+      fingerprint: device.fingerprint,
+      action: body.type,
+      ...(body.type === 'key' || body.type === 'chord' ? { code: body.code } : {}),
+      ...(body.type === 'key' || body.type === 'button' ? { phase: body.phase } : {}),
+      ...(body.type === 'button' ? { code: body.button } : {}),
+      ...(body.type === 'chord' ? { modifiers: body.modifiers } : {}),
+      // Never the content: the log would be a keylogger.
+      ...(body.type === 'text' ? { length: body.text.length } : {}),
+    })
+  })
+  connection.on('reject', (rejection) => {
+    if (!['not-approved', 'revoked', 'not-permitted'].includes(rejection.reason)) return
+    const peer = connection.peers().find((p) => p.id === rejection.from)
+    appendAudit(configDir, {
+      time: new Date().toISOString(),
+      device: peer?.name ?? 'unknown',
+      fingerprint: peer?.fingerprint ?? '',
+      action: 'refused',
+      reason: rejection.reason,
+    })
+  })
+  const watchMs = options.watchMs ?? 500
+  // `devices approve|revoke` in another process changes the file: ask the gate again about everyone here.
+  const onChange = () => connection.reconsider()
+  watchFile(store.file, { interval: watchMs, persistent: false }, onChange)
+  const close = connection.close
+  return Object.assign(connection, {
+    store,
+    async close() {
+      unwatchFile(store.file, onChange)
+      await close()
+    },
+  })
+}

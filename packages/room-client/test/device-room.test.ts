@@ -1,6 +1,6 @@
 // Protocol v2 end to end through a real relay: identities, the SIGMA-I handshake, approval by pairing window, by code
 // and by fingerprint, revocation, permissions, and what the relay and other members can and cannot do.
-import { mkdtempSync, statSync } from 'node:fs'
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -369,6 +369,42 @@ describe('devices approved and revoked, through a real relay', () => {
     await keypad.deliver({ type: 'key', code: 'KeyB', phase: 'tap' })
     expect(mac.conn.received.length + pi.conn.received.length - before).toBe(2)
     expect([...mac.conn.received, ...pi.conn.received].map((m) => m.body.type)).not.toContain('move')
+  })
+
+  it('a wrong pairing secret pairs nothing, a replayed pairing message is refused, a broken store is named', async () => {
+    const { url } = await startTestRelay()
+    const r = await receiver(url, { window: 60 })
+    const watcher = await spy(url, r.link.room)
+    // The right room and receiver, the wrong secret: it waits as pending, and the window stays open for the right one.
+    const guesser = await device(
+      { ...r.link, pairingSecret: new Uint8Array(16).fill(3) },
+      'keypad',
+      'guesser',
+    )
+    await vi.waitFor(() => expect(guesser.peers()[0]?.status?.state).toBe('pending'))
+    const phone = await device(r.link, 'keypad', 'phone')
+    await vi.waitFor(() => expect(phone.peers()[0]?.status?.state).toBe('approved'))
+    // The phone's session messages to the receiver, its pairing proof among them, sent again: replays, refused.
+    const toReceiver = watcher.seen.filter((f) => f.k === 'msg' && f.from === phone.id && f.to === r.conn.id)
+    expect(toReceiver.length).toBeGreaterThan(0)
+    const before = r.conn.rejected.length
+    for (const frame of toReceiver) await watcher.inject(frame)
+    await vi.waitFor(() => expect(r.conn.rejected.length - before).toBe(toReceiver.length))
+    expect(new Set(r.conn.rejected.slice(before).map((x) => x.reason))).toEqual(new Set(['replayed']))
+    expect(
+      openDeviceStore(r.dir)
+        .devices()
+        .map((d) => [d.name, d.state]),
+    ).toEqual([
+      ['guesser', 'pending'],
+      ['phone', 'approved'],
+    ])
+    // A store that is not one, and an identity key of the wrong size, are named, not used.
+    const broken = mkdtempSync(join(tmpdir(), 'keyroom-store-'))
+    writeFileSync(join(broken, 'devices.json'), '{"version":1,"devices":[]}')
+    expect(() => openDeviceStore(broken).devices()).toThrow(/is not a keyroom device store \(version 2\)/)
+    writeFileSync(join(broken, 'devices.json'), '{"version":2,"identity":"AAAA","devices":[],"trusted":[]}')
+    expect(() => openDeviceStore(broken).identity()).toThrow(/the identity key is not 32 bytes/)
   })
 
   it('links: version 2 round-trips; a version 1 link says to pair again', () => {

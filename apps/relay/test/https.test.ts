@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { get } from 'node:https'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
+import { NODE_FROM_SOURCE, spawnProcess, tempDir } from '@keyroom/test-kit'
 import { io } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { configFromEnv } from '../src/config.js'
@@ -89,8 +88,7 @@ describe('readTlsFiles', () => {
 describe('the relay over https', () => {
   it('serves /healthz, the keypad and Socket.IO (wss) on one https origin', async () => {
     const { cert, key } = selfSignedCertificate()
-    const keypad = mkdtempSync(join(tmpdir(), 'keypad-'))
-    onTestFinished(() => rmSync(keypad, { recursive: true, force: true }))
+    const keypad = tempDir('keypad-')
     writeFileSync(join(keypad, 'index.html'), '<!doctype html><title>keypad</title>')
     mkdirSync(join(keypad, 'assets'))
     const { url } = await relay({ tls: { cert, key }, staticDir: keypad })

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
+import { NODE_FROM_SOURCE, spawnProcess, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { client, expectRelayServes, relay } from './helpers.js'
 
@@ -52,7 +51,7 @@ describe('keyroom-relay (main.ts)', () => {
 
 describe('serving the keypad', () => {
   function keypadDir() {
-    const dir = mkdtempSync(join(tmpdir(), 'keypad-'))
+    const dir = tempDir('keypad-')
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>keypad</title>')
     mkdirSync(join(dir, 'assets'))
     writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')

@@ -1,16 +1,14 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { onTestFinished } from 'vitest'
+import { tempDir } from '@keyroom/test-kit'
 
 /**
  * A self-signed certificate for 127.0.0.1 and localhost and its key, made by the openssl command line (the
  * certificate authority of `keyroom cert` is room-client's, tested there and end to end).
  */
 export function selfSignedCertificate(name = 'a') {
-  const dir = mkdtempSync(join(tmpdir(), 'relay-tls-'))
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = tempDir('relay-tls-')
   const certPath = join(dir, `${name}-cert.pem`)
   const keyPath = join(dir, `${name}-key.pem`)
   execFileSync(

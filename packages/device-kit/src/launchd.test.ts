@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parsePlist } from '@keyroom/test-kit'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { parsePlist, tempDir } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
 import { createLaunchAgent, LAUNCH_AGENT_LABEL, renderLaunchAgentPlist } from './launchd.js'
 import type { CommandRunner } from './run-command.js'
 
@@ -70,8 +69,7 @@ describe('LaunchAgent plist', () => {
 
 describe('LaunchAgent install, status, uninstall', () => {
   async function home() {
-    const dir = await mkdtemp(join(tmpdir(), 'keyroom-home-'))
-    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    const dir = tempDir('keyroom-home-')
     return dir
   }
   const install = { programArguments: spec.programArguments, workingDirectory: spec.workingDirectory }

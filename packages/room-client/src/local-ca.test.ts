@@ -1,13 +1,13 @@
 import { X509Certificate } from 'node:crypto'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { type NetworkInterfaceInfo, tmpdir } from 'node:os'
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import type { NetworkInterfaceInfo } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { tempDir as makeTempDir } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
 import { ensureLocalCertificate, lanAddresses, trustInstructions } from './local-ca.js'
 
 async function tempDir() {
-  const dir = await mkdtemp(join(tmpdir(), 'keyroom-ca-'))
-  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  const dir = makeTempDir('keyroom-ca-')
   return join(dir, 'tls')
 }
 

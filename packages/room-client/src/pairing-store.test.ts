@@ -1,13 +1,12 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { tempDir as makeTempDir } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
 import { createRoom } from './pairing-link.js'
 import { configDir, loadPairing, pairingFile, savePairing } from './pairing-store.js'
 
 async function tempDir() {
-  const dir = await mkdtemp(join(tmpdir(), 'keyroom-pairing-'))
-  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  const dir = makeTempDir('keyroom-pairing-')
   return dir
 }
 

@@ -4,6 +4,7 @@ import {
   keyActions,
   NODE_FROM_SOURCE,
   runFromSource,
+  type Spawned,
   spawnProcess,
   startTestRelay,
 } from '@keyroom/test-kit'
@@ -12,6 +13,29 @@ import { createRoom, formatPairingLink, parsePairingLink } from '../src/pairing-
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 const run = (...args: string[]) => runFromSource(cli, args)
+
+/** `keyroom listen` in a fresh room, once it says it is listening. */
+async function listening(...flags: string[]) {
+  const { url } = await startTestRelay()
+  const room = createRoom(url)
+  const listener = spawnProcess(process.execPath, [
+    ...NODE_FROM_SOURCE,
+    cli,
+    'listen',
+    ...flags,
+    '--link',
+    formatPairingLink(room),
+  ])
+  await vi.waitFor(() => expect(listener.stderr()).toContain('listening'), { timeout: 10_000 })
+  return { room, listener }
+}
+
+/** What `keyroom listen` printed: one JSON line per message. */
+const printed = (listener: Spawned) =>
+  listener
+    .lines()
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { body: unknown })
 
 describe('the keyroom command', () => {
   it('room new prints a pairing link alone on its last line', async () => {
@@ -85,59 +109,27 @@ describe('the keyroom command', () => {
   })
 
   it('listen prints verified messages as JSON lines and rejections on stderr', async () => {
-    const { url } = await startTestRelay()
-    const room = createRoom(url)
-    const listener = spawnProcess(process.execPath, [
-      ...NODE_FROM_SOURCE,
-      cli,
-      'listen',
-      '--link',
-      formatPairingLink(room),
-    ])
-    await vi.waitFor(() => expect(listener.stderr()).toContain('listening'), { timeout: 10_000 })
+    const { room, listener } = await listening()
     const keypad = await joinRoom(room, 'keypad', 'phone')
     await vi.waitFor(() => expect(keypad.peers().map((p) => p.name)).toEqual(['keyroom-listen']))
     await keypad.send({ type: 'key', code: 'KeyZ', phase: 'tap' })
-    await vi.waitFor(() => {
-      const lines = listener
-        .stdout()
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-      expect(lines.map((l) => l.body)).toContainEqual({ type: 'key', code: 'KeyZ', phase: 'tap' })
-    })
+    await vi.waitFor(() =>
+      expect(printed(listener).map((l) => l.body)).toContainEqual({
+        type: 'key',
+        code: 'KeyZ',
+        phase: 'tap',
+      }),
+    )
     // The phone's hello came before its key; without --all the room's upkeep is not printed.
-    const types = listener
-      .stdout()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).body.type)
+    const types = printed(listener).map((l) => (l.body as { type: string }).type)
     expect(types.filter((t) => ['hello', 'ping', 'pong', 'receipt', 'renew'].includes(t))).toEqual([])
   })
 
   it('listen --all prints the room upkeep too (the phone hello)', async () => {
-    const { url } = await startTestRelay()
-    const room = createRoom(url)
-    const listener = spawnProcess(process.execPath, [
-      ...NODE_FROM_SOURCE,
-      cli,
-      'listen',
-      '--all',
-      '--link',
-      formatPairingLink(room),
-    ])
-    await vi.waitFor(() => expect(listener.stderr()).toContain('listening'), { timeout: 10_000 })
+    const { room, listener } = await listening('--all')
     await joinRoom(room, 'keypad', 'phone')
     await vi.waitFor(() =>
-      expect(
-        listener
-          .stdout()
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l).body.type),
-      ).toContain('hello'),
+      expect(printed(listener).map((l) => (l.body as { type: string }).type)).toContain('hello'),
     )
   })
 })

@@ -24,15 +24,21 @@ function startReceiverProcess(link: string) {
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
 
+/** A phone that opened the pairing link of a fresh room, once it shows the receiver process in it. */
+async function phoneWithReceiver() {
+  const link = formatPairingLink(createRoom(e2e.relay.url))
+  const receiver = startReceiverProcess(link)
+  const context = await newPhone(e2e.browser)
+  onTestFinished(() => context.close())
+  const page = await context.newPage()
+  await openPairingLink(page, link)
+  await page.getByText('Studio Mac', { exact: true }).waitFor({ timeout: 20_000 })
+  return { receiver, context, page }
+}
+
 describe('a phone drives the receiver process', () => {
   it('taps, types, holds past several leases, and a phone that closes mid-hold leaves nothing held', async () => {
-    const link = formatPairingLink(createRoom(e2e.relay.url))
-    const receiver = startReceiverProcess(link)
-    const context = await newPhone(e2e.browser)
-    onTestFinished(() => context.close())
-    const page = await context.newPage()
-    await openPairingLink(page, link)
-    await page.getByText('Studio Mac', { exact: true }).waitFor({ timeout: 20_000 })
+    const { receiver, context, page } = await phoneWithReceiver()
 
     await button(page, 'Q').tap()
     await page.getByRole('textbox', { name: 'Text to type' }).fill('hi there')
@@ -57,13 +63,7 @@ describe('a phone drives the receiver process', () => {
   }, 90_000)
 
   it("greys out a key the receiver cannot press; pressing it shows the receiver's notice on the phone", async () => {
-    const link = formatPairingLink(createRoom(e2e.relay.url))
-    const receiver = startReceiverProcess(link)
-    const context = await newPhone(e2e.browser)
-    onTestFinished(() => context.close())
-    const page = await context.newPage()
-    await openPairingLink(page, link)
-    await page.getByText('Studio Mac', { exact: true }).waitFor({ timeout: 20_000 })
+    const { receiver, page } = await phoneWithReceiver()
     await page.getByRole('button', { name: 'F1-12', exact: true }).click()
     // The receiver (Linux here) announces caps.cannot; Pause is one of them (nut.js cannot press it anywhere).
     const pause = button(page, 'Pause')

@@ -17,14 +17,15 @@ function hidDevices(dir: string) {
   }
 }
 
-describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs for /dev/hidg0-2', () => {
-  it('announces hid, types keys, text and pointer, and sends all-zero reports when its socket drops', async () => {
-    const relay = await startTestRelay()
-    const link = createRoom(relay.url)
-    const dir = tempDir('keyroom-pi-hid-')
-    const { keyboard, mouse, consumer } = hidDevices(dir)
-    const keypad = await joinRoom(link, 'keypad', 'phone')
-    const agent = spawnAgent([
+/** A real relay, a keypad in a fresh room, FIFOs for the gadget; `start` runs `keyroom-pi --driver hid` on them. */
+async function setup() {
+  const relay = await startTestRelay()
+  const link = createRoom(relay.url)
+  const dir = tempDir('keyroom-pi-hid-')
+  const devices = hidDevices(dir)
+  const keypad = await joinRoom(link, 'keypad', 'phone')
+  const start = (extra: string[] = []) =>
+    spawnAgent([
       process.execPath,
       ...NODE_FROM_SOURCE,
       'src/main.ts',
@@ -32,15 +33,24 @@ describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs
       formatPairingLink(link),
       '--driver',
       'hid',
+      ...extra,
       '--hid-device',
-      keyboard.path,
+      devices.keyboard.path,
       '--hid-mouse-device',
-      mouse.path,
+      devices.mouse.path,
       '--hid-consumer-device',
-      consumer.path,
+      devices.consumer.path,
       '--name',
       'kvm-pi',
     ])
+  return { relay, dir, devices, keypad, start }
+}
+
+describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs for /dev/hidg0-2', () => {
+  it('announces hid, types keys, text and pointer, and sends all-zero reports when its socket drops', async () => {
+    const { relay, devices, keypad, start } = await setup()
+    const { keyboard, mouse, consumer } = devices
+    const agent = start()
     const peer = await waitForPeer(keypad, 'kvm-pi')
     expect(peer.caps).toMatchObject({ inject: true, platform: 'linux', pointer: true, hid: { layout: 'us' } })
     expect(peer.caps.keys).toBeUndefined()
@@ -71,31 +81,10 @@ describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs
   })
 
   it('releases held keys on SIGTERM, beside GPIO pins from a pin map', async () => {
-    const relay = await startTestRelay()
-    const link = createRoom(relay.url)
-    const dir = tempDir('keyroom-pi-hid-')
-    const { keyboard, mouse, consumer } = hidDevices(dir)
+    const { dir, devices, keypad, start } = await setup()
+    const { keyboard, mouse, consumer } = devices
     const pins = writeJson(join(dir, 'pins.json'), { outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] })
-    const keypad = await joinRoom(link, 'keypad', 'phone')
-    const agent = spawnAgent([
-      process.execPath,
-      ...NODE_FROM_SOURCE,
-      'src/main.ts',
-      '--link',
-      formatPairingLink(link),
-      '--driver',
-      'hid',
-      '--pins',
-      pins,
-      '--hid-device',
-      keyboard.path,
-      '--hid-mouse-device',
-      mouse.path,
-      '--hid-consumer-device',
-      consumer.path,
-      '--name',
-      'kvm-pi',
-    ])
+    const agent = start(['--pins', pins])
     await waitForPeer(keypad, 'kvm-pi')
     await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
     // The key is typed and the pin (sim driver here: no GPIO on this machine) follows it.

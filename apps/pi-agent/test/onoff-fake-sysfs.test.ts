@@ -14,6 +14,22 @@ import { APP_DIR, spawnAgent, writeJson } from './helpers.js'
 const MOUNT_FAKE_SYSFS =
   'mount -t tmpfs tmpfs /sys/class && mkdir /sys/class/gpio && mount --bind "$0" /sys/class/gpio && exec "$@"'
 
+/** The agent from source, inside a private mount namespace whose /sys/class/gpio is the fake tree at `gpio`. */
+const inFakeSysfs = (gpio: string, args: string[]) => [
+  'unshare',
+  '-m',
+  '--propagation',
+  'private',
+  'sh',
+  '-c',
+  MOUNT_FAKE_SYSFS,
+  gpio,
+  process.execPath,
+  ...NODE_FROM_SOURCE,
+  'src/main.ts',
+  ...args,
+]
+
 function namespaceUnavailable(): string | undefined {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`
   if (process.getuid?.() !== 0) return 'not root: a mount namespace with a fake /sys/class/gpio needs root'
@@ -101,28 +117,19 @@ describe.skipIf(unavailable !== undefined)('onoff driver against a fake sysfs tr
         ],
       })
       const keypad = await joinRoom(link, 'keypad', 'phone')
-      const agent = spawnAgent([
-        'unshare',
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        MOUNT_FAKE_SYSFS,
-        tree.gpio,
-        process.execPath,
-        ...NODE_FROM_SOURCE,
-        'src/main.ts',
-        'run',
-        '--link',
-        formatPairingLink(link),
-        '--pins',
-        pins,
-        '--driver',
-        'onoff',
-        '--name',
-        `door-${chip.base}`,
-      ])
+      const agent = spawnAgent(
+        inFakeSysfs(tree.gpio, [
+          'run',
+          '--link',
+          formatPairingLink(link),
+          '--pins',
+          pins,
+          '--driver',
+          'onoff',
+          '--name',
+          `door-${chip.base}`,
+        ]),
+      )
       await waitForPeer(keypad, `door-${chip.base}`)
       // Exported at their safe levels: the LED low, the active-low door strike high.
       expect(tree.events()).toEqual([`export ${led}`, `export ${door}`])
@@ -177,20 +184,7 @@ describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tr
         { key: 'KeyD', pin: 27, mode: 'pulse', pulseMs: 5_000, activeLow: true },
       ],
     })
-    const inNamespace = (args: string[]) => [
-      'unshare',
-      '-m',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      MOUNT_FAKE_SYSFS,
-      tree.gpio,
-      process.execPath,
-      ...NODE_FROM_SOURCE,
-      'src/main.ts',
-      ...args,
-    ]
+    const inNamespace = (args: string[]) => inFakeSysfs(tree.gpio, args)
     const keypad = await joinRoom(link, 'keypad', 'phone')
     // The agent and the ExecStopPost share the state dir, as systemd's StateDirectory= gives them.
     const env = { STATE_DIRECTORY: join(tree.dir, 'state') }

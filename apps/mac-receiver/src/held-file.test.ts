@@ -1,12 +1,20 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { captureLogger, tempDir } from '@keyroom/test-kit'
-import { describe, expect, it } from 'vitest'
+import { captureLogger, createFakeRoom, tempDir } from '@keyroom/test-kit'
+import { describe, expect, it, vi } from 'vitest'
 import { createLibnutMac } from '../test/libnut-mac.js'
 import { createRecordingKeyboard } from '../test/recording-keyboard.js'
-import { HELD_FILE, openHeldFile, releaseLeftovers } from './held-file.js'
+import { createRecordingPointer } from '../test/recording-pointer.js'
+import {
+  HELD_FILE,
+  NOTHING_HELD,
+  openHeldFile,
+  releaseLeftoverButtons,
+  releaseLeftovers,
+} from './held-file.js'
 import { keyboardOverNative } from './nut-keyboard.js'
 import { createPressedKeys } from './pressed-keys.js'
+import { createReceiver } from './receiver.js'
 import { createSerial } from './serial.js'
 
 describe('held keys on disk', () => {
@@ -15,24 +23,33 @@ describe('held keys on disk', () => {
     const path = join(dir, HELD_FILE)
     const { logger } = captureLogger()
     const file = openHeldFile(path, logger)
-    expect(file.read()).toEqual([])
-    file.write(['ShiftLeft'])
-    file.write(['ShiftLeft', 'KeyA'])
-    expect(openHeldFile(path, logger).read()).toEqual(['ShiftLeft', 'KeyA'])
-    file.write([])
-    expect(openHeldFile(path, logger).read()).toEqual([])
+    expect(file.read()).toEqual(NOTHING_HELD)
+    file.write({ keys: ['ShiftLeft'], buttons: [] })
+    file.write({ keys: ['ShiftLeft', 'KeyA'], buttons: ['left'] })
+    expect(openHeldFile(path, logger).read()).toEqual({ keys: ['ShiftLeft', 'KeyA'], buttons: ['left'] })
+    file.write(NOTHING_HELD)
+    expect(openHeldFile(path, logger).read()).toEqual(NOTHING_HELD)
     expect(readdirSync(dir)).toEqual([HELD_FILE])
   })
 
   it.each([
-    ['not JSON', '{"down": [', 'held keys file is not JSON: ignored', []],
-    ['no list', '{"down": "KeyA"}', 'held keys file has no "down" list: ignored', []],
-    ['null', 'null', 'held keys file has no "down" list: ignored', []],
+    ['not JSON', '{"down": [', 'held keys file is not JSON: ignored', NOTHING_HELD],
+    ['no list', '{"down": "KeyA"}', 'held keys file has no "down" list: ignored', NOTHING_HELD],
+    ['null', 'null', 'held keys file has no "down" list: ignored', NOTHING_HELD],
+    [
+      'buttons not a list',
+      '{"down": [], "buttons": "left"}',
+      'held keys file has no "down" list: ignored',
+      NOTHING_HELD,
+    ],
     [
       'unknown names',
-      JSON.stringify({ down: ['KeyA', 'toString', '__proto__', 'constructor', 42, null, 'KeyA'] }),
+      JSON.stringify({
+        down: ['KeyA', 'toString', '__proto__', 'constructor', 42, null, 'KeyA'],
+        buttons: ['left', 'hasOwnProperty', 'left', 7],
+      }),
       'held keys file names unknown keys: those ignored',
-      ['KeyA'],
+      { keys: ['KeyA'], buttons: ['left'] },
     ],
   ])(
     'a file with %s is read as what it safely names, with a warning',
@@ -63,7 +80,7 @@ describe('held keys on disk', () => {
       logger,
       serial: createSerial(),
       platform: 'linux',
-      record: (down) => file.write(down),
+      record: (down) => file.write({ keys: down, buttons: [] }),
     })
     await pressed.press('ShiftLeft')
     await pressed.press('KeyA')
@@ -107,5 +124,37 @@ describe('held keys on disk', () => {
       ['A', false],
     ])
     expect(mac.down().size).toBe(0)
+  })
+
+  it('the receiver records held mouse buttons too, and a start releases what a crash left down', async () => {
+    const path = join(tempDir('keyroom-receiver-'), HELD_FILE)
+    const { logger } = captureLogger()
+    const file = openHeldFile(path, logger)
+    const room = createFakeRoom()
+    const pointer = createRecordingPointer()
+    createReceiver({
+      room,
+      keyboard: createRecordingKeyboard(),
+      pointer,
+      logger,
+      recordHeld: (held) => file.write(held),
+    })
+    room.deliver('phone-0001', { type: 'button', button: 'left', phase: 'down' })
+    room.deliver('phone-0001', { type: 'key', code: 'ShiftLeft', phase: 'down' })
+    await vi.waitFor(() =>
+      expect(openHeldFile(path, logger).read()).toEqual({ keys: ['ShiftLeft'], buttons: ['left'] }),
+    )
+    // The process dies here. The next one:
+    const next = createRecordingPointer()
+    const start = captureLogger()
+    await releaseLeftoverButtons(next, file.read().buttons, start.logger)
+    expect(next.actions).toEqual([{ action: 'release', button: 'left' }])
+    expect(start.lines).toContainEqual(
+      expect.objectContaining({
+        button: 'left',
+        reason: 'left down by the last run',
+        msg: 'released button',
+      }),
+    )
   })
 })

@@ -1,7 +1,8 @@
 import { openStateFile } from '@keyroom/device-kit'
-import { isKeyCode, isModifier, type KeyCode } from '@keyroom/key-events'
+import { isKeyCode, isModifier, type KeyCode, POINTER_BUTTONS, type PointerButton } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import type { Keyboard } from './keyboard.js'
+import type { Pointer } from './pointer.js'
 
 /** The file, in the receiver's config dir, that lists the keys keyroom holds down right now. */
 export const HELD_FILE = 'held-keys.json'
@@ -13,33 +14,44 @@ export const HELD_FILE = 'held-keys.json'
  * old list, never half of one).
  */
 export interface HeldFile {
-  /** Records `codes` as the keys down now. Never throws: a failed write is logged. */
-  write(codes: readonly KeyCode[]): void
-  /** The keys the last run left down; [] for a missing file, and (logged) for one that is not a list of codes. */
-  read(): KeyCode[]
+  /** Records what is down now. Never throws: a failed write is logged. */
+  write(held: Held): void
+  /** What the last run left down; nothing for a missing file, and (logged) for one that is not lists of names. */
+  read(): Held
 }
+
+/** Keys and mouse buttons keyroom holds down. */
+export interface Held {
+  keys: readonly KeyCode[]
+  buttons: readonly PointerButton[]
+}
+
+export const NOTHING_HELD: Held = { keys: [], buttons: [] }
+const isButton = (name: unknown): name is PointerButton =>
+  typeof name === 'string' && (POINTER_BUTTONS as readonly string[]).includes(name)
 
 export function openHeldFile(path: string, logger: Logger): HeldFile {
   const file = openStateFile(path, logger, 'held keys')
   return {
-    write: (codes) => file.write({ down: codes }),
+    write: (held) => file.write({ down: held.keys, buttons: held.buttons }),
     read() {
       const read = file.read()
       if (!read.ok) {
         if (read.error.code === 'unreadable')
           logger.warn({ err: read.error.cause, path }, 'cannot read held keys')
         if (read.error.code === 'not-json') logger.warn({ path }, 'held keys file is not JSON: ignored')
-        return []
+        return NOTHING_HELD
       }
-      const down = (read.value as { down?: unknown } | null)?.down
-      if (!Array.isArray(down)) {
+      const { down, buttons = [] } = (read.value ?? {}) as { down?: unknown; buttons?: unknown }
+      if (!Array.isArray(down) || !Array.isArray(buttons)) {
         logger.warn({ path }, 'held keys file has no "down" list: ignored')
-        return []
+        return NOTHING_HELD
       }
       const codes = down.filter((code): code is KeyCode => typeof code === 'string' && isKeyCode(code))
-      if (codes.length < down.length)
+      const pressed = buttons.filter(isButton)
+      if (codes.length < down.length || pressed.length < buttons.length)
         logger.warn({ path }, 'held keys file names unknown keys: those ignored')
-      return [...new Set(codes)]
+      return { keys: [...new Set(codes)], buttons: [...new Set(pressed)] }
     },
   }
 }
@@ -63,6 +75,22 @@ export async function releaseLeftovers(
       logger.warn({ code, reason: 'left down by the last run' }, 'released key')
     } catch (error) {
       logger.error({ code, err: error }, 'could not release a key the last run left down')
+    }
+  }
+}
+
+/** Releases the mouse buttons a previous run left down, before the receiver joins its room. */
+export async function releaseLeftoverButtons(
+  pointer: Pointer,
+  buttons: readonly PointerButton[],
+  logger: Logger,
+): Promise<void> {
+  for (const button of buttons) {
+    try {
+      await pointer.release(button)
+      logger.warn({ button, reason: 'left down by the last run' }, 'released button')
+    } catch (error) {
+      logger.error({ button, err: error }, 'could not release a button the last run left down')
     }
   }
 }

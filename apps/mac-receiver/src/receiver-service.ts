@@ -5,7 +5,13 @@ import type { Capabilities } from '@keyroom/key-events'
 import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import type { Driver } from './cli-args.js'
-import { HELD_FILE, openHeldFile, releaseLeftovers } from './held-file.js'
+import {
+  HELD_FILE,
+  NOTHING_HELD,
+  openHeldFile,
+  releaseLeftoverButtons,
+  releaseLeftovers,
+} from './held-file.js'
 import type { ReleaseReason } from './held-keys.js'
 import { refusedCodes } from './key-map.js'
 import type { Keyboard } from './keyboard.js'
@@ -69,12 +75,14 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
         })
   // A run that died with keys down (SIGKILL, a native crash) left them down: let them go before joining the room.
   const heldFile = openHeldFile(join(options.stateDir, HELD_FILE), logger.child({ module: 'held-file' }))
-  await releaseLeftovers(keyboard, heldFile.read(), platform, logger.child({ module: 'held-file' }))
-  heldFile.write([])
+  const leftovers = heldFile.read()
+  await releaseLeftovers(keyboard, leftovers.keys, platform, logger.child({ module: 'held-file' }))
   const pointer: Pointer =
     options.driver === 'log'
       ? createLogPointer({ human: options.humanOutput === true })
       : await createNutPointer({ platform })
+  await releaseLeftoverButtons(pointer, leftovers.buttons, logger.child({ module: 'held-file' }))
+  heldFile.write(NOTHING_HELD)
   const checkBlocked = () => checkInjectionBlocked({ platform, run: options.run })
   // The log driver prints, it does not inject: nothing can block it.
   let blocked = options.driver === 'nut' ? await checkBlocked() : undefined
@@ -116,7 +124,7 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
     platform,
     ...(repeat.settings ? { repeat: repeat.settings } : {}),
     blocked: () => blocked,
-    recordHeld: (down) => heldFile.write(down),
+    recordHeld: (held) => heldFile.write(held),
   })
 
   const watch =

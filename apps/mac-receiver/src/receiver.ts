@@ -12,6 +12,7 @@ import {
 import type { RoomConnection, VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { createActionQueue } from './action-queue.js'
+import type { Held } from './held-file.js'
 import { createHeldKeys, type ReleaseReason } from './held-keys.js'
 import type { RepeatClock, RepeatSettings } from './key-repeat.js'
 import { isInjectError, type Keyboard } from './keyboard.js'
@@ -40,8 +41,8 @@ export interface ReceiverOptions {
   clock?: RepeatClock
   /** Why injection is blocked right now (no Accessibility permission, Secure Input), if it is. */
   blocked?: () => string | undefined
-  /** Told the keys that may be down after every press and release (see `held-file.ts`). */
-  recordHeld?: (down: KeyCode[]) => void
+  /** Told the keys and buttons that may be down, before every press and after every release (see `held-file.ts`). */
+  recordHeld?: (held: Held) => void
   /** Most characters of text waiting to be typed; a text past it is refused with a notice. @default MAX_QUEUED_TEXT */
   maxQueuedText?: number
   /** Called after each key action was carried out (or refused), for measurements. */
@@ -92,6 +93,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
   }
   // Everything goes through `pressed`: it knows what keyroom put down and never releases anything else.
+  let keysDown: KeyCode[] = []
+  const buttonsDown = new Set<PointerButton>()
+  const record = () => options.recordHeld?.({ keys: keysDown, buttons: [...buttonsDown] })
   const pressed = createPressedKeys({
     keyboard: options.keyboard,
     logger,
@@ -100,7 +104,10 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     ...(options.repeat ? { repeat: options.repeat } : {}),
     ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.recordHeld ? { record: options.recordHeld } : {}),
+    record(down) {
+      keysDown = down
+      record()
+    },
   })
   const held = createHeldKeys({
     keyboard: pressed,
@@ -112,7 +119,25 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   // Held mouse buttons follow the same lease rules as held keys.
   const buttons = pointer
     ? createHeldKeys<PointerButton>({
-        keyboard: { pressKey: (b) => pointer.press(b), releaseKey: (b) => pointer.release(b) },
+        keyboard: {
+          async pressKey(button) {
+            // On record before it goes down, off it once it is up (a failed release stays on record).
+            buttonsDown.add(button)
+            record()
+            try {
+              await pointer.press(button)
+            } catch (error) {
+              buttonsDown.delete(button)
+              record()
+              throw error
+            }
+          },
+          async releaseKey(button) {
+            await pointer.release(button)
+            buttonsDown.delete(button)
+            record()
+          },
+        },
         logger: logger.child({ module: 'held-buttons' }),
         serial,
         ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),

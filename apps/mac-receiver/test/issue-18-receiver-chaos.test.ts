@@ -95,11 +95,12 @@ describe('receiver chaos (issue 18)', () => {
 
     receiver.child.kill('SIGKILL')
     expect(await receiver.exited).toEqual({ code: null, signal: 'SIGKILL' })
-    // Nothing let go of them: the X server still has both down, and repeats A.
-    await new Promise((resolve) => setTimeout(resolve, 800))
+    // Nothing let go of them: the X server still has both down, and repeats A (after its 660 ms delay).
+    await vi.waitFor(async () => expect((await x.read()).slice(start + 3)).toMatch(/^A+$/), {
+      timeout: 5_000,
+      interval: 20,
+    })
     expect([await isDown('ShiftLeft'), await isDown('KeyA')]).toEqual([true, true])
-    const repeated = (await x.read()).slice(start + 3)
-    expect(repeated).toMatch(/^A+$/)
 
     // The finger is still down: the keypad keeps renewing while the new receiver starts with the same config dir.
     const again = await spawnReceiver({ link, driver: 'nut', name: 'chaos mac 2', env: x.env, configDir })

@@ -48,6 +48,7 @@ import {
   type Self,
 } from './handshake.js'
 import { fingerprint, verificationCode } from './identity.js'
+import { startLinkHeartbeat } from './link-heartbeat.js'
 import { createPermissionCheck } from './permissions.js'
 import { createReceiptBatcher } from './receipt-batcher.js'
 import { connectRelay } from './relay-socket.js'
@@ -601,29 +602,19 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     // A new handshake with everyone, so lateness is never judged on a clock that has drifted for hours.
     setInterval(() => state === 'connected' && sendHs1(), SESSION_RENEW_MS),
   ]
-  // Heartbeat: a join of the room we are in is the relay's cheapest answered call. A link that stalls keeps
-  // socket.io "connected" for many seconds; an unanswered heartbeat says so within about two.
   const heartbeatMs = options.heartbeatMs ?? 0
-  let stalled = false
-  let heartbeatRtt: number | undefined
-  const setStalled = (next: boolean) => {
-    if (next === stalled) return
-    stalled = next
-    events.emit('link', { stalled, ...(heartbeatRtt !== undefined ? { rttMs: heartbeatRtt } : {}) })
-  }
   if (heartbeatMs > 0) {
     timers.push(
-      setInterval(() => {
-        if (state !== 'connected') return setStalled(false)
-        const sentAt = now()
+      startLinkHeartbeat({
+        socket,
         // By name only: the relay answers "proof-required" at once, which is all a heartbeat needs, and no proof
         // is spent against the relay's per-address proof budget.
-        socket.timeout(heartbeatMs * 1.5).emit(RelayEvent.joinRoom, relayRoom, (timeout: Error | null) => {
-          if (timeout) return setStalled(true)
-          heartbeatRtt = now() - sentAt
-          setStalled(false)
-        })
-      }, heartbeatMs),
+        room: relayRoom,
+        everyMs: heartbeatMs,
+        connected: () => state === 'connected',
+        now,
+        onChange: (health) => events.emit('link', health),
+      }),
     )
   }
   for (const timer of timers) (timer as { unref?: () => void }).unref?.()

@@ -20,6 +20,7 @@ import { randomBytes } from '@noble/ciphers/utils.js'
 import { createAcceptor } from './acceptance.js'
 import { createDeliveryTracker } from './delivery-tracker.js'
 import { createEmitter } from './emitter.js'
+import { startLinkHeartbeat } from './link-heartbeat.js'
 import { parsePairingLink } from './pairing-link.js'
 import { createPresence } from './presence.js'
 import { createReceiptBatcher } from './receipt-batcher.js'
@@ -381,27 +382,17 @@ export function connectRoom(options: ConnectRoomOptions): RoomConnection {
       acceptor.sweep(now())
     }, PRESENCE_SWEEP_MS),
   ]
-  // Heartbeat: a join of the room we are in is the relay's cheapest answered call (no broadcast, no notice). A link
-  // that stalls keeps socket.io "connected" for many seconds; an unanswered heartbeat says so within about two.
   const heartbeatMs = options.heartbeatMs ?? 0
-  let stalled = false
-  let heartbeatRtt: number | undefined
-  const setStalled = (next: boolean) => {
-    if (next === stalled) return
-    stalled = next
-    events.emit('link', { stalled, ...(heartbeatRtt !== undefined ? { rttMs: heartbeatRtt } : {}) })
-  }
   if (heartbeatMs > 0) {
     timers.push(
-      setInterval(() => {
-        if (state !== 'connected') return setStalled(false)
-        const sentAt = now()
-        socket.timeout(heartbeatMs * 1.5).emit(RelayEvent.joinRoom, link.room, (timeout: Error | null) => {
-          if (timeout) return setStalled(true)
-          heartbeatRtt = now() - sentAt
-          setStalled(false)
-        })
-      }, heartbeatMs),
+      startLinkHeartbeat({
+        socket,
+        room: link.room,
+        everyMs: heartbeatMs,
+        connected: () => state === 'connected',
+        now,
+        onChange: (health) => events.emit('link', health),
+      }),
     )
   }
   for (const timer of timers) (timer as { unref?: () => void }).unref?.()

@@ -12,7 +12,8 @@ export { ed25519 }
 
 const P = 2n ** 255n - 19n
 
-export const x25519 = montgomery({
+// Pure: a bundle that never uses X25519 (the v1 keypad) leaves the ladder and @noble/curves out.
+export const x25519 = /* @__PURE__ */ montgomery({
   P,
   type: 'x25519',
   // x^(p-2) is x's inverse mod p (Fermat), and 0 for 0: the ladder's low-order results, which montgomery() refuses.

@@ -16,20 +16,51 @@ describe('device CLI', () => {
     expect(parseDeviceCli(spec, ['status'])).toEqual({ ok: true, value: { kind: 'status', own: {} } })
   })
 
-  it('falls back to $KEYROOM_RELAY for pair and $KEYROOM_LINK for run, flags first', () => {
+  it('falls back to $KEYROOM_RELAY for pair and reads links from a file, stdin or $KEYROOM_LINK, never argv', () => {
     const env = { KEYROOM_RELAY: 'http://env-relay', KEYROOM_LINK: 'env-link' }
-    expect(parseDeviceCli(spec, ['pair'], env)).toEqual({
+    expect(parseDeviceCli(spec, ['pair'], { KEYROOM_RELAY: 'http://env-relay' })).toEqual({
       ok: true,
       value: { kind: 'pair', relay: 'http://env-relay' },
     })
-    expect(parseDeviceCli(spec, ['pair', '--link', 'L'], env)).toEqual({
+    expect(parseDeviceCli(spec, ['pair', '--link-file', '/tmp/l'], env)).toEqual({
       ok: true,
-      value: { kind: 'pair', link: 'L' },
+      value: { kind: 'pair', link: { kind: 'file', path: '/tmp/l' } },
     })
-    expect(parseDeviceCli(spec, ['run'], env)).toMatchObject({ value: { link: 'env-link' } })
-    expect(parseDeviceCli(spec, ['run', '--link', 'flag'], env)).toMatchObject({ value: { link: 'flag' } })
-    // install of this app takes no --link, so the environment's is not read either.
+    expect(parseDeviceCli(spec, ['pair', '--link', '-', '--window', '90', '--name', 'pi'])).toEqual({
+      ok: true,
+      value: { kind: 'pair', link: { kind: 'stdin' }, windowSeconds: 90, name: 'pi' },
+    })
+    expect(parseDeviceCli(spec, ['pair'], { KEYROOM_LINK: 'env-link' })).toEqual({
+      ok: true,
+      value: { kind: 'pair', link: { kind: 'env', text: 'env-link' } },
+    })
+    // Neither: `pair` opens a new window in the room the device is in already.
+    expect(parseDeviceCli(spec, ['pair', '--window', '30'])).toEqual({
+      ok: true,
+      value: { kind: 'pair', windowSeconds: 30 },
+    })
+    // run and install read the device store, not a link.
+    expect(parseDeviceCli(spec, ['run'], env)).toEqual({ ok: true, value: { kind: 'run', own: {} } })
     expect(parseDeviceCli(spec, ['install'], env)).toEqual({ ok: true, value: { kind: 'install', own: {} } })
+  })
+
+  it('reads devices list|approve|revoke|log', () => {
+    expect(parseDeviceCli(spec, ['devices', 'list', '--json'])).toEqual({
+      ok: true,
+      value: { kind: 'devices', action: 'list', json: true },
+    })
+    expect(parseDeviceCli(spec, ['devices', 'approve', '123 456'])).toEqual({
+      ok: true,
+      value: { kind: 'devices', action: 'approve', target: '123 456' },
+    })
+    expect(parseDeviceCli(spec, ['devices', 'revoke', '--name', 'x'])).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: 'devices does not take --name' },
+    })
+    expect(parseDeviceCli(spec, ['devices', 'approve'])).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('the code or fingerprint') },
+    })
   })
 
   it('reads install --dry-run and run --json, and refuses them on other verbs', () => {
@@ -55,14 +86,24 @@ describe('device CLI', () => {
       const parsed = parseDeviceCli(spec, argv)
       return parsed.ok ? 'parsed' : `${parsed.error.code}: ${parsed.error.message}`
     }
-    expect(message(['pair'])).toBe('usage: pair needs --relay URL (or $KEYROOM_RELAY) or --link LINK')
+    expect(message(['pair', '--link', 'https://relay/#v=2&room=x'])).toMatch(
+      /^usage: a link on the command line shows in the process list/,
+    )
+    expect(message(['pair', '--relay', 'http://r', '--link', '-'])).toBe(
+      'usage: give --relay (a new room) or a link (its room), not both',
+    )
+    for (const window of ['0', '-5', '1.5', 'ten', '86401'])
+      expect(message(['pair', `--window=${window}`])).toBe(
+        `usage: --window must be a whole number of seconds from 1 to 86400, not "${window}"`,
+      )
     expect(message(['status', '--link', 'x'])).toBe('usage: status does not take --link')
+    expect(message(['run', '--link', 'x'])).toBe('usage: run does not take --link')
     expect(message(['pair', '--driver', 'log'])).toBe('usage: pair does not take --driver')
     expect(message(['run', '--name', '  '])).toBe('usage: --name must not be empty')
     expect(message(['run', 'extra'])).toBe('usage: unexpected argument "extra"')
     expect(message(['--bogus'])).toMatch(/^usage: .*--bogus/)
     expect(message(['launch'])).toBe(
-      'usage: unknown command "launch" (pair, run, install, uninstall, status, help)',
+      'usage: unknown command "launch" (pair, devices, run, install, uninstall, status, help)',
     )
   })
 
@@ -75,7 +116,7 @@ describe('device CLI', () => {
         ok: false,
         error: {
           code: 'usage',
-          message: `unknown command "${name}" (pair, run, install, uninstall, status, help)`,
+          message: `unknown command "${name}" (pair, devices, run, install, uninstall, status, help)`,
         },
       })
       const flag = parseDeviceCli(spec, ['run', `--${name}`, 'x'])

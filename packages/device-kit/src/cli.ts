@@ -1,16 +1,19 @@
 import { parseArgs } from 'node:util'
 import { fail, type ProtocolError, type Result } from '@keyroom/key-events'
+import { type LinkSource, linkSourceOf } from '@keyroom/room-client/link-input'
+import { type DevicesCommand, parseDevicesArgs } from './devices.js'
 
 /** The verbs every device app understands. */
-export type Verb = 'pair' | 'run' | 'install' | 'uninstall' | 'status' | 'help'
+export type Verb = 'pair' | 'devices' | 'run' | 'install' | 'uninstall' | 'status' | 'help'
 
 /** A command line the apps cannot use: exit code 2. */
 export type UsageError = ProtocolError<'usage'>
 
 /** The flags the kit itself reads, per verb; an app adds its own. */
 const COMMON_FLAGS: ReadonlyMap<Verb, readonly string[]> = new Map([
-  ['pair', ['relay', 'link', 'keypad']],
-  ['run', ['link', 'name']],
+  ['pair', ['relay', 'link', 'link-file', 'keypad', 'window', 'name']],
+  ['devices', []],
+  ['run', ['name']],
   ['install', ['name']],
   ['uninstall', []],
   ['status', []],
@@ -20,6 +23,7 @@ const COMMON_FLAGS: ReadonlyMap<Verb, readonly string[]> = new Map([
 const COMMON_SWITCHES: ReadonlyMap<Verb, readonly Switch[]> = new Map([
   ['install', ['dry-run']],
   ['run', ['json']],
+  ['devices', ['json']],
 ])
 type Switch = 'dry-run' | 'json'
 
@@ -32,11 +36,10 @@ export interface CliSpec<F extends string> {
 /** What the kit read from the command line; the app turns `own` into its command. */
 export type ParsedCli<F extends string> =
   | { kind: 'help' }
-  | { kind: 'pair'; relay?: string; link?: string; keypad?: string }
+  | PairCommand
+  | DevicesCommand
   | {
       kind: 'run' | 'install' | 'uninstall' | 'status'
-      /** From --link, else $KEYROOM_LINK (which keeps the room key out of the process list). */
-      link?: string
       name?: string
       /** `install --dry-run`: print the files and commands, change nothing. */
       dryRun?: true
@@ -44,6 +47,21 @@ export type ParsedCli<F extends string> =
       json?: true
       own: Partial<Record<F, string>>
     }
+
+/** `pair`: make a room on `relay`, or join the room of another device's link; either way open a pairing window. */
+export interface PairCommand {
+  kind: 'pair'
+  relay?: string
+  /** Another device's link (`--link-file PATH`, `--link -`, $KEYROOM_LINK): this device joins its room. */
+  link?: LinkSource
+  keypad?: string
+  /** How long the pairing window stays open. */
+  windowSeconds?: number
+  name?: string
+}
+
+/** The longest pairing window `--window` accepts: a day. */
+export const MAX_WINDOW_SECONDS = 86_400
 
 const usage = (message: string): Result<never, UsageError> => fail('usage', message)
 
@@ -64,6 +82,7 @@ export function parseDeviceCli<F extends string>(
   }
   const verbs = new Map<Exclude<Verb, 'help'>, readonly F[]>([
     ['pair', []],
+    ['devices', []],
     ['run', spec.run],
     ['install', spec.install],
     ['uninstall', []],
@@ -81,6 +100,11 @@ export function parseDeviceCli<F extends string>(
   }
   const { values, positionals } = parsed
   if (values.help || positionals[0] === 'help') return { ok: true, value: { kind: 'help' } }
+  if (positionals[0] === 'devices') {
+    const flag = Object.keys(values).find((name) => name !== 'json' && values[name] !== undefined)
+    if (flag !== undefined) return usage(`devices does not take --${flag}`)
+    return parseDevicesArgs(positionals.slice(1), values.json === true)
+  }
   if (positionals.length > 1) return usage(`unexpected argument "${positionals[1]}"`)
   const kind = (positionals[0] ?? 'run') as Exclude<Verb, 'help'>
   const own = verbs.get(kind)
@@ -102,20 +126,12 @@ export function parseDeviceCli<F extends string>(
     ...(values.json === true ? { json: true as const } : {}),
   }
 
-  if (kind === 'pair') {
-    const link = given.get('link')
-    const relay = given.get('relay') ?? env.KEYROOM_RELAY
-    const keypad = given.get('keypad')
-    if (!relay && !link) return usage('pair needs --relay URL (or $KEYROOM_RELAY) or --link LINK')
-    return {
-      ok: true,
-      value: { kind, ...(link ? { link } : relay ? { relay } : {}), ...(keypad ? { keypad } : {}) },
-    }
-  }
   const rawName = given.get('name')
   const name = rawName?.trim()
   if (rawName !== undefined && !name) return usage('--name must not be empty')
-  const link = allowed.has('link') ? (given.get('link') ?? env.KEYROOM_LINK) : undefined
+  if (kind === 'pair') return pairCommand(given, env, name)
+  // `devices` was read above, from its positionals.
+  if (kind === 'devices') return usage('devices needs an action')
   const ownValues: Partial<Record<F, string>> = {}
   for (const flag of own) {
     const value = given.get(flag)
@@ -123,14 +139,44 @@ export function parseDeviceCli<F extends string>(
   }
   return {
     ok: true,
-    value: { kind, ...(link ? { link } : {}), ...(name ? { name } : {}), ...on, own: ownValues },
+    value: { kind, ...(name ? { name } : {}), ...on, own: ownValues },
+  }
+}
+
+function pairCommand(
+  given: ReadonlyMap<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
+  name: string | undefined,
+): Result<PairCommand, UsageError> {
+  const source = linkSourceOf({ linkFile: given.get('link-file'), link: given.get('link') }, env)
+  if (!source.ok) return source
+  const relay = given.get('relay') ?? env.KEYROOM_RELAY
+  if (source.value && given.has('relay'))
+    return usage('give --relay (a new room) or a link (its room), not both')
+  const window = given.get('window')
+  const seconds = window === undefined ? undefined : Number(window)
+  if (seconds !== undefined && !(Number.isInteger(seconds) && seconds > 0 && seconds <= MAX_WINDOW_SECONDS))
+    return usage(
+      `--window must be a whole number of seconds from 1 to ${MAX_WINDOW_SECONDS}, not "${window}"`,
+    )
+  const keypad = given.get('keypad')
+  return {
+    ok: true,
+    value: {
+      kind: 'pair',
+      ...(source.value ? { link: source.value } : relay ? { relay } : {}),
+      ...(keypad ? { keypad } : {}),
+      ...(seconds === undefined ? {} : { windowSeconds: seconds }),
+      ...(name ? { name } : {}),
+    },
   }
 }
 
 /** The commands the kit finishes itself; `run` and `install` the app builds from its own flags. */
 export type CommonCommand =
   | { kind: 'help' }
-  | { kind: 'pair'; relay?: string; link?: string; keypad?: string }
+  | PairCommand
+  | DevicesCommand
   | { kind: 'uninstall' }
   | { kind: 'status' }
 
@@ -150,17 +196,16 @@ export function parseDeviceCommand<F extends string, C>(
   const parsed = parseDeviceCli(spec, argv, env)
   if (!parsed.ok) return parsed
   const command = parsed.value
-  if (command.kind === 'help' || command.kind === 'pair') return { ok: true, value: command }
+  if (command.kind === 'help' || command.kind === 'pair' || command.kind === 'devices')
+    return { ok: true, value: command }
   if (command.kind === 'uninstall' || command.kind === 'status')
     return { ok: true, value: { kind: command.kind } }
   return build(command as AppVerb<F>)
 }
 
-/** The common `--link` / `--name` of a command, present only when given. */
-export const linkAndName = (command: { link?: string; name?: string }): { link?: string; name?: string } => ({
-  ...(command.link ? { link: command.link } : {}),
-  ...(command.name ? { name: command.name } : {}),
-})
+/** The common `--name` of a command, present only when given. */
+export const nameOf = (command: { name?: string }): { name?: string } =>
+  command.name ? { name: command.name } : {}
 
 /** The common `--dry-run` / `--json` of a command, present only when given. */
 export const switchesOf = (command: { dryRun?: true; json?: true }): { dryRun?: true; json?: true } => ({

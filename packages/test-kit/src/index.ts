@@ -1,6 +1,13 @@
 export { requireBinaries, requireBinary } from './binaries.js'
 export { captureLogger, type LogLine } from './capture-logger.js'
 export { type Cleanup, perSuite, perTest } from './cleanup.js'
+export {
+  type DeviceMember,
+  joinAsDevice,
+  type PairedDevice,
+  pairDeviceDir,
+  waitForDevice,
+} from './device-room.js'
 export { createFakeRoom, type FakeRoom } from './fake-room.js'
 export { type Direction, type FaultProxy, startFaultProxy } from './fault-proxy.js'
 export { freePort } from './free-port.js'

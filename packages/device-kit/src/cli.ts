@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { fail, type ProtocolError, type Result } from '@keyroom/key-events'
 import { type LinkSource, linkSourceOf } from '@keyroom/room-client/link-input'
-import { type DevicesCommand, parseDevicesArgs } from './devices.js'
+import { type DevicesCommand, parseDevicesCommand } from './devices.js'
 
 /** The verbs every device app understands. */
 export type Verb = 'pair' | 'devices' | 'run' | 'install' | 'uninstall' | 'status' | 'help'
@@ -77,6 +77,8 @@ export function parseDeviceCli<F extends string>(
 ): Result<ParsedCli<F>, UsageError> {
   // `pnpm receiver -- pair` passes the `--` through.
   const args = argv[0] === '--' ? argv.slice(1) : [...argv]
+  // `devices permit` has flags of its own: everything after the verb is read there.
+  if (args[0] === 'devices') return parseDevicesCommand(args.slice(1))
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
     help: { type: 'boolean', short: 'h' },
   }
@@ -100,11 +102,6 @@ export function parseDeviceCli<F extends string>(
   }
   const { values, positionals } = parsed
   if (values.help || positionals[0] === 'help') return { ok: true, value: { kind: 'help' } }
-  if (positionals[0] === 'devices') {
-    const flag = Object.keys(values).find((name) => name !== 'json' && values[name] !== undefined)
-    if (flag !== undefined) return usage(`devices does not take --${flag}`)
-    return parseDevicesArgs(positionals.slice(1), values.json === true)
-  }
   if (positionals.length > 1) return usage(`unexpected argument "${positionals[1]}"`)
   const kind = (positionals[0] ?? 'run') as Exclude<Verb, 'help'>
   const own = verbs.get(kind)
@@ -130,8 +127,8 @@ export function parseDeviceCli<F extends string>(
   const name = rawName?.trim()
   if (rawName !== undefined && !name) return usage('--name must not be empty')
   if (kind === 'pair') return pairCommand(given, env, name)
-  // `devices` was read above, from its positionals.
-  if (kind === 'devices') return usage('devices needs an action')
+  // `devices` after other flags (`--json devices list`): read on its own, as above.
+  if (kind === 'devices') return parseDevicesCommand(args.filter((arg) => arg !== 'devices'))
   const ownValues: Partial<Record<F, string>> = {}
   for (const flag of own) {
     const value = given.get(flag)

@@ -88,3 +88,81 @@ describe('a receiver in its device room, through a real relay', () => {
     expect(audit.map((e) => e.action)).not.toContain('renew')
   })
 })
+
+describe('an admin device manages the receiver from the keypad', () => {
+  it('the first device paired by window lists, approves and revokes; any other gets not-permitted', async () => {
+    const relay = await startTestRelay()
+    const dir = tempDir()
+    const store = openDeviceStore(dir)
+    const roomId = 'Qm9vb29vb29vb29vb29vbw'
+    store.setRoom({ relay: relay.url, room: roomId })
+    const pairingSecret = store.openWindow(60)
+    const { logger } = captureLogger()
+    const room = joinDeviceRoom({
+      configDir: dir,
+      role: 'mac-receiver',
+      name: 'mac',
+      caps: { inject: true },
+      logger,
+    })
+    if (!room) throw new Error('no room')
+    onTestFinished(() => room.close())
+    const link = { relay: relay.url, room: roomId, peer: store.identity().publicKey, pairingSecret }
+    const open = (name: string) => {
+      const device = connectDevice({ link, identity: createIdentity(), role: 'keypad', name })
+      onTestFinished(() => device.close())
+      const received: DeviceMessage[] = []
+      device.on('message', (m) => received.push(m))
+      const mac = () => device.peers().find((p) => p.name === 'mac')
+      return { device, received, mac }
+    }
+    const admin = open('phone')
+    await vi.waitFor(() => expect(admin.mac()?.status).toMatchObject({ state: 'approved', admin: true }))
+    const other = open('tablet')
+    await vi.waitFor(() => expect(other.mac()?.status?.state).toBe('pending'))
+
+    const macId = admin.mac()?.id ?? ''
+    await admin.device.manage(macId, { op: 'list' })
+    await vi.waitFor(() =>
+      expect(admin.mac()?.devices).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'phone', state: 'approved', admin: true }),
+          expect.objectContaining({ name: 'tablet', state: 'pending', code: other.mac()?.code }),
+        ]),
+      ),
+    )
+    const tablet = admin.mac()?.devices?.find((d) => d.name === 'tablet')
+    await admin.device.manage(macId, { op: 'approve', fingerprint: tablet?.fingerprint ?? '' })
+    await vi.waitFor(() => expect(other.mac()?.status?.state).toBe('approved'))
+
+    // A device that is not admin asks too: refused with a notice, nothing changes.
+    const adminFingerprint = admin.device.identity.fingerprint
+    await other.device.manage(other.mac()?.id ?? '', { op: 'revoke', fingerprint: adminFingerprint })
+    await vi.waitFor(() =>
+      expect(other.received.map((m) => m.body)).toContainEqual(
+        expect.objectContaining({
+          type: 'notice',
+          code: 'not-permitted',
+          message: 'tablet may not manage the devices of mac',
+        }),
+      ),
+    )
+    expect(store.devices().find((d) => d.name === 'phone')?.state).toBe('approved')
+
+    await admin.device.manage(macId, { op: 'revoke', fingerprint: tablet?.fingerprint ?? '' })
+    await vi.waitFor(() => expect(other.mac()?.status?.state).toBe('revoked'))
+    // Unknown devices are named in the refusal.
+    await admin.device.manage(macId, { op: 'approve', fingerprint: 'AAAA-BBBB-CCCC-DDDD' })
+    await vi.waitFor(() =>
+      expect(admin.received.map((m) => m.body)).toContainEqual(
+        expect.objectContaining({ type: 'notice', code: 'no-such-device' }),
+      ),
+    )
+    expect(readAudit(dir).map((e) => `${e.device} ${e.action} ${e.reason ?? ''}`)).toEqual(
+      expect.arrayContaining([
+        `tablet approved by phone (${adminFingerprint})`,
+        `tablet revoked by phone (${adminFingerprint})`,
+      ]),
+    )
+  })
+})

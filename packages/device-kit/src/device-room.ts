@@ -1,6 +1,20 @@
 import { unwatchFile, watchFile } from 'node:fs'
-import { type Capabilities, isDroppable, isKeyAction, isPointerAction, type Role } from '@keyroom/key-events'
-import { connectDevice, type DeviceGate, type DeviceRoomConnection } from '@keyroom/room-client'
+import {
+  type Capabilities,
+  fail,
+  isDroppable,
+  isKeyAction,
+  isPointerAction,
+  MAX_LISTED_DEVICES,
+  ok,
+  type Role,
+} from '@keyroom/key-events'
+import {
+  connectDevice,
+  type DeviceGate,
+  type DeviceManager,
+  type DeviceRoomConnection,
+} from '@keyroom/room-client'
 import { appendAudit, type DeviceStore, openDeviceStore } from '@keyroom/room-client/device-store'
 import type { Logger } from 'pino'
 
@@ -45,11 +59,45 @@ export function joinDeviceRoom(options: DeviceRoomOptions): DeviceRoom | undefin
     }
     return decision
   }
+  // An admin device (the first one paired through a window, or `devices permit … --admin`) manages from the keypad.
+  const manager: DeviceManager = (request, asker) => {
+    if (request.op !== 'list') {
+      if (!request.fingerprint) return fail('usage', `${request.op} needs the device's fingerprint`)
+      const changed =
+        request.op === 'approve' ? store.approve(request.fingerprint) : store.revoke(request.fingerprint)
+      if (!changed.ok) return changed
+      appendAudit(configDir, {
+        time: new Date().toISOString(),
+        device: changed.value.name,
+        fingerprint: changed.value.fingerprint,
+        action: changed.value.state,
+        reason: `by ${asker.name} (${asker.fingerprint})`,
+      })
+      logger.info(
+        { device: changed.value.name, fingerprint: changed.value.fingerprint, by: asker.fingerprint },
+        `device ${changed.value.state} from an admin device`,
+      )
+    }
+    return ok(
+      store
+        .devices()
+        .slice(-MAX_LISTED_DEVICES)
+        .map((d) => ({
+          name: d.name,
+          fingerprint: d.fingerprint,
+          state: d.state,
+          role: d.role,
+          ...(d.state === 'pending' ? { code: d.code } : {}),
+          ...(d.admin ? { admin: true } : {}),
+        })),
+    )
+  }
   const connection = connectDevice({
     link: room,
     identity: store.identity(),
     trusted: store.trusted(),
     gate,
+    manager,
     role: options.role,
     name: options.name,
     caps: options.caps,

@@ -153,6 +153,8 @@ export const StatusMessage = z.object({
   /** The six-digit verification code both sides show while pending. */
   code: z.optional(z.string().check(z.regex(/^\d{6}$/, 'must be six digits'))),
   permissions: z.optional(Permissions),
+  /** The device may manage this receiver's devices (`manage`). */
+  admin: z.optional(z.boolean()),
 })
 export type StatusMessage = z.infer<typeof StatusMessage>
 
@@ -169,6 +171,48 @@ export const PairMessage = z.object({
       z.regex(new RegExp(`^[A-Za-z0-9_-]{${PROOF_CHARS}}$`), `must be ${PROOF_CHARS} base64url characters`),
     ),
 })
+
+/** A device fingerprint as people read it: 4 groups of 4 Crockford base32 characters. */
+export const Fingerprint = z
+  .string()
+  .check(
+    z.regex(
+      /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/,
+      'must be a fingerprint (XXXX-XXXX-XXXX-XXXX)',
+    ),
+  )
+
+/**
+ * An admin device asks a receiver for its device list (`list`), or to approve or revoke one device by fingerprint.
+ * A receiver answers with `devices`, or refuses with a `not-permitted` notice when the asker is not its admin.
+ */
+export const ManageMessage = z.object({
+  type: z.literal('manage'),
+  op: z.enum(['list', 'approve', 'revoke']),
+  fingerprint: z.optional(Fingerprint),
+})
+export type ManageMessage = z.infer<typeof ManageMessage>
+
+/** Pending and kept devices a receiver lists for its admins; bounded like its store's pending list. */
+export const MAX_LISTED_DEVICES = 64
+
+/** A receiver's device list, sent to an admin that asked with `manage`. */
+export const DevicesMessage = z.object({
+  type: z.literal('devices'),
+  devices: z
+    .array(
+      z.object({
+        name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
+        fingerprint: Fingerprint,
+        state: z.enum(['approved', 'pending', 'revoked']),
+        role: Role,
+        code: z.optional(z.string().check(z.regex(/^\d{6}$/, 'must be six digits'))),
+        admin: z.optional(z.boolean()),
+      }),
+    )
+    .check(z.maxLength(MAX_LISTED_DEVICES)),
+})
+export type DevicesMessage = z.infer<typeof DevicesMessage>
 
 const Seq = z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER))
 /**
@@ -197,6 +241,8 @@ export const MessageBody = z.discriminatedUnion('type', [
   StatusMessage,
   PairMessage,
   ReceiptMessage,
+  ManageMessage,
+  DevicesMessage,
 ])
 export type MessageBody = z.infer<typeof MessageBody>
 export type HelloMessage = z.infer<typeof HelloMessage>

@@ -236,6 +236,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
       state: decision.state,
       ...(decision.state === 'pending' ? { code: record.peer.code } : {}),
       ...(decision.state === 'approved' && decision.permissions ? { permissions: decision.permissions } : {}),
+      ...(decision.state === 'approved' && decision.admin ? { admin: true } : {}),
     })
     peersChanged()
   }
@@ -492,6 +493,30 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
       case 'notice':
         if (record.trust || record.peer.approval?.state === 'approved') deliver()
         return
+      case 'manage': {
+        const refusal = (code: string, message: string) =>
+          void sendTo(record, {
+            type: 'notice',
+            level: 'error',
+            code,
+            message,
+            ref: { from, seq: envelope.seq },
+          })
+        if (!options.manager || record.peer.approval?.state !== 'approved' || !record.peer.approval.admin)
+          return refusal('not-permitted', `${record.peer.name} may not manage the devices of ${options.name}`)
+        const { type: _, ...request } = body
+        const done = options.manager(request, deviceInfo(record))
+        if (!done.ok) return refusal(done.error.code, done.error.message)
+        // Whoever was approved or revoked hears it now, not at the next look at the store.
+        if (request.op !== 'list') for (const other of peers.values()) judge(other)
+        void sendTo(record, { type: 'devices', devices: done.value })
+        return
+      }
+      case 'devices':
+        if (!record.trust) return
+        record.peer.devices = body.devices
+        peersChanged()
+        return
       case 'receipt': {
         if (body.to !== mySid) return
         const mapped = (seq: number) => record.actions.get(seq)
@@ -655,6 +680,15 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     },
     reconsider() {
       for (const record of peers.values()) judge(record)
+    },
+    manage(peer, request) {
+      const record = peers.get(peer)
+      if (!record?.trust)
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'offline', message: 'no session with that receiver' },
+        })
+      return sendTo(record, { type: 'manage', ...request })
     },
     async close() {
       closing = true

@@ -176,13 +176,23 @@ export function openDeviceStore(dir: string) {
         return { ok: true, value: { ...device } }
       })
     },
-    setPermissions(text: string, permissions: Permissions | undefined): Result<StoredDevice> {
+    /** Sets (or with `undefined`, clears) what a device may send, and whether it may manage the others. */
+    setPermissions(
+      text: string,
+      permissions: Permissions | undefined,
+      admin?: boolean,
+    ): Result<StoredDevice> {
       return update((d) => {
         const matches = find(d, text, ['fingerprint', 'name'])
-        if (matches.length !== 1) return fail('no-such-device', `"${text}" names ${matches.length} devices`)
+        if (matches.length === 0)
+          return fail('no-such-device', `no device is named or has the fingerprint "${text}"`)
+        if (matches.length > 1)
+          return fail('ambiguous', `"${text}" names ${matches.length} devices: use the fingerprint`)
         const device = matches[0] as StoredDevice
         if (permissions) device.permissions = permissions
         else delete device.permissions
+        if (admin === true) device.admin = true
+        if (admin === false) delete device.admin
         return { ok: true, value: { ...device } }
       })
     },
@@ -202,6 +212,8 @@ export function openDeviceStore(dir: string) {
           if (provesSecret && secret && provesSecret(secret) && device?.state !== 'approved') {
             if (window) window.used = true
             device ??= newDevice(d, info, now())
+            // The first device paired through a window may manage the others (from the keypad); see SECURITY.md.
+            if (!d.devices.some((x) => x.admin && x.state === 'approved')) device.admin = true
             device.state = 'approved'
             device.since = new Date(now()).toISOString()
             device.via = 'pairing-window'

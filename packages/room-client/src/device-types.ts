@@ -1,5 +1,7 @@
 import type {
   Capabilities,
+  DevicesMessage,
+  ManageMessage,
   MessageBody,
   Permissions,
   Role,
@@ -80,7 +82,21 @@ export interface DevicePeer {
   lastSeen: number
   /** Round-trip time of the last ping it answered, in ms. */
   rttMs?: number
+  /** The device list it last sent us (we are its admin). */
+  devices?: DevicesMessage['devices']
 }
+
+/** What an admin device asked a receiver to do, and who asked. */
+export type ManageRequest = Omit<ManageMessage, 'type'>
+
+/**
+ * Receivers: carries out an admin's `manage` request on the device store and returns the device list after it, or
+ * why it could not (no such device). Only asked for requests from devices the gate marked `admin`.
+ */
+export type DeviceManager = (
+  request: ManageRequest,
+  asker: DeviceInfo,
+) => { ok: true; value: DevicesMessage['devices'] } | { ok: false; error: { code: string; message: string } }
 
 /** A message that opened under its pairwise session key, parsed, is in order, fresh and allowed. */
 export interface DeviceMessage {
@@ -155,6 +171,11 @@ export interface DeviceRoomConnection {
   updateCapabilities(caps: Capabilities): void
   /** Asks the gate again about every peer (the device store changed) and tells each peer the outcome. */
   reconsider(): void
+  /**
+   * Admins: asks the receiver `peer` (a session id) to list, approve or revoke devices; its answer arrives as that
+   * peer's `devices` (a `peers` event), a refusal as a notice.
+   */
+  manage(peer: SenderId, request: ManageRequest): Promise<SendResult>
   /** Says bye, leaves the room and disconnects. */
   close(): Promise<void>
 }
@@ -166,6 +187,8 @@ export interface ConnectDeviceOptions {
   trusted?: TrustedPeer[]
   /** Receivers and agents: which devices may act here. Without a gate no key action is accepted. */
   gate?: DeviceGate
+  /** Receivers and agents: what their admin devices may change (`manage`). Without it every request is refused. */
+  manager?: DeviceManager
   role: Role
   name: string
   caps?: Capabilities

@@ -269,8 +269,17 @@ const pointerActionTypes: ReadonlySet<string> = new Set<string>(
 )
 export const isPointerAction = (body: MessageBody): body is PointerAction => pointerActionTypes.has(body.type)
 
-type RoomUpkeepType = 'hello' | 'ping' | 'pong' | 'notice' | 'status' | 'pair' | 'receipt'
-/** What the room-client itself handles (presence, pings, notices, device status and pairing, receipts). */
+type RoomUpkeepType =
+  | 'hello'
+  | 'ping'
+  | 'pong'
+  | 'notice'
+  | 'status'
+  | 'pair'
+  | 'receipt'
+  | 'manage'
+  | 'devices'
+/** What the room-client itself handles (presence, pings, notices, device status, pairing and management, receipts). */
 export type RoomUpkeep = Extract<MessageBody, { type: RoomUpkeepType }>
 const roomUpkeepTypes: ReadonlySet<string> = new Set<RoomUpkeepType>([
   'hello',
@@ -280,6 +289,8 @@ const roomUpkeepTypes: ReadonlySet<string> = new Set<RoomUpkeepType>([
   'status',
   'pair',
   'receipt',
+  'manage',
+  'devices',
 ])
 /** True for a message no device acts on: the room-client's own upkeep. */
 export const isRoomUpkeep = (body: MessageBody): body is RoomUpkeep => roomUpkeepTypes.has(body.type)

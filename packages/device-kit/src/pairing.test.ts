@@ -4,7 +4,7 @@ import { parseDeviceLink } from '@keyroom/room-client'
 import { openDeviceStore } from '@keyroom/room-client/device-store'
 import { tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { pair, pairedRoom } from './pairing.js'
+import { deviceName, pair, pairedRoom } from './pairing.js'
 
 const options = (configDir: string, printed: string[]) => ({
   tool: 'keyroom-test',
@@ -53,6 +53,17 @@ describe('pair', () => {
     expect(second.value.peer).toEqual(openDeviceStore(pi).identity().publicKey)
     expect(second.value.name).toBe('pi')
     expect(printed.join('')).toContain('within 10 minutes')
+  })
+
+  it('keeps the name pair was given: run and a later pair use it unless --name says otherwise', async () => {
+    const dir = tempDir()
+    expect(deviceName(dir, undefined, 'host')).toBe('host')
+    await pair({ kind: 'pair', relay: 'http://127.0.0.1:9', name: 'door-pi' }, options(dir, []))
+    expect(deviceName(dir, undefined, 'host')).toBe('door-pi')
+    expect(deviceName(dir, 'other', 'host')).toBe('other')
+    const again = await pair({ kind: 'pair' }, options(dir, []))
+    if (!again.ok) throw new Error(again.error.message)
+    expect(again.value.name).toBe('door-pi')
   })
 
   it('reopens a window in the room it is in; names each way it cannot pair', async () => {

@@ -19,7 +19,7 @@ export interface PairOptions {
   /** The app's command name, for the hints it prints (`keyroom-receiver`). */
   tool: string
   configDir: string
-  /** The name the link gives this device, when `--name` is not given. */
+  /** The name this device goes by when neither `--name` nor an earlier pairing gave one. */
   defaultName: string
   /** The product's own output (link, QR), to stdout. */
   out: (text: string) => void
@@ -58,12 +58,14 @@ export async function pair(
     room = stored
   }
   store.setRoom(room)
+  const name = command.name ?? store.name() ?? options.defaultName
+  store.setName(name)
   const seconds = command.windowSeconds ?? DEFAULT_WINDOW_SECONDS
   const identity = store.identity()
   const link: DeviceLink = {
     ...room,
     peer: identity.publicKey,
-    name: command.name ?? options.defaultName,
+    name,
     pairingSecret: store.openWindow(seconds, options.now?.()),
   }
   const text = formatDeviceLink(link, command.keypad)
@@ -75,6 +77,11 @@ export async function pair(
       `This device's fingerprint: ${identity.fingerprint}. Start it with: ${options.tool}\n`,
   )
   return ok(link)
+}
+
+/** The name this device joins its room with: `--name`, else the one `pair` stored, else the app's default. */
+export function deviceName(configDir: string, given: string | undefined, fallback: string): string {
+  return given ?? openDeviceStore(configDir).name() ?? fallback
 }
 
 /**

@@ -24,6 +24,8 @@ export interface StoredDevice {
 export interface StoreFile {
   version: 2
   identity: string
+  /** What this device calls itself in the room, as `pair --name` set it. */
+  name?: string
   room?: { relay: string; room: string }
   pairing?: { secret: string; until: number; used: boolean }
   devices: StoredDevice[]
@@ -113,6 +115,11 @@ export function openDeviceStore(dir: string) {
     identity,
     read,
     room: () => read().room,
+    name: () => read().name,
+    setName: (name: string) =>
+      update((d) => {
+        d.name = name
+      }),
     trusted: (): TrustedPeer[] =>
       read().trusted.flatMap((t) => {
         const key = fromBase64url(t.key)

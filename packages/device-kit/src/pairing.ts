@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import {
   createRoomId,
@@ -79,8 +80,14 @@ export async function pair(
   return ok(link)
 }
 
-/** The name this device joins its room with: `--name`, else the one `pair` stored, else the app's default. */
-export function deviceName(configDir: string, given: string | undefined, fallback: string): string {
+/** What a device calls itself without `--name` or a stored name: this computer's name, without macOS's `.local`. */
+export const defaultDeviceName = (): string =>
+  hostname()
+    .replace(/\.local$/, '')
+    .slice(0, 64)
+
+/** The name this device joins its room with: `--name`, else the one `pair` stored, else this computer's name. */
+export function deviceName(configDir: string, given?: string, fallback = defaultDeviceName()): string {
   return given ?? openDeviceStore(configDir).name() ?? fallback
 }
 

@@ -1,7 +1,6 @@
 import { HOLD_LEASE_MS, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
-import { createFakeRoom } from '@keyroom/test-kit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createRecordingPins, silentLogger } from '../test/fakes.js'
+import { createFakeDeviceRoom, createRecordingPins, silentLogger } from '../test/fakes.js'
 import { createAgent } from './agent.js'
 import { DEFAULT_MIN_INTERVAL_MS, type PinMap, parsePinMap } from './pin-map.js'
 
@@ -24,7 +23,7 @@ const example = mapOf({
 })
 
 function setup(map: PinMap = example) {
-  const room = createFakeRoom()
+  const room = createFakeDeviceRoom()
   const pins = createRecordingPins()
   const agent = createAgent({ room: room, pins: pins.pins, map, logger: silentLogger() })
   return { room, pins, agent }
@@ -89,6 +88,10 @@ describe('agent outputs', () => {
       role: 'keypad',
       name: 'a',
       caps: { inject: false },
+      key: 'key-a',
+      fingerprint: 'fp-a',
+      trusted: false,
+      code: '123456',
       lastSeen: 0,
     })
     expect(pins.levels.get(17)).toBe(0)
@@ -212,7 +215,7 @@ describe('agent outputs', () => {
   })
 
   it('keeps going when a pin write throws', () => {
-    const room = createFakeRoom()
+    const room = createFakeDeviceRoom()
     const pins = createRecordingPins()
     const broken = {
       ...pins.pins,

@@ -1,6 +1,6 @@
 import { sendNotice } from '@keyroom/device-kit'
 import type { Capabilities, KeyAction, KeyCode } from '@keyroom/key-events'
-import { createLeaseTable, type RoomConnection } from '@keyroom/room-client'
+import { createLeaseTable, type DeviceRoomConnection } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { followSenders, type SenderAction } from './follow-senders.js'
 import { type Inputs, openInputs } from './inputs.js'
@@ -9,8 +9,8 @@ import { openOutputs } from './outputs.js'
 import { mappedKeys, type PinMap } from './pin-map.js'
 import type { Level, Pins } from './pins.js'
 
-/** The part of a room connection the agent uses; the real `connectRoom()` result fits, and so do test fakes. */
-export type AgentRoom = Pick<RoomConnection, 'on' | 'send' | 'updateCapabilities'>
+/** The part of a device room the agent uses; `joinDeviceRoom()` and `connectDevice()` results fit. */
+export type AgentRoom = Pick<DeviceRoomConnection, 'on' | 'send' | 'updateCapabilities'>
 
 export interface AgentOptions {
   room: AgentRoom

@@ -8,9 +8,9 @@ const error = (argv: string[]) => {
 
 describe('cli args', () => {
   it("runs by default, also behind the root script's --", () => {
-    expect(parseCli(['--', '--link', 'L', '--pins', 'p.json', '--driver', 'sim'])).toEqual({
+    expect(parseCli(['--', '--pins', 'p.json', '--driver', 'sim', '--name', 'door'])).toEqual({
       ok: true,
-      value: { kind: 'run', link: 'L', pins: 'p.json', driver: 'sim' },
+      value: { kind: 'run', pins: 'p.json', driver: 'sim', name: 'door' },
     })
     expect(parseCli(['run', '--pins', 'p.json'])).toEqual({
       ok: true,
@@ -18,10 +18,23 @@ describe('cli args', () => {
     })
   })
 
-  it('reads pair and install, uninstall and status', () => {
-    expect(parseCli(['pair', '--relay', 'http://r'])).toEqual({
+  it("reads pair (a new room, another device's link, a new window), devices, install, uninstall and status", () => {
+    expect(parseCli(['pair', '--relay', 'http://r', '--window', '60', '--name', 'door'])).toEqual({
       ok: true,
-      value: { kind: 'pair', relay: 'http://r' },
+      value: { kind: 'pair', relay: 'http://r', windowSeconds: 60, name: 'door' },
+    })
+    expect(parseCli(['pair', '--link-file', '/tmp/mac.link'])).toEqual({
+      ok: true,
+      value: { kind: 'pair', link: { kind: 'file', path: '/tmp/mac.link' } },
+    })
+    expect(parseCli(['pair'])).toEqual({ ok: true, value: { kind: 'pair' } })
+    expect(parseCli(['devices', 'approve', '123456'])).toEqual({
+      ok: true,
+      value: { kind: 'devices', action: 'approve', target: '123456' },
+    })
+    expect(parseCli(['devices', 'log', '--json'])).toEqual({
+      ok: true,
+      value: { kind: 'devices', action: 'log', json: true },
     })
     expect(parseCli(['install', '--pins', '/etc/p.json', '--user', 'door'])).toEqual({
       ok: true,
@@ -48,7 +61,12 @@ describe('cli args', () => {
   it('gives usage errors that say what is wrong', () => {
     expect(error(['run'])).toMatch(/--pins <file> is required/)
     expect(error(['--pins', 'p', '--driver', 'gpiod'])).toMatch(/--driver must be onoff, sim or hid/)
-    expect(error(['pair'])).toMatch(/--relay/)
+    expect(error(['pair', '--window', '0'])).toMatch(/--window must be a whole number of seconds/)
+    expect(error(['pair', '--relay', 'http://r', '--link', '-'])).toMatch(/not both/)
+    expect(error(['devices', 'approve'])).toMatch(/needs the code or fingerprint/)
+    // No key in argv any more: run and install join the paired room.
+    expect(error(['run', '--pins', 'p', '--link', 'L'])).toBe('run does not take --link')
+    expect(error(['install', '--pins', '/p', '--link', 'L'])).toBe('install does not take --link')
     expect(error(['dance'])).toMatch(/unknown command "dance"/)
     expect(error(['--pins', 'p', '--bogus'])).toMatch(/bogus/)
     expect(error(['toString'])).toMatch(/unknown command "toString"/)

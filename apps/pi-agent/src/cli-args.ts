@@ -1,13 +1,29 @@
 import { parseArgs } from 'node:util'
-import { type CliSpec, parseDeviceCli, type UsageError } from '@keyroom/device-kit'
+import {
+  type CliSpec,
+  type DevicesCommand,
+  nameOf,
+  type PairCommand,
+  parseDeviceCli,
+  type UsageError,
+} from '@keyroom/device-kit'
 import { fail, ok, type Result } from '@keyroom/key-events'
 
 export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins, or be a USB keyboard and mouse, from a keyroom room
 
-  keyroom-pi [run] --pins <file> [--link <link>] [--driver onoff|sim] [--name <name>]
+  keyroom-pi pair --relay <url> [--window <seconds>] [--name <name>] [--keypad <url>]
+      make a room, store this Pi's identity and the room, and open a pairing window (default 600 s): prints the
+      Pi's link and QR code; the first keypad to open it within the window is approved
+  keyroom-pi pair --link-file <file> | --link -  [--window <seconds>] [--name <name>]
+      join another device's room (e.g. the Mac receiver's link, from a file or stdin) and print this Pi's own link
+  keyroom-pi pair [--window <seconds>]   a new pairing window in the room it is in
+  keyroom-pi devices list|log [--json]   the devices that asked to act here, and the audit log
+  keyroom-pi devices approve <code or fingerprint> | devices revoke <name or fingerprint>
+      a running agent takes the change within a second (a revoked device's held pins go to rest)
+  keyroom-pi [run] --pins <file> [--driver onoff|sim] [--name <name>]
   keyroom-pi [run] --driver hid [--pins <file>] [--layout us|<file>] [--hid-device <path>]
-                   [--hid-mouse-device <path>] [--hid-consumer-device <path>] [--link <link>] [--name <name>]
-      Join the room and drive the pins. The link comes from --link, else KEYROOM_LINK, else the stored pairing.
+                   [--hid-mouse-device <path>] [--hid-consumer-device <path>] [--name <name>]
+      Join the paired room and drive the pins for approved devices.
       The driver defaults to onoff where /sys/class/gpio is writable, sim elsewhere (JSON lines on stdout;
       with sim, stdin lines like {"pin":22,"value":0} play edges on input pins).
       --driver hid types into the computer the Pi is plugged into (after keyroom-pi hid setup), beside the pins
@@ -19,22 +35,22 @@ export const HELP = `keyroom-pi: drive Raspberry Pi GPIO pins, or be a USB keybo
   keyroom-pi hid setup [--configfs-root <dir>] [--udc-dir <dir>] [--udc <name>]
       (as root) create the USB gadget (boot keyboard, mouse, media keys) in configfs and bind it to the UDC
   keyroom-pi hid teardown [--configfs-root <dir>]   (as root) unbind and remove it
-  keyroom-pi pair --relay <url> [--keypad <url>]   create a room, print its link and QR code, store it
-  keyroom-pi pair --link <link>                     store an existing room's link (e.g. the Mac receiver's)
-  keyroom-pi install [--pins <abs file>] [--driver hid] [--layout us|<abs file>] [--link <link>]
-                     [--user keyroom-pi] [--name <name>] [--dry-run]
-      (as root) create the service user, write /etc/keyroom-pi/keyroom-pi.env and the systemd unit, enable it;
-      with --driver hid also keyroom-pi-hid.service (hid setup at boot, before the agent) and a udev rule.
-      --dry-run checks the same things, then prints each file it would write (the room key left out) and
-      each command it would run, and changes nothing.
+  keyroom-pi install [--pins <abs file>] [--driver hid] [--layout us|<abs file>] [--user keyroom-pi]
+                     [--name <name>] [--dry-run]
+      (as root, after pair with the same KEYROOM_CONFIG_DIR, e.g. /var/lib/keyroom-pi) create the service user,
+      give it the paired state dir (0700, its own), write the systemd unit and enable it; with --driver hid also
+      keyroom-pi-hid.service (hid setup at boot, before the agent) and a udev rule.
+      --dry-run checks the same things, then prints each file it would write and each command it would run, and
+      changes nothing.
   keyroom-pi safe-outputs [--pins <file>] [--driver hid] [--hid-device <path>] [--hid-mouse-device <path>]
                           [--hid-consumer-device <path>]
       every mapped output to its rest level and unexported, and all-zero HID reports: what the unit's
       ExecStopPost runs, so a crashed or SIGKILLed agent leaves nothing engaged
-  keyroom-pi uninstall    (as root) stop and remove the service(s) and the environment file
+  keyroom-pi uninstall    (as root) stop and remove the service(s)
   keyroom-pi status       show the pairing and the service
 
-Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_RELAY, KEYROOM_LINK, LOG_LEVEL.`
+Environment: KEYROOM_CONFIG_DIR (the state dir: identity, room, devices, audit log), KEYROOM_RELAY,
+KEYROOM_LINK (another device's link, for pair), LOG_LEVEL.`
 
 export type Driver = 'onoff' | 'sim' | 'hid'
 const DRIVERS: readonly string[] = ['onoff', 'sim', 'hid']
@@ -47,13 +63,13 @@ export interface HidFlags {
 
 export type Command =
   | { kind: 'help' }
-  | { kind: 'run'; pins?: string; link?: string; driver?: Driver; name?: string; hid?: HidFlags; json?: true }
+  | { kind: 'run'; pins?: string; driver?: Driver; name?: string; hid?: HidFlags; json?: true }
   | { kind: 'hid'; action: 'setup' | 'teardown'; configfsRoot?: string; udcDir?: string; udc?: string }
-  | { kind: 'pair'; relay?: string; link?: string; keypad?: string }
+  | PairCommand
+  | DevicesCommand
   | {
       kind: 'install'
       pins?: string
-      link?: string
       user?: string
       name?: string
       hid?: { layout?: string }
@@ -64,11 +80,11 @@ export type Command =
   | { kind: 'status' }
 
 type HidFlag = 'layout' | 'hid-device' | 'hid-mouse-device' | 'hid-consumer-device'
-type Flag = 'pins' | 'driver' | 'user' | 'link' | HidFlag
+type Flag = 'pins' | 'driver' | 'user' | HidFlag
 const HID_FLAGS: readonly HidFlag[] = ['layout', 'hid-device', 'hid-mouse-device', 'hid-consumer-device']
 const SPEC: CliSpec<Flag> = {
   run: ['pins', 'driver', ...HID_FLAGS],
-  install: ['pins', 'user', 'link', 'driver', 'layout'],
+  install: ['pins', 'user', 'driver', 'layout'],
 }
 /** Reads the command line (verbs and common flags are device-kit's); a bare `--pins` run is `run`. */
 export function parseCli(
@@ -81,14 +97,11 @@ export function parseCli(
   const parsed = parseDeviceCli(SPEC, argv, env)
   if (!parsed.ok) return parsed
   const command = parsed.value
-  if (command.kind === 'help' || command.kind === 'pair') return parsed as Result<Command, UsageError>
+  if (command.kind === 'help' || command.kind === 'pair' || command.kind === 'devices') return ok(command)
   if (command.kind === 'uninstall' || command.kind === 'status') return ok({ kind: command.kind })
   const { own } = command
   const { pins, driver, user, layout } = own
-  const common = {
-    ...(command.link ? { link: command.link } : {}),
-    ...(command.name ? { name: command.name } : {}),
-  }
+  const common = nameOf(command)
   if (driver !== undefined && !DRIVERS.includes(driver)) {
     return fail('usage', `--driver must be onoff, sim or hid, not "${driver}"`)
   }

@@ -1,7 +1,12 @@
-import { type CommandRunner, pair as pairDevice, resolveLink } from '@keyroom/device-kit'
+import {
+  type CommandRunner,
+  defaultDeviceName,
+  pair as pairDevice,
+  pairedRoom,
+  runDevicesCommand,
+} from '@keyroom/device-kit'
 import { ok, type ProtocolError, type Result } from '@keyroom/key-events'
-import { formatPairingLink } from '@keyroom/room-client'
-import { loadPairing, pairingFile } from '@keyroom/room-client/pairing-store'
+import { openDeviceStore } from '@keyroom/room-client/device-store'
 import type { Logger } from 'pino'
 import type { Command } from './cli-args.js'
 import { runHidCommand } from './hid-command.js'
@@ -21,21 +26,34 @@ type CommandResult = Promise<Result<void, ProtocolError>>
 const done = (result: Result<unknown, ProtocolError>): Result<void, ProtocolError> =>
   result.ok ? ok(undefined) : result
 
-/** `pair`: create a room (or take a link), print it with its QR code, store it. */
+/** `pair`: a new room, or another device's room from its link; prints this Pi's own link and opens a window. */
 export async function pair(command: Extract<Command, { kind: 'pair' }>, ctx: CommandContext): CommandResult {
-  return done(await pairDevice(command, { tool: TOOL, configDir: ctx.configDir, out: ctx.out }))
+  return done(
+    await pairDevice(command, {
+      tool: TOOL,
+      configDir: ctx.configDir,
+      defaultName: defaultDeviceName(),
+      out: ctx.out,
+    }),
+  )
 }
 
-/** `install` (as root): the systemd unit with the room link in a root-only environment file. */
+/** `devices list|approve|revoke|log`: a running agent sees the change within a second. */
+export async function devices(
+  command: Extract<Command, { kind: 'devices' }>,
+  ctx: CommandContext,
+): CommandResult {
+  return runDevicesCommand(command, { configDir: ctx.configDir, out: ctx.out })
+}
+
+/** `install` (as root): the systemd unit, pointed at the paired state dir. */
 export async function install(
   command: Extract<Command, { kind: 'install' }>,
   ctx: CommandContext,
 ): CommandResult {
-  const link = await resolveLink(command.link, { tool: TOOL, configDir: ctx.configDir })
-  if (!link.ok) return link
   return done(
     await installService({
-      link: formatPairingLink(link.value),
+      stateDir: ctx.configDir,
       ...(command.pins === undefined ? {} : { pins: command.pins }),
       ...(command.hid === undefined ? {} : { hid: command.hid }),
       run: ctx.run,
@@ -59,11 +77,13 @@ export async function uninstall(ctx: CommandContext): CommandResult {
 }
 
 export async function status(ctx: CommandContext): CommandResult {
-  const paired = await loadPairing(ctx.configDir, `${TOOL} pair`)
+  const paired = pairedRoom({ tool: TOOL, configDir: ctx.configDir })
+  const store = openDeviceStore(ctx.configDir)
+  const room = paired.ok ? store.room() : undefined
   ctx.out(
-    paired.ok
-      ? `paired: room ${paired.value.room} on ${paired.value.relay} (${pairingFile(ctx.configDir)})\n`
-      : `not paired: ${paired.error.message}\n`,
+    room
+      ? `paired: room ${room.room} on ${room.relay}, this device ${store.identity().fingerprint} (${store.file})\n`
+      : `not paired: ${paired.ok ? 'no room' : paired.error.message}\n`,
   )
   const state = await piService(ctx.run).status()
   ctx.out(

@@ -1,27 +1,37 @@
-import { followRoom } from '@keyroom/device-kit'
 import { isRoomUpkeep, type MessageBody, type RoomUpkeep } from '@keyroom/key-events'
-import type { RoomConnection, VerifiedMessage } from '@keyroom/room-client'
+import type { DeviceMessage, DeviceRoomConnection } from '@keyroom/room-client'
 
-/** A message a Pi agent acts on: a key or pointer action (presence, pings, notices and byes are taken care of). */
-export type SenderAction = VerifiedMessage & { body: Exclude<MessageBody, RoomUpkeep | { type: 'bye' }> }
+/**
+ * A message a Pi agent acts on: a key or pointer action from an approved device, within its permissions (the
+ * device room refuses the rest with a notice). Presence, pings, notices and byes are taken care of.
+ */
+export type SenderAction = DeviceMessage & { body: Exclude<MessageBody, RoomUpkeep | { type: 'bye' }> }
 
 export interface SenderHandlers {
   action(message: SenderAction): void
-  /** The sender said bye or left the room: what it holds is released. */
-  releaseSender(senderId: string, why: 'peer-bye' | 'peer-left'): void
+  /**
+   * The sender left the room, or is no longer approved (revoked): what it holds is released. Keyed by its session id,
+   * which only its own authenticated session can speak for.
+   */
+  releaseSender(senderId: string, why: 'peer-left'): void
   /** This agent's own connection dropped: everything is released. */
   releaseAll(why: string): void
 }
 
 /** How both Pi agents (pins, USB keyboard) follow the room's senders; returns the unsubscribe. */
-export function followSenders(room: Pick<RoomConnection, 'on'>, handlers: SenderHandlers): () => void {
-  return followRoom(room, {
-    message(message) {
+export function followSenders(room: Pick<DeviceRoomConnection, 'on'>, handlers: SenderHandlers): () => void {
+  const offs = [
+    room.on('message', (message) => {
       const { body } = message
-      if (body.type === 'bye') handlers.releaseSender(message.from, 'peer-bye')
-      else if (!isRoomUpkeep(body)) handlers.action({ ...message, body })
-    },
-    senderGone: (id) => handlers.releaseSender(id, 'peer-left'),
-    disconnected: (state) => handlers.releaseAll(`connection-${state}`),
-  })
+      if (body.type !== 'bye' && !isRoomUpkeep(body)) handlers.action({ ...message, body })
+    }),
+    // Also emitted when a device is revoked while it holds something (connect-device.ts `judge`).
+    room.on('peer-left', (peer) => handlers.releaseSender(peer.id, 'peer-left')),
+    room.on('state', (state) => {
+      if (state !== 'connected') handlers.releaseAll(`connection-${state}`)
+    }),
+  ]
+  return () => {
+    for (const off of offs) off()
+  }
 }

@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CommandResult, CommandRunner } from '@keyroom/device-kit'
-import { tempDir } from '@keyroom/test-kit'
+import { pairDeviceDir, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
 import { HIDG_UDEV_RULE, install, UNIT_NAME, uninstall } from './install.js'
 import { HID_UNIT_NAME } from './systemd-unit.js'
-
-const LINK = 'http://127.0.0.1:3000/#relay=http%3A%2F%2F127.0.0.1%3A3000&room=AAAAAAAAAAAAAAAAAAAAAA&key=B'
 
 function setup(answers: Record<string, number> = {}) {
   const dir = tempDir('keyroom-install-')
@@ -22,8 +20,10 @@ function setup(answers: Record<string, number> = {}) {
     return { code, stdout: '', stderr: code === 0 ? '' : 'nope' }
   }
   const said: string[] = []
+  // As `keyroom-pi pair` leaves it (run as root with KEYROOM_CONFIG_DIR=/var/lib/keyroom-pi on a Pi).
+  const paired = pairDeviceDir('http://127.0.0.1:9', { name: 'door-pi' })
   const options = {
-    link: LINK,
+    stateDir: paired.configDir,
     pins,
     run,
     main: join(dir, 'dist', 'main.js'),
@@ -35,8 +35,9 @@ function setup(answers: Record<string, number> = {}) {
 }
 
 describe('install', () => {
-  it('creates the user, writes a 0600 environment file and the unit, then reloads and enables', async () => {
+  it('creates the user, hands it the paired state dir (0700), writes the unit, then reloads and enables', async () => {
     const { dir, calls, options } = setup({ 'id -u': 1 })
+    chmodSync(options.stateDir, 0o755)
     const installed = await install(options)
     expect(installed).toEqual({ ok: true, value: join(dir, 'systemd', UNIT_NAME) })
     const unitFile = join(dir, 'systemd', UNIT_NAME)
@@ -44,14 +45,19 @@ describe('install', () => {
       'getent group gpio',
       'id -u keyroom-pi',
       'useradd --system --user-group --no-create-home --shell /usr/sbin/nologin --groups gpio keyroom-pi',
+      `chown -R keyroom-pi:keyroom-pi ${options.stateDir}`,
       'systemctl daemon-reload',
       `systemctl enable --now ${UNIT_NAME}`,
     ])
-    const env = join(dir, 'etc', 'keyroom-pi.env')
-    expect(statSync(env).mode & 0o777).toBe(0o600)
-    expect(readFileSync(env, 'utf8')).toContain(`KEYROOM_LINK="${LINK}"`)
+    // The Pi's private key: nobody but the service user reads it.
+    expect(statSync(options.stateDir).mode & 0o777).toBe(0o700)
+    for (const file of readdirSync(options.stateDir))
+      expect(statSync(join(options.stateDir, file)).mode & 0o777, file).toBe(0o600)
+    expect(existsSync(join(dir, 'etc'))).toBe(false)
     const unit = readFileSync(unitFile, 'utf8')
-    expect(unit).toContain(`EnvironmentFile=${env}`)
+    expect(unit).toContain(`Environment=KEYROOM_CONFIG_DIR=${options.stateDir}`)
+    expect(unit).toContain(`ReadWritePaths=${options.stateDir}`)
+    expect(unit).not.toContain('EnvironmentFile')
     expect(unit).toContain(`ExecStart=${process.execPath} ${options.main} run --pins ${options.pins}`)
   })
 
@@ -63,11 +69,10 @@ describe('install', () => {
     // Only the read-only checks ran.
     expect(calls).toEqual(['getent group gpio', 'id -u keyroom-pi'])
     const text = said.join('\n')
-    const env = join(dir, 'etc', 'keyroom-pi.env')
     expect(text).toContain('would run useradd --system --user-group --no-create-home')
-    expect(text).toContain(`would write ${env} (mode 0600):`)
-    expect(text).toContain('KEYROOM_LINK="<the pairing link: not shown, it holds the room key>"')
-    expect(text).not.toContain('key=B')
+    expect(text).toContain(`would run chown -R keyroom-pi:keyroom-pi ${options.stateDir}`)
+    expect(text).not.toContain('KEYROOM_LINK')
+    expect(text).not.toContain(readFileSync(join(options.stateDir, 'devices.json'), 'utf8').slice(0, 40))
     expect(text).toContain(`would write ${join(dir, 'systemd', UNIT_NAME)} (mode 0644):\n[Unit]`)
     expect(text).toContain(`ExecStart=${process.execPath} ${options.main} run --pins ${options.pins}`)
     expect(text).toContain(`would write ${join(dir, 'systemd', HID_UNIT_NAME)} (mode 0644):`)
@@ -76,6 +81,40 @@ describe('install', () => {
     expect(text).toContain(`would reload systemd and enable --now ${UNIT_NAME}`)
     expect(said.at(-1)).toBe('nothing was written (--dry-run)')
     for (const path of [join(dir, 'etc'), join(dir, 'systemd'), udevDir]) expect(existsSync(path)).toBe(false)
+  })
+
+  it('refuses a dir that was never paired, an older pairing and a dir under /home, naming the fix', async () => {
+    const { options, calls } = setup()
+    const empty = tempDir('keyroom-unpaired-')
+    expect(await install({ ...options, stateDir: empty })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'usage',
+        message: expect.stringMatching(/not paired: run "keyroom-pi pair --relay URL" first/),
+      },
+    })
+    const older = tempDir('keyroom-v1-')
+    writeFileSync(join(older, 'pairing.json'), '{"link":"http://x/#relay=a&room=b&key=c"}')
+    expect(await install({ ...options, stateDir: older })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/older keyroom .* pair again/) },
+    })
+    expect(await install({ ...options, stateDir: '/home/pi/.config/keyroom-pi' })).toMatchObject({
+      ok: false,
+      error: {
+        message: expect.stringMatching(/under \/home or \/root.*KEYROOM_CONFIG_DIR=\/var\/lib\/keyroom-pi/),
+      },
+    })
+    expect(calls).toEqual([])
+  })
+
+  it("removes an older install's environment file (it held a room key)", async () => {
+    const { dir, said, options } = setup()
+    mkdirSync(join(dir, 'etc'))
+    writeFileSync(join(dir, 'etc', 'keyroom-pi.env'), 'KEYROOM_LINK="http://x/#key=c"\n')
+    expect(await install(options)).toMatchObject({ ok: true })
+    expect(existsSync(join(dir, 'etc', 'keyroom-pi.env'))).toBe(false)
+    expect(said).toContain(`removed ${join(dir, 'etc', 'keyroom-pi.env')} (an older keyroom's room key)`)
   })
 
   it('keeps an existing user and stops at the first failing step', async () => {
@@ -113,14 +152,13 @@ describe('install', () => {
 })
 
 describe('uninstall', () => {
-  it('removes what install --driver hid wrote: both units, the environment file and the udev rule', async () => {
+  it('removes what install --driver hid wrote: both units and the udev rule; the paired state dir stays', async () => {
     const { dir, options } = setup()
     const udevDir = join(dir, 'udev')
     expect(await install({ ...options, hid: {}, udevDir })).toMatchObject({ ok: true })
     const files = [
       join(dir, 'systemd', UNIT_NAME),
       join(dir, 'systemd', HID_UNIT_NAME),
-      join(dir, 'etc', 'keyroom-pi.env'),
       join(udevDir, HIDG_UDEV_RULE),
     ]
     for (const file of files) expect(existsSync(file), file).toBe(true)
@@ -132,5 +170,6 @@ describe('uninstall', () => {
     })
     expect(removed).toMatchObject({ ok: true })
     for (const file of files) expect(existsSync(file), file).toBe(false)
+    expect(existsSync(join(options.stateDir, 'devices.json'))).toBe(true)
   })
 })

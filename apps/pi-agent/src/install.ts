@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
-import { basename, isAbsolute, join } from 'node:path'
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises'
+import { basename, isAbsolute, join, resolve } from 'node:path'
 import {
   builtMainPath,
   type CommandRunner,
   createSystemdService,
+  pairedRoom,
   type ServiceManager,
   writeFileAtomic,
 } from '@keyroom/device-kit'
@@ -14,7 +15,6 @@ import { loadPinMap } from './pin-map.js'
 import {
   DEFAULT_SERVICE_USER,
   HID_UNIT_NAME,
-  renderEnvironmentFile,
   renderHidgUdevRule,
   renderHidUnit,
   renderUnit,
@@ -25,8 +25,8 @@ export const HIDG_UDEV_RULE = '70-keyroom-pi-hidg.rules'
 const DEFAULT_UDEV_DIR = '/etc/udev/rules.d'
 
 export interface InstallOptions {
-  /** The pairing link the service joins with. */
-  link: string
+  /** The state dir `pair` filled (identity, room, devices): the service's KEYROOM_CONFIG_DIR, its user's only. */
+  stateDir: string
   /** Absolute path of the pin map; optional with `hid`. */
   pins?: string
   /** Also be a USB keyboard: the gadget's boot unit, a udev rule for /dev/hidg*, `--driver hid`. */
@@ -38,7 +38,7 @@ export interface InstallOptions {
   main?: string
   /** @default '/etc/systemd/system' */
   unitDir?: string
-  /** @default '/etc/keyroom-pi' */
+  /** Where an older keyroom kept the room key (`keyroom-pi.env`), removed on install. @default '/etc/keyroom-pi' */
   etcDir?: string
   /** @default '/etc/udev/rules.d' */
   udevDir?: string
@@ -63,10 +63,12 @@ const hidService = (run: CommandRunner, unitDir = DEFAULT_UNIT_DIR): ServiceMana
 export const piService = (run: CommandRunner, unitDir = DEFAULT_UNIT_DIR): ServiceManager =>
   createSystemdService({ run, unitName: UNIT_NAME, scope: 'system', unitDir })
 
+const underHome = (path: string) => /^\/(home|root)(\/|$)/.test(path)
+
 /**
- * Installs the agent as a systemd service: checks the map and the built files, creates the service user (in the
- * `gpio` group), writes the root-only environment file with the link and the unit, then reloads systemd and
- * enables the service. Returns the unit's path.
+ * Installs the agent as a systemd service: checks the pairing, the map and the built files, creates the service
+ * user (in the `gpio` group), hands it the paired state dir (owner only: it holds the Pi's private key), writes the
+ * unit, then reloads systemd and enables the service. Returns the unit's path.
  */
 export async function install(options: InstallOptions): Promise<Result<string, ProtocolError>> {
   const { run, say } = options
@@ -86,8 +88,20 @@ export async function install(options: InstallOptions): Promise<Result<string, P
   const node = options.node ?? process.execPath
   const main = options.main ?? builtMainPath(import.meta.url)
   const unitDir = options.unitDir ?? DEFAULT_UNIT_DIR
-  const etcDir = options.etcDir ?? DEFAULT_ETC_DIR
   const { pins, hid } = options
+  const stateDir = resolve(options.stateDir)
+  // ProtectHome= hides /home and /root from the service: it could not read its own identity there.
+  if (underHome(stateDir))
+    return fail(
+      'usage',
+      `the paired state dir ${stateDir} is under /home or /root, which the service cannot see: pair with KEYROOM_CONFIG_DIR=/var/lib/keyroom-pi, then install with the same`,
+    )
+  const paired = pairedRoom({ tool: 'keyroom-pi', configDir: stateDir })
+  if (!paired.ok)
+    return fail(
+      'usage',
+      `${paired.error.message} (as root, with KEYROOM_CONFIG_DIR=${stateDir}, the dir install gives the service)`,
+    )
   if (pins === undefined && !hid) return fail('usage', '--pins is required (or --driver hid)')
   if (pins !== undefined) {
     if (!isAbsolute(pins)) return fail('usage', `--pins must be an absolute path, not ${pins}`)
@@ -132,19 +146,31 @@ export async function install(options: InstallOptions): Promise<Result<string, P
     if (!dryRun) say(`created system user ${user}${pins === undefined ? '' : ' (group gpio)'}`)
   }
 
-  if (!dryRun) await mkdir(etcDir, { recursive: true, mode: 0o755 })
-  const environmentFile = environmentFileIn(etcDir)
-  await write(
-    environmentFile,
-    renderEnvironmentFile(options.link),
-    0o600,
-    renderEnvironmentFile('<the pairing link: not shown, it holds the room key>'),
-  )
-  if (!dryRun) say(`wrote ${environmentFile} (0600: it holds the room key)`)
+  // The identity's private key and the approvals: the service user's alone (it writes approvals and the audit log).
+  const chown = ['-R', `${user}:${user}`, stateDir]
+  if (dryRun) say(`would run chown ${chown.join(' ')} and make ${stateDir} 0700, its files 0600`)
+  else {
+    await chmod(stateDir, 0o700)
+    for (const entry of await readdir(stateDir, { withFileTypes: true }))
+      if (entry.isFile()) await chmod(join(stateDir, entry.name), 0o600)
+    const owned = await run('chown', chown)
+    if (owned.code !== 0)
+      return fail('service-failed', `chown ${chown.join(' ')} failed (${owned.code}): ${owned.stderr.trim()}`)
+    say(`${stateDir} belongs to ${user} now (0700): run devices commands as that user`)
+  }
+  // An older keyroom kept the room key for everyone there; it grants nothing now, but it is a secret to clean up.
+  const legacy = environmentFileIn(options.etcDir ?? DEFAULT_ETC_DIR)
+  if (existsSync(legacy)) {
+    if (dryRun) say(`would remove ${legacy} (an older keyroom's room key)`)
+    else {
+      await rm(legacy, { force: true })
+      say(`removed ${legacy} (an older keyroom's room key)`)
+    }
+  }
   const unit = renderUnit({
     node,
     main,
-    environmentFile,
+    stateDir,
     user,
     ...(pins === undefined ? {} : { pins }),
     ...(hid === undefined ? {} : { hid }),
@@ -178,8 +204,9 @@ export async function install(options: InstallOptions): Promise<Result<string, P
 }
 
 /**
- * Stops and removes the service and its environment file (it holds the room key), and what `install --driver hid`
- * added: the gadget's boot unit and the /dev/hidg* udev rule. The service user stays.
+ * Stops and removes the service (and an older keyroom's environment file, which held a room key), and what
+ * `install --driver hid` added: the gadget's boot unit and the /dev/hidg* udev rule. The service user and the paired
+ * state dir stay: a new install uses them again.
  */
 export async function uninstall(options: {
   run: CommandRunner

@@ -1,9 +1,18 @@
 #!/usr/bin/env node
-import { hostname } from 'node:os'
-import { deviceProcess, handleSignals, resolveLink } from '@keyroom/device-kit'
+import { deviceName, deviceProcess, handleSignals } from '@keyroom/device-kit'
 import type { ProtocolError } from '@keyroom/key-events'
 import { HELP, parseCli } from './cli-args.js'
-import { type CommandContext, hid, install, pair, safeOutputs, status, TOOL, uninstall } from './commands.js'
+import {
+  type CommandContext,
+  devices,
+  hid,
+  install,
+  pair,
+  safeOutputs,
+  status,
+  TOOL,
+  uninstall,
+} from './commands.js'
 import { outputRecordPath } from './output-record.js'
 import { startService } from './service.js'
 
@@ -22,6 +31,7 @@ else {
       process.stdout.write(`${HELP}\n`)
       break
     case 'pair':
+    case 'devices':
     case 'install':
     case 'uninstall':
     case 'status':
@@ -34,29 +44,28 @@ else {
             ? await safeOutputs(command, ctx, logger, outputRecordPath(process.env, ctx.configDir))
             : command.kind === 'pair'
               ? await pair(command, ctx)
-              : command.kind === 'install'
-                ? await install(command, ctx)
-                : command.kind === 'uninstall'
-                  ? await uninstall(ctx)
-                  : await status(ctx)
+              : command.kind === 'devices'
+                ? await devices(command, ctx)
+                : command.kind === 'install'
+                  ? await install(command, ctx)
+                  : command.kind === 'uninstall'
+                    ? await uninstall(ctx)
+                    : await status(ctx)
       if (!result.ok) report(result.error)
       break
     }
     case 'run': {
-      const link = await resolveLink(command.link, { tool: TOOL, configDir: ctx.configDir })
-      const started = link.ok
-        ? startService({
-            link: link.value,
-            ...(command.pins === undefined ? {} : { pinsPath: command.pins }),
-            ...(command.driver === undefined ? {} : { driver: command.driver }),
-            ...(command.hid === undefined ? {} : { hid: command.hid }),
-            name: command.name ?? hostname().slice(0, 64),
-            outputRecord: outputRecordPath(process.env, ctx.configDir),
-            logger,
-            out: ctx.out,
-            input: process.stdin,
-          })
-        : link
+      const started = startService({
+        configDir: ctx.configDir,
+        ...(command.pins === undefined ? {} : { pinsPath: command.pins }),
+        ...(command.driver === undefined ? {} : { driver: command.driver }),
+        ...(command.hid === undefined ? {} : { hid: command.hid }),
+        name: deviceName(ctx.configDir, command.name),
+        outputRecord: outputRecordPath(process.env, ctx.configDir),
+        logger,
+        out: ctx.out,
+        input: process.stdin,
+      })
       if (!started.ok) {
         report(started.error)
         break

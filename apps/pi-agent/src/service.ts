@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
-import { announcePeers } from '@keyroom/device-kit'
+import { announcePeers, type DeviceRoom, joinDeviceRoom, pairedRoom } from '@keyroom/device-kit'
 import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
-import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { type Agent, agentCapabilities, createAgent } from './agent.js'
 import type { Driver, HidFlags } from './cli-args.js'
@@ -17,7 +16,8 @@ import type { Pins } from './pins.js'
 import { createSimPins } from './sim-pins.js'
 
 export interface ServiceOptions {
-  link: RoomLink
+  /** The paired state dir: identity, room, devices (approvals, permissions), audit log. */
+  configDir: string
   /** The pin map; required unless the driver is `hid` (a USB keyboard needs none). */
   pinsPath?: string
   driver?: Driver
@@ -35,7 +35,7 @@ export interface ServiceOptions {
 
 export interface Service {
   agent: Agent
-  room: RoomConnection
+  room: DeviceRoom
   driver: Driver
   /** Re-reads the pin map; an invalid new map keeps the old one. Returns whether it switched. */
   reload(): boolean
@@ -79,6 +79,8 @@ function openPins(driver: 'onoff' | 'sim', options: ServiceOptions): Result<Pins
  */
 export function startService(options: ServiceOptions): Result<Service, ProtocolError> {
   const { logger, pinsPath } = options
+  const paired = pairedRoom({ tool: 'keyroom-pi', configDir: options.configDir })
+  if (!paired.ok) return paired
   const driver = options.driver ?? (onoffAccessible() ? 'onoff' : 'sim')
   if (pinsPath === undefined && driver !== 'hid')
     return fail('usage', '--pins <file> is required (or --driver hid)')
@@ -102,7 +104,8 @@ export function startService(options: ServiceOptions): Result<Service, ProtocolE
       layout: layout.value,
       logger: logger.child({ module: 'hid' }),
       onStall: (problem) => {
-        void room.send({
+        // The room is joined below, before any report can stall.
+        void room?.send({
           type: 'notice',
           level: 'error',
           code: 'hid-stalled',
@@ -114,12 +117,15 @@ export function startService(options: ServiceOptions): Result<Service, ProtocolE
   const hidCaps = hid === undefined ? undefined : { layout: hid.layout }
 
   logger.info({ driver, pins: pinsPath, ...(hidCaps ? { layout: hidCaps.layout } : {}) }, 'starting')
-  const room = connectRoom({
-    link: options.link,
+  const room = joinDeviceRoom({
+    configDir: options.configDir,
     role: 'pi-agent',
     name: options.name,
     caps: agentCapabilities(map.value, hidCaps),
+    logger: logger.child({ module: 'devices' }),
   })
+  // pairedRoom() said there is a room: only a store emptied since then gets here.
+  if (!room) return fail('usage', 'this device is not paired: run "keyroom-pi pair --relay URL" first')
   announcePeers(room, logger)
   room.on('state', (state) => logger.info({ state }, 'room connection'))
   room.on('error', (error) => logger.warn(error, 'room error'))

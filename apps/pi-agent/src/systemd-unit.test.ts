@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { quoteArg } from '@keyroom/device-kit'
 import { tempDir as makeTempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { renderEnvironmentFile, renderHidgUdevRule, renderHidUnit, renderUnit } from './systemd-unit.js'
+import { renderHidgUdevRule, renderHidUnit, renderUnit } from './systemd-unit.js'
 
 const hasSystemdAnalyze = spawnSync('systemd-analyze', ['--version']).status === 0
 
@@ -20,7 +20,7 @@ function unitIn(dir: string, extra: Partial<Parameters<typeof renderUnit>[0]> = 
     node: process.execPath,
     main,
     pins: join(dir, 'pins.json'),
-    environmentFile: join(dir, 'keyroom-pi.env'),
+    stateDir: '/var/lib/keyroom-pi',
     name: 'front door',
     ...extra,
   })
@@ -56,7 +56,7 @@ describe('systemd unit', () => {
   })
 
   it('sets every output safe after any stop, a crash or SIGKILL too (ExecStopPost runs safe-outputs)', () => {
-    const base = { node: '/usr/bin/node', main: '/opt/k/dist/main.js', environmentFile: '/etc/e' }
+    const base = { node: '/usr/bin/node', main: '/opt/k/dist/main.js', stateDir: '/var/lib/keyroom-pi' }
     const lines = (unit: string) => unit.split('\n').filter((line) => line.startsWith('ExecStopPost='))
     expect(lines(renderUnit({ ...base, pins: '/etc/keyroom-pi/my pins.json' }))).toEqual([
       'ExecStopPost=/usr/bin/node /opt/k/dist/main.js safe-outputs --pins "/etc/keyroom-pi/my pins.json"',
@@ -72,7 +72,11 @@ describe('systemd unit', () => {
   })
 
   it('makes /home read-only rather than hidden when the node or the app lives there', () => {
-    const base = { main: '/opt/k/dist/main.js', pins: '/etc/keyroom-pi/pins.json', environmentFile: '/etc/e' }
+    const base = {
+      main: '/opt/k/dist/main.js',
+      pins: '/etc/keyroom-pi/pins.json',
+      stateDir: '/var/lib/keyroom-pi',
+    }
     expect(renderUnit({ ...base, node: '/usr/bin/node' })).toContain('ProtectHome=yes')
     expect(renderUnit({ ...base, node: '/home/pi/.nvm/versions/node/v20/bin/node' })).toContain(
       'ProtectHome=read-only',
@@ -86,9 +90,20 @@ describe('systemd unit', () => {
     expect(quoteArg('say "hi"')).toBe('"say \\"hi\\""')
   })
 
-  it('keeps the whole link in the environment file', () => {
-    const link = 'https://k.example/#relay=https%3A%2F%2Fr&room=abc&key=x_y-z'
-    expect(renderEnvironmentFile(link)).toContain(`KEYROOM_LINK="${link}"\n`)
+  it('points KEYROOM_CONFIG_DIR at the paired state dir, writable under ProtectSystem, and holds no link', () => {
+    const base = { node: '/usr/bin/node', main: '/opt/k/dist/main.js', pins: '/etc/p.json' }
+    const lines = renderUnit({ ...base, stateDir: '/var/lib/keyroom-pi' }).split('\n')
+    for (const line of [
+      'Environment=KEYROOM_CONFIG_DIR=/var/lib/keyroom-pi',
+      'ReadWritePaths=/var/lib/keyroom-pi',
+      'StateDirectoryMode=0700',
+      'UMask=0077',
+    ])
+      expect(lines).toContain(line)
+    expect(lines.join('\n')).not.toMatch(/EnvironmentFile|KEYROOM_LINK/)
+    const odd = renderUnit({ ...base, stateDir: '/srv/key room/100%' }).split('\n')
+    expect(odd).toContain('Environment="KEYROOM_CONFIG_DIR=/srv/key room/100%%"')
+    expect(odd).toContain('ReadWritePaths="/srv/key room/100%%"')
   })
 
   it.skipIf(!hasSystemdAnalyze)('passes systemd-analyze verify without a single line of output', () => {
@@ -101,14 +116,14 @@ describe('systemd unit', () => {
     // the check can fail: a unit with a typo does produce output
     writeFileSync(
       file,
-      `${renderUnit({ node: process.execPath, main: join(dir, 'dist', 'main.js'), pins: '/p', environmentFile: '/e' })}Bogus=1\n`,
+      `${renderUnit({ node: process.execPath, main: join(dir, 'dist', 'main.js'), pins: '/p', stateDir: '/var/lib/keyroom-pi' })}Bogus=1\n`,
     )
     const bad = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8' })
     expect(bad.stdout + bad.stderr).toMatch(/Unknown key/)
   })
 
   it('as a USB keyboard: --driver hid and --layout, after and requiring the gadget unit; gpio only with pins', () => {
-    const base = { node: '/usr/bin/node', main: '/opt/k/dist/main.js', environmentFile: '/etc/e' }
+    const base = { node: '/usr/bin/node', main: '/opt/k/dist/main.js', stateDir: '/var/lib/keyroom-pi' }
     const alone = renderUnit({ ...base, hid: { layout: '/etc/keyroom-pi/de.json' } })
     expect(alone).toMatch(
       /^ExecStart=\/usr\/bin\/node \/opt\/k\/dist\/main\.js run --driver hid --layout \/etc\/keyroom-pi\/de\.json$/m,
@@ -152,7 +167,7 @@ describe('systemd unit', () => {
     const agent = join(dir, 'keyroom-pi.service')
     writeFileSync(
       agent,
-      renderUnit({ node: process.execPath, main, environmentFile: join(dir, 'e'), hid: {} }),
+      renderUnit({ node: process.execPath, main, stateDir: '/var/lib/keyroom-pi', hid: {} }),
     )
     const result = spawnSync('systemd-analyze', ['verify', gadget, agent], { encoding: 'utf8' })
     expect(result.stdout + result.stderr).toBe('')

@@ -10,8 +10,8 @@ export interface UnitOptions {
   pins?: string
   /** Run as a USB keyboard (`--driver hid`), after the gadget unit. */
   hid?: { layout?: string }
-  /** Root-only file with `KEYROOM_LINK="..."`; systemd reads it before dropping privileges. */
-  environmentFile: string
+  /** The paired state dir (identity, room, devices, audit log), owned by the service user, mode 0700. */
+  stateDir: string
   /** @default 'keyroom-pi' */
   user?: string
   /** Device name announced in the room. */
@@ -54,9 +54,11 @@ ${options.hid ? `Requires=${HID_UNIT_NAME}\n` : ''}
 Type=simple
 User=${user}
 Group=${user}
-${options.pins !== undefined ? 'SupplementaryGroups=gpio\n' : ''}EnvironmentFile=${options.environmentFile}
-Environment=NODE_ENV=production
+${options.pins !== undefined ? 'SupplementaryGroups=gpio\n' : ''}Environment=NODE_ENV=production
+Environment=${quoteArg(`KEYROOM_CONFIG_DIR=${options.stateDir}`)}
 StateDirectory=keyroom-pi
+StateDirectoryMode=0700
+ReadWritePaths=${quoteArg(options.stateDir)}
 ExecStart=${exec.map(quoteArg).join(' ')}
 ExecStopPost=${safe.map(quoteArg).join(' ')}
 ExecReload=/bin/kill -USR2 $MAINPID
@@ -79,10 +81,6 @@ UMask=0077
 WantedBy=multi-user.target
 `
 }
-
-/** The environment file's one line; double quotes keep `#`, `&` and `=` of the link intact. */
-export const renderEnvironmentFile = (link: string) =>
-  `# keyroom Pi agent pairing: holds the room key, keep it root-only (0600)\nKEYROOM_LINK="${link.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"\n`
 
 /**
  * The boot unit for the USB gadget: loads libcomposite, then `hid setup` (as root: configfs is root's), before the

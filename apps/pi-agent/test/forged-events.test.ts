@@ -1,78 +1,152 @@
-import { KEYROOM_EVENT, PROTOCOL_VERSION, RelayEvent } from '@keyroom/key-events'
-import { connectRoom, createRoom, createSealer, type Rejection } from '@keyroom/room-client'
-import { joinRoom, startTestRelay, waitForPeer, withLegacyRoomId } from '@keyroom/test-kit'
+// What per-device trust guarantees on the agent, through a real relay: only approved devices drive pins, and no
+// member can speak for another (each keypad has its own pairwise session with the agent).
+import { joinDeviceRoom } from '@keyroom/device-kit'
+import { fromBase64url, KEYROOM_EVENT, RelayEvent, roomCredential } from '@keyroom/key-events'
+import type { DeviceMember } from '@keyroom/test-kit'
+import { joinAsDevice, startTestRelay, waitForDevice } from '@keyroom/test-kit'
 import { io } from 'socket.io-client'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { agentCapabilities, createAgent } from '../src/agent.js'
 import { parsePinMap } from '../src/pin-map.js'
 import { createRecordingPins, silentLogger } from './fakes.js'
+import { approvedKeypad, nextLink, pairAgent } from './helpers.js'
 
-const map = parsePinMap(JSON.stringify({ outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] }))
-if (!map.ok) throw new Error(map.error.message)
+const parsed = parsePinMap(JSON.stringify({ outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] }))
+if (!parsed.ok) throw new Error(parsed.error.message)
+const map = parsed.value
 
-describe('forged events through a real relay', () => {
-  it('a client that knows the room id but not the key touches no pin, nor does a replay', async () => {
-    const relay = await startTestRelay()
-    // An outsider can join only a room made before join credentials; there the agent's own checks keep it out.
-    const link = withLegacyRoomId(createRoom(relay.url))
-    const pins = createRecordingPins()
-    const room = connectRoom({ link, role: 'pi-agent', name: 'door-pi', caps: agentCapabilities(map.value) })
-    onTestFinished(() => room.close())
-    const rejected: Rejection[] = []
-    room.on('reject', (r) => rejected.push(r))
-    const agent = createAgent({ room, pins: pins.pins, map: map.value, logger: silentLogger() })
-    onTestFinished(() => agent.shutdown('test'))
-    const writes = () => pins.log.filter((e) => e.event === 'write')
+interface Frame {
+  k: string
+  from: string
+  to?: string
+}
 
-    // An eavesdropper in the room: it sees the room id (the relay does) and records the ciphertext.
-    const intruder = io(relay.url, { transports: ['websocket'] })
+/** The agent in this process on a paired state dir, with recording pins. */
+async function setup() {
+  const relay = await startTestRelay()
+  const paired = pairAgent(relay.url, { name: 'door-pi' })
+  const room = joinDeviceRoom({
+    configDir: paired.configDir,
+    role: 'pi-agent',
+    name: 'door-pi',
+    caps: agentCapabilities(map),
+    logger: silentLogger(),
+    watchMs: 50,
+  })
+  if (!room) throw new Error('not paired')
+  onTestFinished(() => room.close())
+  const rejected: { reason: string; from?: string }[] = []
+  room.on('reject', (r) => rejected.push(r))
+  const pins = createRecordingPins()
+  const agent = createAgent({ room, pins: pins.pins, map: map, logger: silentLogger() })
+  onTestFinished(() => agent.shutdown('test'))
+  const writes = () => pins.log.filter((e) => e.event === 'write')
+  return { relay, paired, room, rejected, pins, writes }
+}
+
+const notices = (device: DeviceMember) =>
+  device.received.flatMap((m) => (m.body.type === 'notice' ? [m.body] : []))
+
+describe('forged and unapproved events through a real relay', () => {
+  it('a pending device and a revoked device are refused with notices and drive no pin', async () => {
+    const { paired, writes, pins } = await setup()
+    // Opened the link without its pairing secret (or after the window): pending, with a code to compare.
+    const { pairingSecret: _, ...withoutSecret } = paired.link
+    const stranger = await joinAsDevice(withoutSecret, 'keypad', 'stranger')
+    const pending = await waitForDevice(stranger, 'door-pi', 'pending')
+    expect(pending.status?.code).toMatch(/^\d{6}$/)
+    await stranger.send({ type: 'key', code: 'KeyL', phase: 'down' })
+    await vi.waitFor(() =>
+      expect(notices(stranger)).toContainEqual(
+        expect.objectContaining({
+          code: 'not-approved',
+          message: expect.stringMatching(/not approved on door-pi/),
+        }),
+      ),
+    )
+
+    const phone = await approvedKeypad(paired.link, 'door-pi')
+    await phone.send({ type: 'key', code: 'KeyL', phase: 'tap' })
+    await vi.waitFor(() => expect(writes().map((w) => w.value)).toEqual([1, 0]))
+    // `devices revoke` in another process changes the store; the agent looks at it again.
+    expect(paired.store.revoke('phone').ok).toBe(true)
+    await waitForDevice(phone, 'door-pi', 'revoked')
+    await phone.send({ type: 'key', code: 'KeyL', phase: 'down' })
+    await vi.waitFor(() =>
+      expect(notices(phone)).toContainEqual(
+        expect.objectContaining({ code: 'revoked', message: expect.stringMatching(/revoked on door-pi/) }),
+      ),
+    )
+    expect(writes().map((w) => w.value)).toEqual([1, 0])
+    expect(pins.levels.get(17)).toBe(0)
+  })
+
+  it("one member cannot forge another's messages: a captured frame under another session, or replayed, is rejected", async () => {
+    const { relay, paired, room, rejected, pins, writes } = await setup()
+    const alice = await approvedKeypad(paired.link, 'door-pi', 'alice')
+    const bob = await approvedKeypad(nextLink(paired), 'door-pi', 'bob')
+
+    // A member of the room at the relay (it has the link): it sees every frame, and can send any.
+    const credential = roomCredential(fromBase64url(paired.link.room) ?? new Uint8Array())
+    const member = io(relay.url, { transports: ['websocket'] })
     onTestFinished(() => {
-      intruder.disconnect()
+      member.disconnect()
     })
-    const captured: unknown[] = []
-    intruder.on(KEYROOM_EVENT, (payload: unknown) => captured.push(payload))
-    await new Promise<void>((resolve) => intruder.emit(RelayEvent.joinRoom, link.room, () => resolve()))
-
-    const keypad = await joinRoom(link, 'keypad', 'phone')
-    await waitForPeer(keypad, 'door-pi')
+    await new Promise<void>((resolve) => member.on('connect', () => resolve()))
+    const captured: Frame[] = []
+    member.on(KEYROOM_EVENT, (frame: Frame) => captured.push(frame))
+    await new Promise<void>((resolve) =>
+      member.emit(
+        RelayEvent.joinRoom,
+        { roomName: credential.room, proof: credential.prove(member.id ?? '') },
+        () => resolve(),
+      ),
+    )
     const broadcast = (payload: unknown) =>
       new Promise<void>((resolve) =>
-        intruder.emit(RelayEvent.broadcast, { roomName: link.room, eventName: KEYROOM_EVENT, payload }, () =>
-          resolve(),
+        member.emit(
+          RelayEvent.broadcast,
+          { roomName: credential.room, eventName: KEYROOM_EVENT, payload },
+          () => resolve(),
         ),
       )
+    const fromAlice = () => captured.filter((f) => f.k === 'msg' && f.from === alice.id && f.to === room.id)
 
-    // 1. Plain JSON, garbage, and a message sealed under a key it guessed.
-    const envelope = (seq: number) => ({
-      v: PROTOCOL_VERSION,
-      from: 'intruder-01',
-      seq,
-      t: Date.now(),
-      body: { type: 'key', code: 'KeyL', phase: 'down' },
-    })
-    await broadcast(envelope(1))
-    await broadcast('KeyL down')
-    await broadcast({ v: 1, nonce: 'A'.repeat(32), ciphertext: 'AAAA' })
-    const wrongKey = createSealer({ ...link, key: new Uint8Array(32).fill(7) })
-    await broadcast(wrongKey.seal(envelope(2) as never))
-    await vi.waitFor(() => expect(rejected.length).toBeGreaterThanOrEqual(4))
-    expect(rejected.map((r) => r.reason)).toEqual(expect.arrayContaining(['invalid-seal', 'cannot-open']))
-    expect(writes()).toEqual([])
-
-    // 2. The real keypad presses and releases; the intruder replays the captured press.
-    const before = captured.length
-    await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
+    // Alice presses and releases; the member keeps her frames.
+    const before = fromAlice().length
+    await alice.send({ type: 'key', code: 'KeyL', phase: 'down' })
     await vi.waitFor(() => expect(pins.levels.get(17)).toBe(1))
-    await keypad.send({ type: 'key', code: 'KeyL', phase: 'up' })
+    await vi.waitFor(() => expect(fromAlice().length).toBeGreaterThan(before))
+    const press = fromAlice()[before] as Frame
+    await alice.send({ type: 'key', code: 'KeyL', phase: 'up' })
     await vi.waitFor(() => expect(pins.levels.get(17)).toBe(0))
-    await vi.waitFor(() => expect(captured.length).toBeGreaterThanOrEqual(before + 2))
-    const pressCount = writes().length
-    const rejectedBefore = rejected.length
-    await broadcast(captured[before])
-    await vi.waitFor(() => expect(rejected.length).toBe(rejectedBefore + 1))
-    expect(rejected.at(-1)?.reason).toBe('replayed')
-    expect(writes().length).toBe(pressCount)
-    expect(pins.levels.get(17)).toBe(0)
+    await vi.waitFor(() => expect(fromAlice().length).toBeGreaterThan(before + 1))
+    const release = fromAlice()[before + 1] as Frame
+    const count = writes().length
+
+    // 1. Alice's press, replayed as it was.
+    let seen = rejected.length
+    await broadcast(press)
+    await vi.waitFor(() => expect(rejected.length).toBe(seen + 1))
+    expect(rejected.at(-1)).toMatchObject({ reason: 'replayed', from: alice.id })
+
+    // 2. Alice's press under Bob's session id: it does not open under Bob's session key.
+    seen = rejected.length
+    await broadcast({ ...press, from: bob.id })
+    await vi.waitFor(() => expect(rejected.length).toBe(seen + 1))
+    expect(rejected.at(-1)).toMatchObject({ reason: 'cannot-open', from: bob.id })
+    expect(writes().length).toBe(count)
+
+    // 3. Bob holds the key; Alice's captured release sent as Bob's does not let it go.
+    await bob.send({ type: 'key', code: 'KeyL', phase: 'down' })
+    await vi.waitFor(() => expect(pins.levels.get(17)).toBe(1))
+    seen = rejected.length
+    await broadcast({ ...release, from: bob.id })
+    await vi.waitFor(() => expect(rejected.length).toBe(seen + 1))
+    expect(rejected.at(-1)?.reason).toBe('cannot-open')
+    expect(pins.levels.get(17)).toBe(1)
+    await bob.send({ type: 'key', code: 'KeyL', phase: 'up' })
+    await vi.waitFor(() => expect(pins.levels.get(17)).toBe(0))
     expect(pins.touched()).toEqual(new Set([17]))
   })
 })

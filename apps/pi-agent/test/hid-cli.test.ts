@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import { joinRoom, NODE_FROM_SOURCE, startTestRelay, tempDir, waitForPeer } from '@keyroom/test-kit'
+import { NODE_FROM_SOURCE, startTestRelay, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { spawnAgent, writeJson } from './helpers.js'
+import { approvedKeypad, pairAgent, spawnAgent, writeJson } from './helpers.js'
 import { fakeGadgetSystem, fakeHidDevice } from './hid-fakes.js'
 
 // Expected bytes from the HID spec (see hid-agent.test.ts): a = 04, b = 05, Shift = bit 1, left button = bit 0.
@@ -17,43 +16,53 @@ function hidDevices(dir: string) {
   }
 }
 
-/** A real relay, a keypad in a fresh room, FIFOs for the gadget; `start` runs `keyroom-pi --driver hid` on them. */
+/**
+ * A real relay, a paired state dir, FIFOs for the gadget; `start` runs `keyroom-pi --driver hid` on them and returns
+ * it with a keypad it approved (the keypad opened its link inside the pairing window).
+ */
 async function setup() {
   const relay = await startTestRelay()
-  const link = createRoom(relay.url)
+  const paired = pairAgent(relay.url, { name: 'kvm-pi' })
   const dir = tempDir('keyroom-pi-hid-')
   const devices = hidDevices(dir)
-  const keypad = await joinRoom(link, 'keypad', 'phone')
-  const start = (extra: string[] = []) =>
-    spawnAgent([
-      process.execPath,
-      ...NODE_FROM_SOURCE,
-      'src/main.ts',
-      '--link',
-      formatPairingLink(link),
-      '--driver',
-      'hid',
-      ...extra,
-      '--hid-device',
-      devices.keyboard.path,
-      '--hid-mouse-device',
-      devices.mouse.path,
-      '--hid-consumer-device',
-      devices.consumer.path,
-      '--name',
-      'kvm-pi',
-    ])
-  return { relay, dir, devices, keypad, start }
+  const start = async (extra: string[] = []) => {
+    const agent = spawnAgent(
+      [
+        process.execPath,
+        ...NODE_FROM_SOURCE,
+        'src/main.ts',
+        '--driver',
+        'hid',
+        ...extra,
+        '--hid-device',
+        devices.keyboard.path,
+        '--hid-mouse-device',
+        devices.mouse.path,
+        '--hid-consumer-device',
+        devices.consumer.path,
+        '--name',
+        'kvm-pi',
+      ],
+      paired.env,
+    )
+    return { agent, keypad: await approvedKeypad(paired.link, 'kvm-pi') }
+  }
+  return { relay, dir, devices, start }
 }
 
 describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs for /dev/hidg0-2', () => {
   it('announces hid, types keys, text and pointer, and sends all-zero reports when its socket drops', async () => {
-    const { relay, devices, keypad, start } = await setup()
+    const { relay, devices, start } = await setup()
     const { keyboard, mouse, consumer } = devices
-    const agent = start()
-    const peer = await waitForPeer(keypad, 'kvm-pi')
-    expect(peer.caps).toMatchObject({ inject: true, platform: 'linux', pointer: true, hid: { layout: 'us' } })
-    expect(peer.caps.keys).toBeUndefined()
+    const { agent, keypad } = await start()
+    const peer = keypad.peers().find((p) => p.name === 'kvm-pi')
+    expect(peer?.caps).toMatchObject({
+      inject: true,
+      platform: 'linux',
+      pointer: true,
+      hid: { layout: 'us' },
+    })
+    expect(peer?.caps.keys).toBeUndefined()
 
     await keypad.send({ type: 'key', code: 'KeyA', phase: 'tap' })
     await keypad.send({ type: 'text', text: 'B' })
@@ -81,11 +90,10 @@ describe('keyroom-pi --driver hid, as a process through a real relay, with FIFOs
   })
 
   it('releases held keys on SIGTERM, beside GPIO pins from a pin map', async () => {
-    const { dir, devices, keypad, start } = await setup()
+    const { dir, devices, start } = await setup()
     const { keyboard, mouse, consumer } = devices
     const pins = writeJson(join(dir, 'pins.json'), { outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] })
-    const agent = start(['--pins', pins])
-    await waitForPeer(keypad, 'kvm-pi')
+    const { agent, keypad } = await start(['--pins', pins])
     await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
     // The key is typed and the pin (sim driver here: no GPIO on this machine) follows it.
     await vi.waitFor(() => expect(keyboard.all()).toEqual(['00000f0000000000']))

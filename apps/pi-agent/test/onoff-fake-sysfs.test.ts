@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import { joinRoom, NODE_FROM_SOURCE, startTestRelay, tempDir, waitForPeer } from '@keyroom/test-kit'
+import { NODE_FROM_SOURCE, startTestRelay, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { renderUnit } from '../src/systemd-unit.js'
-import { APP_DIR, spawnAgent, writeJson } from './helpers.js'
+import { APP_DIR, approvedKeypad, pairAgent, spawnAgent, writeJson } from './helpers.js'
 
 /**
  * The real onoff code against a fake /sys/class/gpio: the agent runs in a private mount namespace where a tmpfs
@@ -109,28 +108,18 @@ describe.skipIf(unavailable !== undefined)('onoff driver against a fake sysfs tr
       const led = chip.base + 17
       const door = chip.base + 27
       const relay = await startTestRelay()
-      const link = createRoom(relay.url)
+      const paired = pairAgent(relay.url, { name: `door-${chip.base}` })
       const pins = writeJson(join(tree.dir, 'pins.json'), {
         outputs: [
           { key: 'KeyL', pin: 17, mode: 'hold' },
           { key: 'KeyD', pin: 27, mode: 'pulse', pulseMs: PULSE_MS, activeLow: true },
         ],
       })
-      const keypad = await joinRoom(link, 'keypad', 'phone')
       const agent = spawnAgent(
-        inFakeSysfs(tree.gpio, [
-          'run',
-          '--link',
-          formatPairingLink(link),
-          '--pins',
-          pins,
-          '--driver',
-          'onoff',
-          '--name',
-          `door-${chip.base}`,
-        ]),
+        inFakeSysfs(tree.gpio, ['run', '--pins', pins, '--driver', 'onoff', '--name', `door-${chip.base}`]),
+        paired.env,
       )
-      await waitForPeer(keypad, `door-${chip.base}`)
+      const keypad = await approvedKeypad(paired.link, `door-${chip.base}`)
       // Exported at their safe levels: the LED low, the active-low door strike high.
       expect(tree.events()).toEqual([`export ${led}`, `export ${door}`])
       expect([tree.value(led), tree.value(door)]).toEqual(['0', '1'])
@@ -177,7 +166,7 @@ describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tr
     const led = chip.base + 17
     const door = chip.base + 27
     const relay = await startTestRelay()
-    const link = createRoom(relay.url)
+    const paired = pairAgent(relay.url, { name: 'door' })
     const pins = writeJson(join(tree.dir, 'pins.json'), {
       outputs: [
         { key: 'KeyL', pin: 17, mode: 'hold' },
@@ -185,24 +174,10 @@ describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tr
       ],
     })
     const inNamespace = (args: string[]) => inFakeSysfs(tree.gpio, args)
-    const keypad = await joinRoom(link, 'keypad', 'phone')
     // The agent and the ExecStopPost share the state dir, as systemd's StateDirectory= gives them.
-    const env = { STATE_DIRECTORY: join(tree.dir, 'state') }
-    const agent = spawnAgent(
-      inNamespace([
-        'run',
-        '--link',
-        formatPairingLink(link),
-        '--pins',
-        pins,
-        '--driver',
-        'onoff',
-        '--name',
-        'door',
-      ]),
-      env,
-    )
-    await waitForPeer(keypad, 'door')
+    const env = { ...paired.env, STATE_DIRECTORY: join(tree.dir, 'state') }
+    const agent = spawnAgent(inNamespace(['run', '--pins', pins, '--driver', 'onoff', '--name', 'door']), env)
+    const keypad = await approvedKeypad(paired.link, 'door')
     await keypad.send({ type: 'key', code: 'KeyL', phase: 'down' })
     await keypad.send({ type: 'key', code: 'KeyD', phase: 'tap' })
     await vi.waitFor(() => expect([tree.value(led), tree.value(door)]).toEqual(['1', '0']))
@@ -217,7 +192,7 @@ describe.skipIf(unavailable !== undefined)('ExecStopPost against a fake sysfs tr
       node: '/usr/bin/node',
       main: '/opt/k/dist/main.js',
       pins,
-      environmentFile: '/e',
+      stateDir: paired.configDir,
     })
     const stopPost = unit.match(/^ExecStopPost=\/usr\/bin\/node \/opt\/k\/dist\/main\.js (.*)$/m)?.[1]
     expect(stopPost).toBe(`safe-outputs --pins ${pins}`)

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import { joinRoom, NODE_FROM_SOURCE, startTestRelay, tempDir, waitForPeer } from '@keyroom/test-kit'
+import { createIdentity } from '@keyroom/room-client'
+import { joinAsDevice, NODE_FROM_SOURCE, startTestRelay, tempDir, waitForDevice } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { spawnAgent, writeJson } from './helpers.js'
+import { approvedKeypad, pairAgent, spawnAgent, writeJson } from './helpers.js'
 
 const MAP = {
   outputs: [
@@ -16,29 +16,43 @@ const MAP = {
 describe('keyroom-pi with the sim driver, through a real relay', () => {
   it('drives pins from keys, sends button presses, reloads on SIGUSR2 and rests everything on SIGTERM', async () => {
     const relay = await startTestRelay()
-    const link = createRoom(relay.url)
+    const paired = pairAgent(relay.url, { name: 'door-pi' })
+    // Input pins send keys to the receivers the agent trusts (here a Mac receiver stand-in that approves it).
+    const macIdentity = createIdentity()
+    paired.store.trust({ key: macIdentity.publicKey, name: 'mac' })
     const dir = tempDir('keyroom-pi-sim-')
     const pins = writeJson(join(dir, 'pins.json'), MAP)
-    const keypad = await joinRoom(link, 'keypad', 'phone')
-    const agent = spawnAgent([
-      process.execPath,
-      ...NODE_FROM_SOURCE,
-      'src/main.ts',
-      '--',
-      '--link',
-      formatPairingLink(link),
-      '--pins',
-      pins,
-      '--driver',
-      'sim',
-      '--name',
-      'door-pi',
-    ])
+    const agent = spawnAgent(
+      [
+        process.execPath,
+        ...NODE_FROM_SOURCE,
+        'src/main.ts',
+        '--',
+        '--pins',
+        pins,
+        '--driver',
+        'sim',
+        '--name',
+        'door-pi',
+      ],
+      paired.env,
+    )
     const changes = (pin: number) =>
       agent.lines.filter((l) => l.pin === pin && l.event !== 'input').map((l) => l.value)
+    const keypad = await approvedKeypad(paired.link, 'door-pi')
+    const mac = await joinAsDevice(
+      { relay: paired.link.relay, room: paired.link.room },
+      'mac-receiver',
+      'mac',
+      {
+        identity: macIdentity,
+        gate: () => ({ state: 'approved' }),
+      },
+    )
+    await waitForDevice(mac, 'door-pi')
 
     // It announces itself with the keys it listens to.
-    const peer = await waitForPeer(keypad, 'door-pi')
+    const peer = await waitForDevice(keypad, 'door-pi')
     expect(peer).toMatchObject({
       role: 'pi-agent',
       caps: { inject: true, platform: 'linux', keys: ['KeyL', 'KeyD'] },
@@ -56,10 +70,10 @@ describe('keyroom-pi with the sim driver, through a real relay', () => {
     await vi.waitFor(() => expect(changes(27)).toEqual([0, 1, 0]))
     expect(agent.lines.filter((l) => l.pin !== 17 && l.pin !== 27 && l.pin !== 22)).toEqual([])
 
-    // The button on BCM 22 is a key for the room.
+    // The button on BCM 22 is a key for the receiver it trusts, not for the keypad.
     agent.child.stdin.write('{"pin":22,"value":1}\n')
     await vi.waitFor(() =>
-      expect(keypad.received.map((m) => m.body)).toContainEqual({
+      expect(mac.received.map((m) => m.body)).toContainEqual({
         type: 'key',
         code: 'Enter',
         phase: 'down',
@@ -67,8 +81,9 @@ describe('keyroom-pi with the sim driver, through a real relay', () => {
     )
     agent.child.stdin.write('{"pin":22,"value":0}\nnot json\n')
     await vi.waitFor(() =>
-      expect(keypad.received.map((m) => m.body)).toContainEqual({ type: 'key', code: 'Enter', phase: 'up' }),
+      expect(mac.received.map((m) => m.body)).toContainEqual({ type: 'key', code: 'Enter', phase: 'up' }),
     )
+    expect(keypad.received.filter((m) => m.body.type === 'key')).toEqual([])
     await vi.waitFor(() => expect(agent.stderr()).toMatch(/stdin lines must be/))
 
     // SIGUSR2 with a broken map keeps the old one; with a good map switches (KeyL now toggles BCM 5).
@@ -81,7 +96,7 @@ describe('keyroom-pi with the sim driver, through a real relay', () => {
     agent.child.kill('SIGUSR2')
     await vi.waitFor(() => expect(changes(5)).toEqual([0]))
     await vi.waitFor(async () => {
-      const again = await waitForPeer(keypad, 'door-pi')
+      const again = await waitForDevice(keypad, 'door-pi')
       expect(again.caps.keys).toEqual(['KeyL'])
     })
     await keypad.send({ type: 'key', code: 'KeyL', phase: 'tap' })
@@ -104,18 +119,10 @@ describe('keyroom-pi with the sim driver, through a real relay', () => {
         { key: 'KeyD', pin: 17, mode: 'toggle' },
       ],
     })
-    const link = formatPairingLink(createRoom('http://127.0.0.1:9'))
-    const agent = spawnAgent([
-      process.execPath,
-      ...NODE_FROM_SOURCE,
-      'src/main.ts',
-      '--link',
-      link,
-      '--pins',
-      pins,
-      '--driver',
-      'sim',
-    ])
+    const agent = spawnAgent(
+      [process.execPath, ...NODE_FROM_SOURCE, 'src/main.ts', '--pins', pins, '--driver', 'sim'],
+      pairAgent('http://127.0.0.1:9').env,
+    )
     expect((await agent.exited).code).toBe(2)
     expect(agent.stderr()).toMatch(/pins\.json:\d+: outputs\.1\.pin: BCM 17 is already used by outputs\.0/)
     expect(agent.lines).toEqual([])

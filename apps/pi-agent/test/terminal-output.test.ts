@@ -1,13 +1,13 @@
 // The agent's log on a terminal is for a person; piped (the journal, a script) it stays JSON.
 import { fileURLToPath } from 'node:url'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
 import {
-  joinRoom,
+  joinAsDevice,
   NODE_FROM_SOURCE,
+  pairDeviceDir,
   requireBinary,
   spawnProcess,
   startTestRelay,
-  waitForPeer,
+  waitForDevice,
 } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 
@@ -18,13 +18,15 @@ const agentArgs = [...NODE_FROM_SOURCE, main, 'run', '--pins', pins, '--driver',
 describe('keyroom-pi run on a terminal', () => {
   it('logs "keypad joined" as a line, not JSON; with --json, JSON', async () => {
     const { url } = await startTestRelay()
-    const room = createRoom(url)
-    const onTerminal = (...flags: string[]) => {
+    // Two agents in one room, each with its own identity (two state dirs, as two Pis).
+    const first = pairDeviceDir(url, { name: 'pi' })
+    const second = pairDeviceDir(url, { name: 'pi', room: first.link.room })
+    const onTerminal = (configDir: string, ...flags: string[]) => {
       const terminal = spawnProcess(
         requireBinary('script'),
         ['-qfec', [process.execPath, ...agentArgs, ...flags].join(' '), '/dev/null'],
         {
-          env: { KEYROOM_LINK: formatPairingLink(room), LOG_LEVEL: 'info' },
+          env: { KEYROOM_CONFIG_DIR: configDir, LOG_LEVEL: 'info' },
         },
       )
       // Ctrl+C on that terminal: killing `script` alone would orphan the agent.
@@ -34,13 +36,13 @@ describe('keyroom-pi run on a terminal', () => {
       })
       return terminal
     }
-    const human = onTerminal()
-    const json = onTerminal('--json')
-    const phone = await joinRoom(room, 'keypad', 'phone')
+    const human = onTerminal(first.configDir)
+    const json = onTerminal(second.configDir, '--json')
+    const phone = await joinAsDevice(first.link, 'keypad', 'phone')
     await vi.waitFor(() => expect(phone.peers().filter((p) => p.name === 'pi')).toHaveLength(2), {
       timeout: 20_000,
     })
-    await waitForPeer(phone, 'pi')
+    await waitForDevice(phone, 'pi')
     await vi.waitFor(() => expect(human.stdout()).toMatch(/\d\d:\d\d:\d\d keypad joined \(peer=phone\)/), {
       timeout: 10_000,
     })

@@ -58,11 +58,17 @@ export function followRoom(room: Pick<RoomConnection, 'on'>, follower: RoomFollo
   }
 }
 
+/** The events `announcePeers` follows: a room connection and a device room (connectDevice) both have them. */
+export interface PeerEvents {
+  on(event: 'peers', listener: (peers: Peer[]) => void): () => void
+  on(event: 'peer-left', listener: (peer: Peer) => void): () => void
+}
+
 /**
  * Says who comes and goes, in words a person at the device's terminal reads: `keypad joined` once a member is
  * verified (not before: its first messages wait for the handshake), `keypad left` when it goes.
  */
-export function announcePeers(room: Pick<RoomConnection, 'on'>, logger: Logger): () => void {
+export function announcePeers(room: PeerEvents, logger: Logger): () => void {
   const known = new Map<string, Peer>()
   const left = (peer: Peer) => {
     if (!known.delete(peer.id)) return

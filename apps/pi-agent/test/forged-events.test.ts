@@ -1,10 +1,8 @@
 // What per-device trust guarantees on the agent, through a real relay: only approved devices drive pins, and no
 // member can speak for another (each keypad has its own pairwise session with the agent).
 import { joinDeviceRoom } from '@keyroom/device-kit'
-import { fromBase64url, KEYROOM_EVENT, RelayEvent, roomCredential } from '@keyroom/key-events'
-import type { DeviceMember } from '@keyroom/test-kit'
-import { joinAsDevice, startTestRelay, waitForDevice } from '@keyroom/test-kit'
-import { io } from 'socket.io-client'
+import type { DeviceMember, RoomFrame } from '@keyroom/test-kit'
+import { joinAsDevice, joinAsRoomMember, startTestRelay, waitForDevice } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { agentCapabilities, createAgent } from '../src/agent.js'
 import { parsePinMap } from '../src/pin-map.js'
@@ -14,12 +12,6 @@ import { approvedKeypad, nextLink, pairAgent } from './helpers.js'
 const parsed = parsePinMap(JSON.stringify({ outputs: [{ key: 'KeyL', pin: 17, mode: 'hold' }] }))
 if (!parsed.ok) throw new Error(parsed.error.message)
 const map = parsed.value
-
-interface Frame {
-  k: string
-  from: string
-  to?: string
-}
 
 /** The agent in this process on a paired state dir, with recording pins. */
 async function setup() {
@@ -87,29 +79,7 @@ describe('forged and unapproved events through a real relay', () => {
     const bob = await approvedKeypad(nextLink(paired), 'door-pi', 'bob')
 
     // A member of the room at the relay (it has the link): it sees every frame, and can send any.
-    const credential = roomCredential(fromBase64url(paired.link.room) ?? new Uint8Array())
-    const member = io(relay.url, { transports: ['websocket'] })
-    onTestFinished(() => {
-      member.disconnect()
-    })
-    await new Promise<void>((resolve) => member.on('connect', () => resolve()))
-    const captured: Frame[] = []
-    member.on(KEYROOM_EVENT, (frame: Frame) => captured.push(frame))
-    await new Promise<void>((resolve) =>
-      member.emit(
-        RelayEvent.joinRoom,
-        { roomName: credential.room, proof: credential.prove(member.id ?? '') },
-        () => resolve(),
-      ),
-    )
-    const broadcast = (payload: unknown) =>
-      new Promise<void>((resolve) =>
-        member.emit(
-          RelayEvent.broadcast,
-          { roomName: credential.room, eventName: KEYROOM_EVENT, payload },
-          () => resolve(),
-        ),
-      )
+    const { captured, broadcast } = await joinAsRoomMember(relay.url, paired.link.room)
     const fromAlice = () => captured.filter((f) => f.k === 'msg' && f.from === alice.id && f.to === room.id)
 
     // Alice presses and releases; the member keeps her frames.
@@ -117,11 +87,11 @@ describe('forged and unapproved events through a real relay', () => {
     await alice.send({ type: 'key', code: 'KeyL', phase: 'down' })
     await vi.waitFor(() => expect(pins.levels.get(17)).toBe(1))
     await vi.waitFor(() => expect(fromAlice().length).toBeGreaterThan(before))
-    const press = fromAlice()[before] as Frame
+    const press = fromAlice()[before] as RoomFrame
     await alice.send({ type: 'key', code: 'KeyL', phase: 'up' })
     await vi.waitFor(() => expect(pins.levels.get(17)).toBe(0))
     await vi.waitFor(() => expect(fromAlice().length).toBeGreaterThan(before + 1))
-    const release = fromAlice()[before + 1] as Frame
+    const release = fromAlice()[before + 1] as RoomFrame
     const count = writes().length
 
     // 1. Alice's press, replayed as it was.

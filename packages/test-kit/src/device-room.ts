@@ -1,4 +1,11 @@
-import type { Role } from '@keyroom/key-events'
+import {
+  fromBase64url,
+  KEYROOM_EVENT,
+  type RelayAck,
+  RelayEvent,
+  type Role,
+  roomCredential,
+} from '@keyroom/key-events'
 import {
   type ConnectDeviceOptions,
   connectDevice,
@@ -11,6 +18,7 @@ import {
   type DeviceRoomConnection,
 } from '@keyroom/room-client'
 import { type DeviceStore, openDeviceStore } from '@keyroom/room-client/device-store'
+import { io, type Socket } from 'socket.io-client'
 import { vi } from 'vitest'
 import { type Cleanup, perTest } from './cleanup.js'
 import { tempDir } from './temp-dir.js'
@@ -89,4 +97,55 @@ export async function waitForDevice(
     },
     { timeout, interval: 50 },
   )
+}
+
+/** A frame as the relay passes it on: who sent it (a session id), to whom, and its kind. */
+export interface RoomFrame {
+  k: string
+  from: string
+  to?: string
+}
+
+/**
+ * Someone who has the room's link (so the relay lets it in) but no approved device identity: a plain socket.io client
+ * that joins with the room credential, records every frame the others send, and can broadcast anything.
+ */
+export interface RoomMember {
+  socket: Socket
+  joined: RelayAck
+  captured: RoomFrame[]
+  broadcast(payload: unknown): Promise<void>
+}
+
+export async function joinAsRoomMember(
+  relayUrl: string,
+  room: string,
+  cleanup: Cleanup = perTest,
+): Promise<RoomMember> {
+  const credential = roomCredential(fromBase64url(room) ?? new Uint8Array())
+  const socket: Socket = io(relayUrl, { transports: ['websocket'] })
+  cleanup(() => socket.disconnect())
+  await new Promise<void>((resolve) => socket.on('connect', () => resolve()))
+  const captured: RoomFrame[] = []
+  socket.on(KEYROOM_EVENT, (frame: RoomFrame) => captured.push(frame))
+  const joined = await new Promise<RelayAck>((resolve) =>
+    socket.emit(
+      RelayEvent.joinRoom,
+      { roomName: credential.room, proof: credential.prove(socket.id ?? '') },
+      resolve,
+    ),
+  )
+  return {
+    socket,
+    joined,
+    captured,
+    broadcast: (payload) =>
+      new Promise<void>((resolve) =>
+        socket.emit(
+          RelayEvent.broadcast,
+          { roomName: credential.room, eventName: KEYROOM_EVENT, payload },
+          () => resolve(),
+        ),
+      ),
+  }
 }

@@ -4,8 +4,11 @@ export { type Cleanup, perSuite, perTest } from './cleanup.js'
 export {
   type DeviceMember,
   joinAsDevice,
+  joinAsRoomMember,
   type PairedDevice,
   pairDeviceDir,
+  type RoomFrame,
+  type RoomMember,
   waitForDevice,
 } from './device-room.js'
 export { createFakeRoom, type FakeRoom } from './fake-room.js'

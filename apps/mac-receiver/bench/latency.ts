@@ -2,9 +2,14 @@
 // done by nut.js, on a private Xvfb display; and from the keypad's send() to the press, through a real relay.
 // Run: pnpm --filter @keyroom/mac-receiver bench   (needs Xvfb)
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { joinDeviceRoom } from '@keyroom/device-kit'
 import type { KeyAction } from '@keyroom/key-events'
 import { startRelay } from '@keyroom/relay'
-import { connectRoom, createRoom, type RoomConnection } from '@keyroom/room-client'
+import { connectDevice, createIdentity, createRoomId, type DeviceRoomConnection } from '@keyroom/room-client'
+import { openDeviceStore } from '@keyroom/room-client/device-store'
 import { pino } from 'pino'
 import { createNutKeyboard } from '../src/nut-keyboard.js'
 import { createReceiver } from '../src/receiver.js'
@@ -49,7 +54,8 @@ const x = await startXvfb()
 process.env.DISPLAY = x.display
 // The relay's default rate limit (100 events/s per socket) is for the internet, not for a tight loop.
 const relay = await startRelay({ eventsPerSecond: 10_000, eventBurst: 10_000 })
-const rooms: RoomConnection[] = []
+const rooms: DeviceRoomConnection[] = []
+const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-bench-'))
 let connected = false
 try {
   const keyboard = await createNutKeyboard()
@@ -62,9 +68,25 @@ try {
     await keyboard.releaseKey('KeyA')
   }
 
-  const link = createRoom(relay.url)
-  const receiverRoom = connectRoom({ link, role: 'mac-receiver', name: 'bench mac', caps: { inject: true } })
-  const keypad = connectRoom({ link, role: 'keypad', name: 'bench phone' })
+  // The receiver's state dir as `pair` leaves it; the keypad opens its link inside the window and is approved.
+  const store = openDeviceStore(stateDir)
+  store.setRoom({ relay: relay.url, room: createRoomId() })
+  const receiverRoom = joinDeviceRoom({
+    configDir: stateDir,
+    role: 'mac-receiver',
+    name: 'bench mac',
+    caps: { inject: true },
+    logger: pino({ level: 'silent' }),
+  })
+  if (!receiverRoom) throw new Error('no room in the bench state dir')
+  const link = {
+    relay: relay.url,
+    room: store.room()?.room ?? '',
+    peer: store.identity().publicKey,
+    name: 'bench mac',
+    pairingSecret: store.openWindow(60),
+  }
+  const keypad = connectDevice({ link, identity: createIdentity(), role: 'keypad', name: 'bench phone' })
   rooms.push(receiverRoom, keypad)
   const receivedToPress: number[] = []
   const sendToPress: number[] = []
@@ -80,7 +102,10 @@ try {
       }
     },
   })
-  await waitUntil(() => keypad.peers().some((p) => p.name === 'bench mac'), 'the receiver')
+  await waitUntil(
+    () => keypad.peers().some((p) => p.name === 'bench mac' && p.status?.state === 'approved'),
+    'the receiver to approve the keypad',
+  )
   await waitUntil(() => receiverRoom.peers().some((p) => p.name === 'bench phone'), 'the keypad')
   for (let i = 0; i < ROUNDS; i++) {
     const count = receivedToPress.length
@@ -97,6 +122,7 @@ try {
 } finally {
   for (const room of rooms) await room.close()
   await relay.close()
+  rmSync(stateDir, { recursive: true, force: true })
   if (!connected) x.kill()
 }
 process.exit(0)

@@ -10,26 +10,50 @@ describe('command line', () => {
     })
   })
 
-  it('takes the link from --link, else from KEYROOM_LINK (out of the process list)', () => {
-    expect(parseCli(['run'], { KEYROOM_LINK: 'from-env' })).toEqual({
-      ok: true,
-      value: { kind: 'run', driver: 'nut', link: 'from-env' },
+  it('run takes no link: it joins the room stored by pair', () => {
+    expect(parseCli(['run', '--link', '-'])).toMatchObject({
+      ok: false,
+      error: { message: 'run does not take --link' },
     })
-    expect(parseCli(['run', '--link', 'flag'], { KEYROOM_LINK: 'from-env' })).toMatchObject({
-      value: { link: 'flag' },
+    expect(parseCli(['run'], { KEYROOM_LINK: 'ignored' })).toEqual({
+      ok: true,
+      value: { kind: 'run', driver: 'nut' },
     })
   })
 
-  it('pairs with a relay from the flag or the environment, or with a link', () => {
-    expect(parseCli(['pair', '--relay', 'http://r:4000'])).toEqual({
+  it("pairs with a relay from the flag or the environment, or with another device's link from a file or stdin", () => {
+    expect(parseCli(['pair', '--relay', 'http://r:4000', '--window', '120', '--name', 'desk'])).toEqual({
       ok: true,
-      value: { kind: 'pair', relay: 'http://r:4000' },
+      value: { kind: 'pair', relay: 'http://r:4000', windowSeconds: 120, name: 'desk' },
     })
     expect(parseCli(['pair'], { KEYROOM_RELAY: 'http://env' })).toEqual({
       ok: true,
       value: { kind: 'pair', relay: 'http://env' },
     })
-    expect(parseCli(['pair', '--link', 'L'])).toEqual({ ok: true, value: { kind: 'pair', link: 'L' } })
+    expect(parseCli(['pair', '--link-file', 'L'])).toEqual({
+      ok: true,
+      value: { kind: 'pair', link: { kind: 'file', path: 'L' } },
+    })
+    expect(parseCli(['pair', '--link', '-'])).toEqual({
+      ok: true,
+      value: { kind: 'pair', link: { kind: 'stdin' } },
+    })
+    expect(parseCli(['pair'])).toEqual({ ok: true, value: { kind: 'pair' } })
+  })
+
+  it('reads devices list|approve|revoke|log', () => {
+    expect(parseCli(['devices', 'list', '--json'])).toEqual({
+      ok: true,
+      value: { kind: 'devices', action: 'list', json: true },
+    })
+    expect(parseCli(['devices', 'approve', '123 456'])).toEqual({
+      ok: true,
+      value: { kind: 'devices', action: 'approve', target: '123 456' },
+    })
+    expect(parseCli(['devices', 'revoke'])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('name or fingerprint') },
+    })
   })
 
   it('reads install --dry-run and run --json', () => {
@@ -44,9 +68,13 @@ describe('command line', () => {
   })
 
   it('names every mistake', () => {
-    expect(parseCli(['pair'])).toMatchObject({
+    expect(parseCli(['pair', '--link', 'https://k/#v=2&room=r'])).toMatchObject({
       ok: false,
-      error: { message: expect.stringContaining('--relay') },
+      error: { message: expect.stringContaining('process list') },
+    })
+    expect(parseCli(['pair', '--window', '0'])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('--window') },
     })
     expect(parseCli(['--driver', 'robot'])).toMatchObject({
       ok: false,

@@ -1,6 +1,7 @@
 import {
   type CliSpec,
-  linkAndName,
+  type CommonCommand,
+  nameOf,
   parseDeviceCommand,
   switchesOf,
   type UsageError,
@@ -10,33 +11,41 @@ import { fail, ok, type Result } from '@keyroom/key-events'
 export type Driver = 'nut' | 'log'
 
 export type Command =
-  | { kind: 'help' }
-  | { kind: 'pair'; relay?: string; link?: string; keypad?: string }
-  | { kind: 'run'; link?: string; driver: Driver; name?: string; json?: true }
+  | CommonCommand
+  | { kind: 'run'; driver: Driver; name?: string; json?: true }
   | { kind: 'install'; driver: Driver; name?: string; dryRun?: true }
-  | { kind: 'uninstall' }
-  | { kind: 'status' }
 
-export const USAGE = `keyroom-receiver: types what a paired keyroom keypad sends, as real key presses.
+export const USAGE = `keyroom-receiver: types what an approved keyroom keypad sends, as real key presses.
 
-Usage:
-  keyroom-receiver pair [--relay URL] [--link LINK] [--keypad URL]
-      Create a room on the relay (or take an existing pairing link), print the link and its QR code,
-      and store it. --relay defaults to $KEYROOM_RELAY.
-  keyroom-receiver [run] [--link LINK] [--driver nut|log] [--name NAME] [--json]
-      Join the given room (--link, else $KEYROOM_LINK, which keeps the room key out of the process list), else
-      the stored one, and inject keys. --driver log prints what it would type (one JSON line per key action when
-      stdout is not a terminal) instead of pressing keys (needs no permissions). --name defaults to this computer's
-      name. On a terminal it speaks in lines ("keypad joined"); --json, or output to a file or pipe, gives JSON lines.
+First pair this computer, then run it (or install it as a service):
+  keyroom-receiver pair --relay URL [--window SECONDS] [--name NAME] [--keypad URL]
+      Make a room on the relay and print this computer's link and its QR code. The first keypad to open it within
+      the window (--window, default 600 seconds) is approved; later ones wait for "devices approve".
+      --relay defaults to $KEYROOM_RELAY. Without --relay, a new window in the room this computer is in.
+  keyroom-receiver pair --link-file FILE | --link - [--window SECONDS] [--name NAME] [--keypad URL]
+      Join another device's room (its link from a file, or from stdin with --link -, or $KEYROOM_LINK) and print
+      this computer's own link for that room.
+  keyroom-receiver [run] [--driver nut|log] [--name NAME] [--json]
+      Join the paired room and type what approved keypads send. --driver log prints what it would type (one JSON
+      line per key action when stdout is not a terminal) instead of pressing keys (needs no permissions).
+      --name defaults to this computer's name. On a terminal it speaks in lines ("keypad joined"); --json, or
+      output to a file or pipe, gives JSON lines.
+  keyroom-receiver devices list [--json]            The devices that asked to type here: approved, pending (with
+                                                    the code the keypad shows), revoked.
+  keyroom-receiver devices approve <code or fingerprint>
+  keyroom-receiver devices revoke <name or fingerprint>
+                                                    A running receiver takes either within a second.
+  keyroom-receiver devices log [--json]             Who did what when (key names and text lengths, never text).
   keyroom-receiver install [--driver nut|log] [--name NAME] [--dry-run]
       Install and start the receiver as a service: a LaunchAgent at login on macOS, a systemd --user unit on Linux.
       --dry-run prints the file it would write, and where, and changes nothing.
   keyroom-receiver uninstall    Stop and remove the service.
-  keyroom-receiver status       Show the pairing and the service.
+  keyroom-receiver status       Show the pairing, the devices and the service.
   keyroom-receiver --help
 
 Signals: SIGINT, SIGTERM and SIGHUP release every held key, then exit 0.
-Environment: KEYROOM_CONFIG_DIR (where the pairing is stored), KEYROOM_RELAY, KEYROOM_LINK, LOG_LEVEL.
+Environment: KEYROOM_CONFIG_DIR (where this computer's identity, room and devices are kept), KEYROOM_RELAY,
+KEYROOM_LINK (pair), LOG_LEVEL.
 `
 
 const SPEC: CliSpec<'driver'> = { run: ['driver'], install: ['driver'] }
@@ -50,10 +59,9 @@ export const parseCli = (
     const driver = command.own.driver ?? 'nut'
     if (driver !== 'nut' && driver !== 'log')
       return fail('usage', `--driver must be nut or log, not "${driver}"`)
-    const { name, link } = linkAndName(command)
-    const named = name ? { name } : {}
+    const named = nameOf(command)
     const { dryRun, json } = switchesOf(command)
     if (command.kind === 'install')
       return ok({ kind: 'install', driver, ...named, ...(dryRun ? { dryRun } : {}) })
-    return ok({ kind: 'run', driver, ...named, ...(link ? { link } : {}), ...(json ? { json } : {}) })
+    return ok({ kind: 'run', driver, ...named, ...(json ? { json } : {}) })
   })

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import type { CommandRunner } from '@keyroom/device-kit'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { type CommandRunner, defaultDeviceName } from '@keyroom/device-kit'
+import { openDeviceStore } from '@keyroom/room-client/device-store'
 import { parsePlist, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { type CommandContext, install, pair, status, uninstall } from './commands.js'
+import { type CommandContext, devices, install, pair, status, uninstall } from './commands.js'
 
 async function context(platform: string) {
   const output: string[] = []
@@ -35,18 +35,57 @@ async function build(mainPath: string) {
 }
 
 describe('commands', () => {
-  it('pair --link stores the link and prints it with a QR code; a bad link is refused', async () => {
+  it("pair --relay makes a room and prints this computer's link with a QR code; status reads the device store", async () => {
     const { ctx, text } = await context('linux')
-    const link = formatPairingLink(createRoom('http://127.0.0.1:4000'), 'https://keys.example/')
-    expect(await pair({ kind: 'pair', link }, ctx)).toEqual({ ok: true, value: undefined })
-    expect(text()).toContain('#relay=http%3A%2F%2F127.0.0.1%3A4000')
-    expect(text()).toContain('▄')
-    expect(await status(ctx)).toMatchObject({ ok: true })
-    expect(text()).toContain('paired: room')
-    expect(await pair({ kind: 'pair', link: 'https://x/#room=1' }, ctx)).toMatchObject({
+    expect(await status(ctx)).toMatchObject({
       ok: false,
-      error: { code: 'usage', message: expect.stringContaining('relay=') },
+      error: { message: expect.stringContaining('pair') },
     })
+    expect(
+      await pair({ kind: 'pair', relay: 'http://127.0.0.1:4000', keypad: 'https://keys.example/' }, ctx),
+    ).toEqual({ ok: true, value: undefined })
+    expect(text()).toContain('https://keys.example/#v=2&relay=http%3A%2F%2F127.0.0.1%3A4000')
+    expect(text()).toContain(`&name=${encodeURIComponent(defaultDeviceName())}`)
+    expect(text()).toContain('▄')
+    const store = openDeviceStore(ctx.configDir)
+    expect(await status(ctx)).toMatchObject({ ok: true })
+    expect(text()).toContain('paired: relay http://127.0.0.1:4000')
+    expect(text()).toContain(`this device's fingerprint: ${store.identity().fingerprint}`)
+    expect(text()).toContain('devices: 0 approved, 0 pending')
+    expect(await devices({ kind: 'devices', action: 'list', json: true }, ctx)).toEqual({
+      ok: true,
+      value: undefined,
+    })
+    expect(text()).toContain('[]')
+    expect(await devices({ kind: 'devices', action: 'approve', target: '123456' }, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'no-such-device' },
+    })
+  })
+
+  it("pair --link-file joins another device's room under --name; a v1 or unreadable link is refused", async () => {
+    const other = await context('linux')
+    await pair({ kind: 'pair', relay: 'http://127.0.0.1:4000' }, other.ctx)
+    const linkFile = join(other.home, 'link.txt')
+    await writeFile(linkFile, (other.text().match(/http\S*#v=2\S*/) ?? [''])[0])
+    const { ctx, text } = await context('linux')
+    expect(
+      await pair(
+        { kind: 'pair', link: { kind: 'file', path: linkFile }, name: 'desk', windowSeconds: 60 },
+        ctx,
+      ),
+    ).toEqual({ ok: true, value: undefined })
+    expect(openDeviceStore(ctx.configDir).room()).toEqual(openDeviceStore(other.ctx.configDir).room())
+    expect(text()).toContain('&name=desk')
+    expect(text()).toContain('within 60 seconds')
+    await writeFile(linkFile, 'https://x/#relay=http%3A%2F%2Fr&room=1&key=2')
+    expect(await pair({ kind: 'pair', link: { kind: 'file', path: linkFile } }, ctx)).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('older keyroom') },
+    })
+    expect(
+      await pair({ kind: 'pair', link: { kind: 'file', path: join(other.home, 'missing') } }, ctx),
+    ).toMatchObject({ ok: false, error: { code: 'usage', message: expect.stringContaining('cannot read') } })
   })
 
   it('install needs a build and a pairing, and a platform with a service manager', async () => {

@@ -6,12 +6,17 @@ import {
   type CommandRunner,
   createLaunchAgent,
   createSystemdService,
+  type DevicesCommand,
+  defaultDeviceName,
   defaultUnitDir,
+  type PairCommand,
   pair as pairDevice,
+  pairedRoom,
+  runDevicesCommand,
   type ServiceManager,
 } from '@keyroom/device-kit'
 import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
-import { loadPairing, pairingFile } from '@keyroom/room-client/pairing-store'
+import { openDeviceStore } from '@keyroom/room-client/device-store'
 import type { Command } from './cli-args.js'
 import { renderUserUnit, USER_UNIT_NAME } from './user-unit.js'
 
@@ -36,10 +41,23 @@ export interface CommandContext {
 /** A command's outcome; `main` turns an error into stderr and an exit code. */
 export type CommandResult = Promise<Result<void, ProtocolError>>
 
-/** `pair`: create a room (or take a link), print it with its QR code, store it. */
-export async function pair(command: Extract<Command, { kind: 'pair' }>, ctx: CommandContext): CommandResult {
-  const paired = await pairDevice(command, { tool: TOOL, configDir: ctx.configDir, out: ctx.out })
+/**
+ * `pair`: a new room on the relay (or another device's room, or a new window in this one), then this computer's
+ * link with its QR code; the link names it as `run` will (`--name`, else the hostname).
+ */
+export async function pair(command: PairCommand, ctx: CommandContext): CommandResult {
+  const paired = await pairDevice(command, {
+    tool: TOOL,
+    configDir: ctx.configDir,
+    defaultName: defaultDeviceName(),
+    out: ctx.out,
+  })
   return paired.ok ? ok(undefined) : paired
+}
+
+/** `devices list|approve|revoke|log`: on the store a running receiver watches. */
+export async function devices(command: DevicesCommand, ctx: CommandContext): CommandResult {
+  return runDevicesCommand(command, { configDir: ctx.configDir, out: ctx.out })
 }
 
 /** macOS: a LaunchAgent in the GUI session; Linux: a `systemd --user` unit in the graphical session. */
@@ -76,8 +94,8 @@ export async function install(
       `${main} is missing: build it with its dependencies first: pnpm --filter "@keyroom/mac-receiver..." build`,
     )
   }
-  const paired = await loadPairing(ctx.configDir, `${TOOL} pair`)
-  if (!paired.ok) return fail('usage', paired.error.message)
+  const paired = pairedRoom({ tool: TOOL, configDir: ctx.configDir })
+  if (!paired.ok) return paired
   const definition = {
     programArguments: [
       process.execPath,
@@ -117,9 +135,15 @@ export async function uninstall(ctx: CommandContext): CommandResult {
 }
 
 export async function status(ctx: CommandContext): CommandResult {
-  const paired = await loadPairing(ctx.configDir, `${TOOL} pair`)
-  if (paired.ok)
-    ctx.out(`paired: room ${paired.value.room} on ${paired.value.relay} (${pairingFile(ctx.configDir)})\n`)
+  const paired = pairedRoom({ tool: TOOL, configDir: ctx.configDir })
+  if (paired.ok) {
+    const store = openDeviceStore(ctx.configDir)
+    const known = store.devices()
+    const count = (state: string) => known.filter((d) => d.state === state).length
+    ctx.out(`paired: relay ${store.room()?.relay} (${store.file})\n`)
+    ctx.out(`this device's fingerprint: ${store.identity().fingerprint}\n`)
+    ctx.out(`devices: ${count('approved')} approved, ${count('pending')} pending (${TOOL} devices list)\n`)
+  }
   const service = serviceFor(ctx)
   if (service) {
     const state = await service.manager.status()
@@ -128,5 +152,5 @@ export async function status(ctx: CommandContext): CommandResult {
     )
     if (state.running) ctx.out(`${state.detail}\n`)
   }
-  return paired.ok ? ok(undefined) : fail('not-paired', `not paired: ${paired.error.message}`)
+  return paired.ok ? ok(undefined) : fail('not-paired', paired.error.message)
 }

@@ -2,7 +2,7 @@
 import { deviceProcess, handleSignals } from '@keyroom/device-kit'
 import type { ProtocolError } from '@keyroom/key-events'
 import { parseCli, USAGE } from './cli-args.js'
-import { type CommandContext, install, pair, status, TOOL, uninstall } from './commands.js'
+import { type CommandContext, devices, install, pair, status, TOOL, uninstall } from './commands.js'
 import { startReceiver } from './start.js'
 
 const parsed = parseCli(process.argv.slice(2), process.env)
@@ -32,6 +32,9 @@ if (!parsed.ok) {
       break
     case 'pair':
       done(await pair(command, ctx))
+      break
+    case 'devices':
+      done(await devices(command, ctx))
       break
     case 'install':
       done(await install(command, ctx))

@@ -1,8 +1,12 @@
-import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { announcePeers, type CommandRunner } from '@keyroom/device-kit'
-import type { Capabilities } from '@keyroom/key-events'
-import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
+import {
+  announcePeers,
+  type CommandRunner,
+  type DeviceRoom,
+  deviceName,
+  joinDeviceRoom,
+} from '@keyroom/device-kit'
+import { type Capabilities, fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import type { Driver } from './cli-args.js'
 import {
@@ -27,13 +31,15 @@ import { openX11 } from './x11-client.js'
 import { createX11Text } from './x11-text.js'
 
 export interface ServiceOptions {
-  link: RoomLink
   driver: Driver
   name?: string
   logger: Logger
   platform: string
   run: CommandRunner
-  /** Where the keys held right now are kept across a crash (`held-keys.json`): the config dir. */
+  /**
+   * The config dir: this computer's identity, room and devices (`devices.json`, as `pair` left it), the audit log,
+   * and the keys held right now, kept across a crash (`held-keys.json`).
+   */
   stateDir: string
   /** How often to look at Accessibility and Secure Input again (macOS). @default 5000 */
   blockedCheckMs?: number
@@ -42,7 +48,7 @@ export interface ServiceOptions {
 }
 
 export interface ReceiverService {
-  room: RoomConnection
+  room: DeviceRoom
   receiver: Receiver
   /** Releases every held key, leaves the room. */
   stop(reason: ReleaseReason): Promise<void>
@@ -61,8 +67,13 @@ async function openX11Text(logger: Logger) {
   }
 }
 
-/** Connects to the room, announces this receiver, and injects what verified keypads send. */
-export async function startReceiverService(options: ServiceOptions): Promise<ReceiverService> {
+/**
+ * Joins the paired room as this computer's identity, announces this receiver, and injects what approved keypads
+ * send. A `usage` error when the state dir holds no room (never paired).
+ */
+export async function startReceiverService(
+  options: ServiceOptions,
+): Promise<Result<ReceiverService, ProtocolError<'usage'>>> {
   const { logger, platform } = options
   const x11 = platform === 'linux' && options.driver === 'nut' ? await openX11Text(logger) : undefined
   const keyboard: Keyboard =
@@ -97,13 +108,18 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
     ...(blocked ? { blocked } : {}),
   })
 
-  const name = options.name ?? hostname().replace(/\.local$/, '')
-  const room = connectRoom({
-    link: options.link,
+  const room = joinDeviceRoom({
+    configDir: options.stateDir,
     role: 'mac-receiver',
-    name: name.slice(0, 64),
+    name: deviceName(options.stateDir, options.name).slice(0, 64),
     caps: caps(),
+    logger: logger.child({ module: 'devices' }),
   })
+  if (!room) {
+    await x11?.client.close().catch(() => undefined)
+    // `run` checks the pairing first (pairedRoom): this is a caller that did not.
+    return fail('usage', `${options.stateDir} holds no pairing: pair first`)
+  }
   const roomLog = logger.child({ module: 'room' })
   room.on('state', (state) => roomLog.info({ state }, `room ${state}`))
   room.on('error', (error) => roomLog.warn(error, `relay error (${error.code}): ${error.message}`))
@@ -139,7 +155,7 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
       : undefined
   watch?.unref()
 
-  return {
+  return ok({
     room,
     receiver,
     async stop(reason) {
@@ -151,5 +167,5 @@ export async function startReceiverService(options: ServiceOptions): Promise<Rec
         await x11.client.close().catch(() => undefined)
       }
     },
-  }
+  })
 }

@@ -1,4 +1,4 @@
-import { followRoom, sendNotice } from '@keyroom/device-kit'
+import { type FollowedRoom, followRoom, sendNotice } from '@keyroom/device-kit'
 import {
   HOLD_LEASE_MS,
   isDroppable,
@@ -9,7 +9,7 @@ import {
   type PointerAction,
   type PointerButton,
 } from '@keyroom/key-events'
-import type { RoomConnection, VerifiedMessage } from '@keyroom/room-client'
+import type { DeviceRoomConnection, VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { createActionQueue } from './action-queue.js'
 import type { Held } from './held-file.js'
@@ -21,8 +21,12 @@ import { createPressedKeys } from './pressed-keys.js'
 
 type Action = KeyAction | PointerAction
 
-/** The part of a room connection the receiver uses; the real `connectRoom()` result fits. */
-export type ReceiverRoom = Pick<RoomConnection, 'on' | 'send'>
+/**
+ * The part of a device room the receiver uses: `joinDeviceRoom()`'s connection fits. Messages reach it only from
+ * approved devices; a sender is its session id (`from`), and `peer-left` (it left, or was revoked) releases what it
+ * holds.
+ */
+export type ReceiverRoom = FollowedRoom & Pick<DeviceRoomConnection, 'send'>
 
 export interface ReceiverOptions {
   room: ReceiverRoom

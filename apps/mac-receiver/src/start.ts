@@ -1,5 +1,5 @@
-import { resolveLink } from '@keyroom/device-kit'
-import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
+import { pairedRoom } from '@keyroom/device-kit'
+import { fail, type ProtocolError, type Result } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import type { Command } from './cli-args.js'
 import { type CommandContext, TOOL } from './commands.js'
@@ -7,22 +7,21 @@ import { type ReceiverService, startReceiverService } from './receiver-service.j
 import { probeXDisplay } from './x-display.js'
 
 /**
- * `run`: the link from --link / $KEYROOM_LINK or the stored pairing, a usable display for the nut driver on Linux,
- * then the service; a `usage` error if something is unusable.
+ * `run`: the room this computer paired into (a `usage` error naming `pair` if it never did, or did with an older
+ * keyroom), a usable display for the nut driver on Linux, then the service.
  */
 export async function startReceiver(
   command: Extract<Command, { kind: 'run' }>,
   ctx: CommandContext,
   logger: Logger,
 ): Promise<Result<ReceiverService, ProtocolError>> {
-  const link = await resolveLink(command.link, { tool: TOOL, configDir: ctx.configDir })
-  if (!link.ok) return link
+  const paired = pairedRoom({ tool: TOOL, configDir: ctx.configDir })
+  if (!paired.ok) return paired
   if (command.driver === 'nut' && ctx.platform === 'linux') {
     const display = await probeXDisplay()
     if (!display.ok) return fail('usage', display.error.message)
   }
   const service = await startReceiverService({
-    link: link.value,
     driver: command.driver,
     ...(command.name ? { name: command.name } : {}),
     logger,
@@ -31,6 +30,11 @@ export async function startReceiver(
     stateDir: ctx.configDir,
     ...(ctx.humanOutput ? { humanOutput: true } : {}),
   })
-  logger.info({ relay: link.value.relay, room: link.value.room, driver: command.driver }, 'receiver started')
-  return ok(service)
+  if (!service.ok) return service
+  const { relay } = service.value.room.link
+  logger.info(
+    { relay, fingerprint: service.value.room.identity.fingerprint, driver: command.driver },
+    'receiver started',
+  )
+  return service
 }

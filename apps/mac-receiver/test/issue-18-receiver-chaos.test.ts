@@ -3,16 +3,15 @@
 // XQueryKeymap. The receiver killed with SIGKILL mid-hold and restarted; the keypad's link cut without a close frame
 // mid-hold; the keypad's link stalled so that its key-up comes late.
 import { HOLD_LEASE_MS, type KeyCode, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
-import { createRoom, type RoomLink } from '@keyroom/room-client'
 import {
+  type DeviceMember,
   type FaultProxy,
-  joinRoom,
-  type Member,
+  joinAsDevice,
+  pairDeviceDir,
   perSuite,
   startFaultProxy,
   startTestRelay,
-  tempDir,
-  waitForPeer,
+  waitForDevice,
 } from '@keyroom/test-kit'
 import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { REPEAT_STALL_MS } from '../src/key-repeat.js'
@@ -62,7 +61,7 @@ const whenUp = (code: KeyCode, timeout = 10_000) =>
   )
 
 /** A keypad holding keys the way the real one does: a down, then a renewal every 500 ms. */
-function hold(keypad: Member, codes: KeyCode[]) {
+function hold(keypad: DeviceMember, codes: KeyCode[]) {
   for (const code of codes) void keypad.send({ type: 'key', code, phase: 'down' })
   const timer = setInterval(() => void keypad.send({ type: 'renew', codes }), LEASE_RENEW_INTERVAL_MS)
   onTestFinished(() => clearInterval(timer))
@@ -74,17 +73,16 @@ function hold(keypad: Member, codes: KeyCode[]) {
 
 /** A room with a receiver under the nut driver on this file's X server, and a keypad (through `proxy` if given). */
 async function room(name: string, proxy?: FaultProxy) {
-  const link: RoomLink = createRoom(`http://127.0.0.1:${relayPort}`)
-  const configDir = tempDir('keyroom-chaos-')
-  const receiver = await spawnReceiver({ link, driver: 'nut', name, env: x.env, configDir })
-  const keypad = await joinRoom(proxy ? { ...link, relay: proxy.url } : link, 'keypad', 'phone')
-  await waitForPeer(keypad, name)
-  return { link, configDir, receiver, keypad }
+  const { configDir, link } = pairDeviceDir(`http://127.0.0.1:${relayPort}`, { name })
+  const receiver = await spawnReceiver({ driver: 'nut', name, env: x.env, configDir })
+  const keypad = await joinAsDevice(proxy ? { ...link, relay: proxy.url } : link, 'keypad', 'phone')
+  await waitForDevice(keypad, name, 'approved')
+  return { configDir, receiver, keypad }
 }
 
 describe('receiver chaos (issue 18)', () => {
   it('killed with SIGKILL while Shift and A are held, and restarted: X has nothing down, nothing typed twice', async () => {
-    const { link, configDir, receiver, keypad } = await room('chaos mac')
+    const { configDir, receiver, keypad } = await room('chaos mac')
     const start = (await x.read()).length
     await keypad.send({ type: 'text', text: 'one' })
     await x.waitFor('one', { from: start })
@@ -103,7 +101,7 @@ describe('receiver chaos (issue 18)', () => {
     expect([await isDown('ShiftLeft'), await isDown('KeyA')]).toEqual([true, true])
 
     // The finger is still down: the keypad keeps renewing while the new receiver starts with the same config dir.
-    const again = await spawnReceiver({ link, driver: 'nut', name: 'chaos mac 2', env: x.env, configDir })
+    const again = await spawnReceiver({ driver: 'nut', name: 'chaos mac 2', env: x.env, configDir })
     await vi.waitFor(
       () =>
         expect(again.logs).toContainEqual(
@@ -119,7 +117,7 @@ describe('receiver chaos (issue 18)', () => {
     const joinedAt = again.logs.findIndex((line) => line.msg === 'room connected')
     expect(releasedAt).toBeLessThan(joinedAt < 0 ? Number.POSITIVE_INFINITY : joinedAt)
     expect(await client.keysDown()).toEqual([])
-    await waitForPeer(keypad, 'chaos mac 2')
+    await waitForDevice(keypad, 'chaos mac 2', 'approved')
     // Renewals for keys the new receiver never pressed change nothing; A's repeats stopped with the release.
     const settled = (await x.read()).length
     await new Promise((resolve) => setTimeout(resolve, 3 * LEASE_RENEW_INTERVAL_MS))

@@ -1,7 +1,6 @@
 // Chaos: two relay processes sharing rooms through a real redis-server, which is stopped (SIGSTOP) for 4 s, then
 // killed (SIGKILL) and restarted, while a room on relay A alone and a room across A and B type and hold Shift.
 import { HOLD_LEASE_MS, MAX_EVENT_AGE_MS } from '@keyroom/key-events'
-import { createRoom } from '@keyroom/room-client'
 import { startRedis, startRelayProcess } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { judge, shiftUpAfter, startTyping, TYPE_EVERY_MS, typedSince, typingRoom } from './typing-rooms.js'
@@ -19,10 +18,8 @@ describe('Redis stalled, then killed and restarted, under two relays (issue 18)'
       startRelayProcess({ REDIS_URL: redis.url, LOG_LEVEL: 'warn' }),
       startRelayProcess({ REDIS_URL: redis.url, LOG_LEVEL: 'warn' }),
     ])
-    const localLink = createRoom(a.url)
-    const crossLink = createRoom(a.url)
-    const local = await typingRoom('local', { mac: localLink, phone: localLink })
-    const cross = await typingRoom('cross', { mac: { ...crossLink, relay: b.url }, phone: crossLink })
+    const local = await typingRoom('local', { mac: a.url, phone: a.url })
+    const cross = await typingRoom('cross', { mac: b.url, phone: a.url })
     const stop = await startTyping([local, cross])
     await vi.waitFor(() =>
       expect([local, cross].every((r) => r.keyboard.down.has('ShiftLeft') && typedSince(r, 0) > 3)).toBe(

@@ -1,19 +1,11 @@
 import { existsSync } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createRoom, createSealer, formatPairingLink, parsePairingLink } from '@keyroom/room-client'
-import {
-  joinAsIntruder,
-  joinRoom,
-  notices,
-  startTestRelay,
-  tempDir,
-  waitForPeer,
-  withLegacyRoomId,
-} from '@keyroom/test-kit'
+import { parseDeviceLink } from '@keyroom/room-client'
+import { joinAsDevice, pairDeviceDir, startTestRelay, tempDir, waitForDevice } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { refusedCodes } from '../src/key-map.js'
-import { runCli, spawnReceiver } from './helpers.js'
+import { approvedKeypad, newWindowLink, noticesOf, pairedReceiver, runCli, spawnReceiver } from './helpers.js'
 
 // A code this platform has no key for: the receiver must refuse it and carry on.
 const UNSUPPORTED = process.platform === 'darwin' ? 'F24' : 'ContextMenu'
@@ -22,18 +14,18 @@ describe('keyroom-receiver --driver log', () => {
   it('pairs, then runs with the stored pairing and prints one JSON line per key action', async () => {
     const started = await startTestRelay()
     const configDir = tempDir('keyroom-receiver-')
-    const paired = await runCli(['pair', '--relay', started.url], { KEYROOM_CONFIG_DIR: configDir })
+    const paired = await runCli(['pair', '--relay', started.url, '--name', 'log mac'], {
+      KEYROOM_CONFIG_DIR: configDir,
+    })
     expect(paired.code).toBe(0)
-    const linkText = paired.stdout.split('\n').find((line) => line.includes('#relay='))
+    const linkText = paired.stdout.split('\n').find((line) => line.includes('#v=2&'))
     expect(linkText).toBeDefined()
-    expect((await stat(join(configDir, 'pairing.json'))).mode & 0o777).toBe(0o600)
-    expect(await readFile(join(configDir, 'pairing.json'), 'utf8')).toContain(linkText)
+    expect((await stat(join(configDir, 'devices.json'))).mode & 0o777).toBe(0o600)
 
     const receiver = await spawnReceiver({ driver: 'log', name: 'log mac', configDir })
-    const parsed = parsePairingLink(linkText ?? '')
+    const parsed = parseDeviceLink(linkText ?? '')
     if (!parsed.ok) throw new Error(parsed.error.message)
-    const phone = await joinRoom(parsed.value, 'keypad', 'phone')
-    await waitForPeer(phone, 'log mac')
+    const phone = await approvedKeypad(parsed.value, 'log mac')
     expect(phone.peers()[0]).toMatchObject({
       role: 'mac-receiver',
       caps: {
@@ -64,8 +56,8 @@ describe('keyroom-receiver --driver log', () => {
       { action: 'up', code: 'KeyZ' },
     ])
     // The refused key: a log line naming it, and a notice back to the keypad that sent it.
-    await vi.waitFor(() => expect(notices(phone)).toHaveLength(1))
-    expect(notices(phone)[0]).toMatchObject({
+    await vi.waitFor(() => expect(noticesOf(phone)).toHaveLength(1))
+    expect(noticesOf(phone)[0]).toMatchObject({
       code: 'unsupported-key',
       message: expect.stringContaining(UNSUPPORTED),
     })
@@ -80,10 +72,8 @@ describe('keyroom-receiver --driver log', () => {
     '%s while a key is held: releases it, then exits 0',
     async (signal) => {
       const started = await startTestRelay()
-      const link = createRoom(started.url)
-      const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
-      const phone = await joinRoom(link, 'keypad', 'phone')
-      await waitForPeer(phone, 'log mac')
+      const { paired, receiver } = await pairedReceiver(started.url, { driver: 'log', name: 'log mac' })
+      const phone = await approvedKeypad(paired.link, 'log mac')
       await phone.send({ type: 'key', code: 'ShiftLeft', phase: 'down' })
       await vi.waitFor(() => expect(receiver.lines).toEqual([{ action: 'down', code: 'ShiftLeft' }]))
       receiver.child.kill(signal)
@@ -99,10 +89,8 @@ describe('keyroom-receiver --driver log', () => {
 
   it('its own connection drops mid-hold: releases, then serves again when the relay is back', async () => {
     const first = await startTestRelay()
-    const link = createRoom(first.url)
-    const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
-    const phone = await joinRoom(link, 'keypad', 'phone')
-    await waitForPeer(phone, 'log mac')
+    const { paired, receiver } = await pairedReceiver(first.url, { driver: 'log', name: 'log mac' })
+    const phone = await approvedKeypad(paired.link, 'log mac')
     await phone.send({ type: 'key', code: 'AltLeft', phase: 'down' })
     await vi.waitFor(() => expect(receiver.lines).toEqual([{ action: 'down', code: 'AltLeft' }]))
     await first.close()
@@ -113,11 +101,11 @@ describe('keyroom-receiver --driver log', () => {
         expect.objectContaining({ code: 'AltLeft', reason: 'socket-drop' }),
       ),
     )
-    // The keypad noticed too (its view of the room is cleared), so the next peer it sees is a fresh hello.
+    // The keypad noticed too (its view of the room is cleared), so the next peer it sees is a fresh handshake.
     await vi.waitFor(() => expect(phone.peers()).toEqual([]))
-    // Same address: the receiver and the keypad reconnect on their own and verify each other again.
+    // Same address: both reconnect on their own, shake hands again, and the keypad is still approved.
     await startTestRelay({ port: first.port })
-    await waitForPeer(phone, 'log mac', 15_000)
+    await waitForDevice(phone, 'log mac', 'approved', 15_000)
     expect(await phone.send({ type: 'key', code: 'KeyY', phase: 'tap' })).toEqual({ ok: true })
     await vi.waitFor(() => expect(receiver.lines).toHaveLength(4))
     expect(receiver.lines.slice(2)).toEqual([
@@ -126,39 +114,49 @@ describe('keyroom-receiver --driver log', () => {
     ])
   })
 
-  it('bad input: each dropped message gets a log line naming the problem, and it keeps serving', async () => {
+  it('a member of the room that is pending, and one that was revoked: each key refused with a notice and a log line, nothing typed', async () => {
     const started = await startTestRelay()
-    const link = withLegacyRoomId(createRoom(started.url)) // an outsider can join only a pre-credential room
-    const receiver = await spawnReceiver({ link, driver: 'log', name: 'log mac' })
-    const phone = await joinRoom(link, 'keypad', 'phone')
-    await waitForPeer(phone, 'log mac')
-    const intruder = await joinAsIntruder(started.url, link.room)
-    const wrongKey = createSealer({ ...link, key: new Uint8Array(32).fill(1) })
-    const forged: Array<[unknown, string]> = [
-      ['not a seal', 'invalid-seal'],
-      [{ type: 'key', code: 'KeyQ', phase: 'down' }, 'invalid-seal'],
-      [{ v: 1, nonce: 'A'.repeat(32), ciphertext: 'AAAA' }, 'cannot-open'],
-      [
-        wrongKey.seal({ v: 1, from: 'intruder-1', seq: 1, t: Date.now(), body: { type: 'text', text: 'x' } }),
-        'cannot-open',
-      ],
-    ]
-    for (const [payload] of forged) await intruder.broadcast(payload)
-    const dropped = () => receiver.logs.filter((l) => String(l.msg).startsWith('dropped a message ('))
-    await vi.waitFor(() => expect(dropped()).toHaveLength(forged.length))
-    expect(dropped().map((l) => l.reason)).toEqual(forged.map(([, reason]) => reason))
-    for (const line of dropped()) expect(String(line.msg)).toContain(`(${line.reason}): `)
+    const { paired, receiver } = await pairedReceiver(started.url, { driver: 'log', name: 'log mac' })
+    const phone = await approvedKeypad(paired.link, 'log mac')
+    // The window's secret is used up: a second device with the link (it has the room) waits as pending.
+    const stranger = await joinAsDevice(paired.link, 'keypad', 'stranger')
+    await waitForDevice(stranger, 'log mac', 'pending')
+    const fired = await joinAsDevice(newWindowLink(paired), 'keypad', 'fired')
+    await waitForDevice(fired, 'log mac', 'approved')
+    paired.store.revoke('fired')
+    await waitForDevice(fired, 'log mac', 'revoked')
+    for (const device of [stranger, fired]) {
+      expect(
+        await device.send({ type: 'text', text: `${device === fired ? 'fired' : 'stranger'} was here` }),
+      ).toEqual({
+        ok: true,
+      })
+      await device.send({ type: 'key', code: 'KeyQ', phase: 'down' })
+    }
+    await vi.waitFor(() => {
+      expect(noticesOf(stranger).map((n) => n.code)).toEqual(['not-approved', 'not-approved'])
+      expect(noticesOf(fired).map((n) => n.code)).toEqual(['revoked', 'revoked'])
+    })
+    expect(noticesOf(stranger)[0]).toMatchObject({
+      message: expect.stringContaining('not approved on log mac'),
+    })
+    const dropped = () =>
+      receiver.logs.filter((l) => String(l.msg).startsWith('dropped a message (')).map((l) => l.reason)
+    await vi.waitFor(() => expect(dropped()).toEqual(['not-approved', 'not-approved', 'revoked', 'revoked']))
     await phone.send({ type: 'text', text: 'still here' })
     await vi.waitFor(() => expect(receiver.lines).toEqual([{ action: 'type', text: 'still here' }]))
     expect(receiver.child.exitCode).toBeNull()
   })
 
-  it('runs through the root script, `pnpm receiver run --link … --driver log --name …`; Ctrl+C releases', async () => {
+  it('runs through the root script, `pnpm receiver run --driver log --name …`; Ctrl+C releases', async () => {
     const started = await startTestRelay()
-    const link = createRoom(started.url)
-    const receiver = await spawnReceiver({ link, driver: 'log', name: 'pnpm mac', via: 'pnpm' })
-    const phone = await joinRoom(link, 'keypad', 'phone')
-    await waitForPeer(phone, 'pnpm mac', 15_000)
+    const { paired, receiver } = await pairedReceiver(started.url, {
+      driver: 'log',
+      name: 'pnpm mac',
+      via: 'pnpm',
+    })
+    const phone = await joinAsDevice(paired.link, 'keypad', 'phone')
+    await waitForDevice(phone, 'pnpm mac', 'approved', 15_000)
     await phone.send({ type: 'chord', modifiers: ['ControlLeft'], code: 'KeyV' })
     await phone.send({ type: 'key', code: 'ShiftRight', phase: 'down' })
     await vi.waitFor(() => expect(receiver.lines).toHaveLength(5))
@@ -180,10 +178,9 @@ describe('keyroom-receiver --driver log', () => {
   it.runIf(process.platform === 'linux')(
     '--driver nut without a usable X display: refuses to start, naming the display',
     async () => {
-      const configDir = tempDir('keyroom-receiver-')
-      const link = formatPairingLink(createRoom('http://127.0.0.1:9'))
+      const { configDir } = pairDeviceDir('http://127.0.0.1:9')
       // An undefined value leaves the variable out of the child's environment.
-      const unset = await runCli(['run', '--link', link, '--driver', 'nut'], {
+      const unset = await runCli(['run', '--driver', 'nut'], {
         KEYROOM_CONFIG_DIR: configDir,
         DISPLAY: undefined,
       })
@@ -196,7 +193,7 @@ describe('keyroom-receiver --driver log', () => {
       expect(logged(unset.stderr)).toEqual([expect.stringContaining('DISPLAY is not set')])
       let free = 4_000 + Math.floor(Math.random() * 1_000)
       while (existsSync(`/tmp/.X11-unix/X${free}`)) free += 1
-      const missing = await runCli(['run', '--link', link, '--driver', 'nut'], {
+      const missing = await runCli(['run', '--driver', 'nut'], {
         KEYROOM_CONFIG_DIR: configDir,
         DISPLAY: `:${free}`,
       })
@@ -205,16 +202,24 @@ describe('keyroom-receiver --driver log', () => {
     },
   )
 
-  it('says what to do when it is not paired, and refuses a bad link', async () => {
+  it('run unpaired, or with a pairing from an older keyroom, says to pair (exit 2); run takes no link', async () => {
     const configDir = tempDir('keyroom-receiver-')
     const unpaired = await runCli(['run', '--driver', 'log'], { KEYROOM_CONFIG_DIR: configDir })
     expect(unpaired.code).toBe(2)
-    expect(unpaired.stderr).toContain('keyroom-receiver pair')
-    const bad = await runCli(['run', '--link', 'http://x/#relay=http%3A%2F%2Fx&room=short&key=k'], {
-      KEYROOM_CONFIG_DIR: configDir,
-    })
-    expect(bad.code).toBe(2)
-    expect(bad.stderr).toContain('room must be')
+    expect(unpaired.stderr).toContain(
+      'this device is not paired: run \\"keyroom-receiver pair --relay URL\\" first',
+    )
+    // What a v1 `pair` left: one room key for everyone.
+    const old = tempDir('keyroom-receiver-')
+    await writeFile(
+      join(old, 'pairing.json'),
+      JSON.stringify({ relay: 'http://127.0.0.1:4000', room: 'r'.repeat(22), key: 'k'.repeat(43) }),
+    )
+    const older = await runCli(['run', '--driver', 'log'], { KEYROOM_CONFIG_DIR: old })
+    expect(older.code).toBe(2)
+    expect(older.stderr).toContain('is from an older keyroom (one key for everyone): pair again')
+    const withLink = await runCli(['run', '--link', '-'], { KEYROOM_CONFIG_DIR: configDir })
+    expect(withLink).toMatchObject({ code: 2, stderr: expect.stringContaining('run does not take --link') })
     const usage = await runCli(['--driver', 'robot'], { KEYROOM_CONFIG_DIR: configDir })
     expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('"robot"') })
   })

@@ -1,16 +1,15 @@
 // What a person sees running the receiver in a terminal, and what a script or service log gets when it is not one.
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import type { DeviceLink } from '@keyroom/room-client'
 import {
-  joinRoom,
   NODE_FROM_SOURCE,
+  pairDeviceDir,
   requireBinary,
   spawnProcess,
   startTestRelay,
   WORKSPACE_ROOT,
-  waitForPeer,
 } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import { spawnReceiver } from './helpers.js'
+import { approvedKeypad, spawnReceiver } from './helpers.js'
 
 const receiverCommand = (...flags: string[]) =>
   [
@@ -26,10 +25,10 @@ const receiverCommand = (...flags: string[]) =>
   ].join(' ')
 
 /** The receiver on a real terminal: util-linux `script` gives it a pseudo-terminal for stdout and stderr. */
-function receiverOnTerminal(link: string, ...flags: string[]) {
+function receiverOnTerminal(configDir: string, ...flags: string[]) {
   const terminal = spawnProcess(requireBinary('script'), ['-qfec', receiverCommand(...flags), '/dev/null'], {
     cwd: WORKSPACE_ROOT,
-    env: { KEYROOM_LINK: link, LOG_LEVEL: 'info' },
+    env: { KEYROOM_CONFIG_DIR: configDir, LOG_LEVEL: 'info' },
   })
   // Ctrl+C on that terminal, as a person stops it: killing `script` alone would orphan the receiver.
   onTestFinished(async () => {
@@ -39,21 +38,20 @@ function receiverOnTerminal(link: string, ...flags: string[]) {
   return terminal
 }
 
-async function phoneTypesHello(link: ReturnType<typeof createRoom>) {
-  const phone = await joinRoom(link, 'keypad', 'phone')
-  await waitForPeer(phone, 'desk')
+async function phoneTypesHello(link: DeviceLink) {
+  const phone = await approvedKeypad(link, 'desk')
   expect(await phone.send({ type: 'text', text: 'hello' })).toEqual({ ok: true })
 }
 
 describe('the receiver on a terminal', () => {
   it('speaks in lines: keypad joined, typed 5 characters, no JSON', async () => {
     const { url } = await startTestRelay()
-    const room = createRoom(url)
-    const receiver = receiverOnTerminal(formatPairingLink(room))
+    const room = pairDeviceDir(url, { name: 'desk' })
+    const receiver = receiverOnTerminal(room.configDir)
     await vi.waitFor(() => expect(receiver.stdout()).toMatch(/\d\d:\d\d:\d\d room connected/), {
       timeout: 15_000,
     })
-    await phoneTypesHello(room)
+    await phoneTypesHello(room.link)
     await vi.waitFor(() => expect(receiver.stdout()).toContain('typed 5 characters'), { timeout: 10_000 })
     expect(receiver.stdout()).toMatch(/\d\d:\d\d:\d\d keypad joined \(peer=phone\)/)
     expect(receiver.stdout()).not.toContain('{"')
@@ -62,10 +60,10 @@ describe('the receiver on a terminal', () => {
 
   it('gives JSON lines on a terminal with --json', async () => {
     const { url } = await startTestRelay()
-    const room = createRoom(url)
-    const receiver = receiverOnTerminal(formatPairingLink(room), '--json')
+    const room = pairDeviceDir(url, { name: 'desk' })
+    const receiver = receiverOnTerminal(room.configDir, '--json')
     await vi.waitFor(() => expect(receiver.stdout()).toContain('"msg":"room connected"'), { timeout: 15_000 })
-    await phoneTypesHello(room)
+    await phoneTypesHello(room.link)
     await vi.waitFor(() => expect(receiver.stdout()).toContain('{"action":"type","text":"hello"}'), {
       timeout: 10_000,
     })
@@ -74,15 +72,15 @@ describe('the receiver on a terminal', () => {
 
   it('gives JSON lines when its output is not a terminal, and says "keypad joined" there too', async () => {
     const { url } = await startTestRelay()
-    const room = createRoom(url)
-    const receiver = await spawnReceiver({ link: room, driver: 'log', name: 'desk' })
+    const room = pairDeviceDir(url, { name: 'desk' })
+    const receiver = await spawnReceiver({ configDir: room.configDir, driver: 'log', name: 'desk' })
     await vi.waitFor(
       () => expect(receiver.logs).toContainEqual(expect.objectContaining({ msg: 'room connected' })),
       {
         timeout: 15_000,
       },
     )
-    await phoneTypesHello(room)
+    await phoneTypesHello(room.link)
     await vi.waitFor(() => expect(receiver.lines).toContainEqual({ action: 'type', text: 'hello' }), {
       timeout: 10_000,
     })

@@ -1,10 +1,12 @@
+import { joinDeviceRoom } from '@keyroom/device-kit'
 import {
-  connectRoom,
+  connectDevice,
+  createIdentity,
   type Delivery,
-  type RoomConnection,
-  type RoomLink,
+  type DeviceRoomConnection,
   type SendResult,
 } from '@keyroom/room-client'
+import { pairDeviceDir } from '@keyroom/test-kit'
 import { pino } from 'pino'
 import { expect, onTestFinished, vi } from 'vitest'
 import type { LogLine } from '../src/log-keyboard.js'
@@ -17,32 +19,42 @@ export const TYPE_EVERY_MS = 100
 /** A keypad (room-client) and a receiver (createReceiver, recording keyboard) in one room, for chaos tests. */
 export interface TypingRoom {
   name: string
-  mac: RoomConnection
-  phone: RoomConnection
+  mac: DeviceRoomConnection
+  phone: DeviceRoomConnection
   keyboard: ReturnType<typeof createRecordingKeyboard>
   /** Each text the keypad sent, when, and what it was told about it. */
   sent: { text: string; at: number; result: Promise<{ sent: SendResult } & Delivery> }[]
 }
 
-const verifies = (room: RoomConnection, name: string) => room.peers().some((p) => p.name === name)
-/** Both ends have verified each other. */
+const hasSession = (room: DeviceRoomConnection, name: string) => room.peers().some((p) => p.name === name)
+/** Both ends have a session with each other, and the receiver has told the keypad it is approved. */
 export const paired = (room: TypingRoom) =>
-  verifies(room.phone, `${room.name} mac`) && verifies(room.mac, `${room.name} phone`)
+  room.phone.peers().some((p) => p.name === `${room.name} mac` && p.status?.state === 'approved') &&
+  hasSession(room.mac, `${room.name} phone`)
 
-/** Joins a keypad and a receiver to `link` (each may reach the relay at its own URL) and waits until they paired. */
-export async function typingRoom(
-  name: string,
-  links: { mac: RoomLink; phone: RoomLink },
-): Promise<TypingRoom> {
-  const mac = connectRoom({
-    link: links.mac,
+/**
+ * A receiver (its paired state dir on `relays.mac`) and a keypad that opened its link (through `relays.phone`: the
+ * two may reach one room through different relays) in one room; waits until the keypad is approved.
+ */
+export async function typingRoom(name: string, relays: { mac: string; phone: string }): Promise<TypingRoom> {
+  const logger = pino({ level: 'silent' })
+  const device = pairDeviceDir(relays.mac, { name: `${name} mac` })
+  const mac = joinDeviceRoom({
+    configDir: device.configDir,
     role: 'mac-receiver',
     name: `${name} mac`,
     caps: { inject: true },
+    logger,
   })
-  const phone = connectRoom({ link: links.phone, role: 'keypad', name: `${name} phone` })
+  if (!mac) throw new Error('pairDeviceDir left no room')
+  const phone = connectDevice({
+    link: { ...device.link, relay: relays.phone },
+    identity: createIdentity(),
+    role: 'keypad',
+    name: `${name} phone`,
+  })
   const keyboard = createRecordingKeyboard()
-  const receiver = createReceiver({ room: mac, keyboard, logger: pino({ level: 'silent' }) })
+  const receiver = createReceiver({ room: mac, keyboard, logger })
   onTestFinished(async () => {
     await receiver.close()
     await Promise.all([mac.close(), phone.close()])

@@ -1,5 +1,21 @@
-import type { ConnectionState, Peer, RoomConnection, VerifiedMessage } from '@keyroom/room-client'
+import type { ConnectionState, RoomConnection, VerifiedMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
+
+/** Who a room event is about: the part both connectRoom's `Peer` and connectDevice's `DevicePeer` have. */
+type RoomPeer = { id: string; role: string; name: string }
+
+/** The events a device follows, as both connectRoom's and connectDevice's connections give them. */
+interface FollowedEvents {
+  message: VerifiedMessage
+  'peer-left': RoomPeer
+  peers: RoomPeer[]
+  state: ConnectionState
+}
+
+/** The part of a room connection that room events are read from; `connectRoom()` and `connectDevice()` fit. */
+export interface FollowedRoom {
+  on<E extends keyof FollowedEvents>(event: E, listener: (value: FollowedEvents[E]) => void): () => void
+}
 
 /** What a device tells the room about a message it could not act on (a notice's level, code and text). */
 export interface DeviceNotice {
@@ -45,7 +61,7 @@ export interface RoomFollower {
 }
 
 /** Subscribes a device to the room events every receiver acts on; returns the unsubscribe. */
-export function followRoom(room: Pick<RoomConnection, 'on'>, follower: RoomFollower): () => void {
+export function followRoom(room: FollowedRoom, follower: RoomFollower): () => void {
   const offs = [
     room.on('message', (message) => follower.message(message)),
     room.on('peer-left', (peer) => follower.senderGone(peer.id)),
@@ -58,19 +74,13 @@ export function followRoom(room: Pick<RoomConnection, 'on'>, follower: RoomFollo
   }
 }
 
-/** The events `announcePeers` follows: a room connection and a device room (connectDevice) both have them. */
-export interface PeerEvents {
-  on(event: 'peers', listener: (peers: Peer[]) => void): () => void
-  on(event: 'peer-left', listener: (peer: Peer) => void): () => void
-}
-
 /**
  * Says who comes and goes, in words a person at the device's terminal reads: `keypad joined` once a member is
  * verified (not before: its first messages wait for the handshake), `keypad left` when it goes.
  */
-export function announcePeers(room: PeerEvents, logger: Logger): () => void {
-  const known = new Map<string, Peer>()
-  const left = (peer: Peer) => {
+export function announcePeers(room: FollowedRoom, logger: Logger): () => void {
+  const known = new Map<string, RoomPeer>()
+  const left = (peer: RoomPeer) => {
     if (!known.delete(peer.id)) return
     logger.info({ peer: peer.name }, `${peer.role} left`)
   }

@@ -1,17 +1,17 @@
 // The README's first command: `pnpm start` runs the relay, the keypad and a receiver on one laptop.
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { connectRoom, parsePairingLink } from '@keyroom/room-client'
-import { freePort, NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
+import { parseDeviceLink } from '@keyroom/room-client'
+import { freePort, joinAsDevice, NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 describe('pnpm start', () => {
-  it('serves the keypad, pairs a receiver by the printed link, types what a keypad sends, and stops on SIGTERM', async () => {
+  it("serves the keypad, prints the receiver's link, approves the keypad that opens it, types what it sends, and stops on SIGTERM", async () => {
     const port = await freePort()
     const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
     const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
@@ -29,26 +29,35 @@ describe('pnpm start', () => {
         const line = start
           .stdout()
           .split('\n')
-          .find((l) => l.startsWith(`http://127.0.0.1:${port}/#relay=`))
+          .find((l) => l.startsWith(`http://127.0.0.1:${port}/#v=2&relay=`))
         if (!line) throw new Error(`no pairing link yet:\n${start.stdout()}\n${start.stderr()}`)
         return line.trim()
       },
       { timeout: 120_000, interval: 250 },
     )
     expect(start.stdout()).toContain(`keyroom is running: relay and keypad on http://127.0.0.1:${port}`)
-    expect(readFileSync(join(stateDir, 'start-link.txt'), 'utf8').trim()).toBe(linkLine)
+    expect(start.stdout()).toContain('within 10 minutes: the first device to open it is approved')
+    expect(start.stdout()).toContain(
+      `KEYROOM_CONFIG_DIR=${join(stateDir, 'receiver')} npx -y pnpm@10.34.9 receiver devices approve`,
+    )
 
     // The relay serves the keypad the link opens.
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain('<div id="root">')
 
-    // A keypad joins by the link, finds the receiver and taps Q: the receiver's log driver prints it.
-    const link = parsePairingLink(linkLine)
+    // A keypad opens the link inside the window, is approved by the receiver and taps Q: the log driver prints it.
+    const link = parseDeviceLink(linkLine)
     if (!link.ok) throw new Error(link.error.message)
-    const keypad = connectRoom({ link: link.value, role: 'keypad', name: 'test phone' })
-    onTestFinished(() => keypad.close())
-    await vi.waitFor(() => expect(keypad.peers().map((p) => p.role)).toContain('mac-receiver'), {
-      timeout: 20_000,
-    })
+    const keypad = await joinAsDevice(link.value, 'keypad', 'test phone')
+    await vi.waitFor(
+      () =>
+        expect(keypad.peers()).toContainEqual(
+          expect.objectContaining({
+            role: 'mac-receiver',
+            status: expect.objectContaining({ state: 'approved' }),
+          }),
+        ),
+      { timeout: 20_000 },
+    )
     expect(await keypad.send({ type: 'key', code: 'KeyQ', phase: 'tap' })).toEqual({ ok: true })
     await vi.waitFor(() => expect(start.jsonLines()).toContainEqual({ action: 'down', code: 'KeyQ' }), {
       timeout: 10_000,

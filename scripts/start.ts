@@ -1,25 +1,26 @@
 // `pnpm start`: the product on one laptop. Builds the keypad, starts the relay serving it on one origin, starts a
-// receiver paired to a room, and prints the pairing link and its QR code. Ctrl+C stops everything. `--phone` (or
+// receiver in its room with a new pairing window, and prints the receiver's link and its QR code. Ctrl+C stops everything. `--phone` (or
 // KEYROOM_PHONE=1): https on the LAN address with a local certificate authority.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { renameSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  connectRoom,
-  createRoom,
-  formatPairingLink,
-  parsePairingLink,
-  renderQrTerminal,
-} from '@keyroom/room-client'
+import { defaultDeviceName } from '@keyroom/device-kit'
+import { connectDevice, type DeviceLink, formatDeviceLink, renderQrTerminal } from '@keyroom/room-client'
 import {
   defaultCertDir,
   ensureLocalCertificate,
   lanAddresses,
   trustInstructions,
 } from '@keyroom/room-client/local-ca'
+import {
+  CHECK_NAME,
+  checkIdentity,
+  DEFAULT_WINDOW_SECONDS,
+  pairStartReceiver,
+  receiverDir,
+} from './start-room.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const port = Number(process.env.PORT ?? 7300)
@@ -32,6 +33,8 @@ const driver = process.env.KEYROOM_DRIVER ?? 'log'
 // Where the keypad is built and served from. Tests point this at a temp dir so that `pnpm test` beside a running
 // `pnpm start` never rebuilds the keypad that start is serving.
 const keypadDir = process.env.KEYROOM_KEYPAD_DIR ?? join(root, 'apps/keypad/dist')
+// start's own state: its receiver's identity, room and approvals, kept across runs.
+const startDir = process.env.KEYROOM_START_DIR ?? join(root, '.keyroom')
 const lanAddress = lanAddresses()[0]
 const publicHost = host === '0.0.0.0' && lanAddress ? lanAddress : '127.0.0.1'
 if (phone && publicHost === '127.0.0.1') {
@@ -154,15 +157,18 @@ async function waitForRelayAndKeypad(url: string, timeoutMs: number): Promise<vo
   failStart(`the relay did not serve the keypad on ${url} within ${timeoutMs} ms`)
 }
 
-/** The receiver is up once a member of the room verifies it: the same check a phone's keypad makes. */
-async function waitForReceiver(link: string, timeoutMs: number): Promise<void> {
-  const parsed = parsePairingLink(link)
-  if (!parsed.ok) failStart(parsed.error.message)
+/**
+ * The receiver is up once a member of the room has a session with it: the same handshake a phone's keypad makes.
+ * The check has its own view-only identity (start-room.ts), so it never uses the phone's pairing window.
+ */
+async function waitForReceiver(link: DeviceLink, timeoutMs: number): Promise<void> {
   // The check connects to the relay on loopback: it runs on this machine, whatever address the phone uses.
-  const probe = connectRoom({
-    link: { ...parsed.value, relay: localUrl },
+  const { pairingSecret: _phones, ...room } = link
+  const probe = connectDevice({
+    link: { ...room, relay: localUrl },
+    identity: checkIdentity(startDir),
     role: 'keypad',
-    name: 'pnpm start check',
+    name: CHECK_NAME,
   })
   const deadline = Date.now() + timeoutMs
   try {
@@ -175,22 +181,6 @@ async function waitForReceiver(link: string, timeoutMs: number): Promise<void> {
     probe.close()
   }
   failStart(`the receiver did not join the room within ${timeoutMs} ms`)
-}
-
-/** One room per relay URL, kept across runs so a phone paired once stays paired. */
-function roomLink(): string {
-  const file = join(process.env.KEYROOM_START_DIR ?? join(root, '.keyroom'), 'start-link.txt')
-  try {
-    const stored = readFileSync(file, 'utf8').trim()
-    const parsed = parsePairingLink(stored)
-    if (parsed.ok && parsed.value.relay === publicUrl) return stored
-  } catch {
-    // first run
-  }
-  const link = formatPairingLink(createRoom(publicUrl))
-  mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(file, `${link}\n`, { mode: 0o600 })
-  return link
 }
 
 await checkPortFree()
@@ -220,18 +210,20 @@ start('relay', ['apps/relay/src/main.ts'], {
   ...(certificate && { TLS_CERT: certificate.certPath, TLS_KEY: certificate.keyPath }),
 })
 await waitForRelayAndKeypad(localUrl, 20_000)
-const link = roomLink()
-// The link goes by environment, not argv: it holds the room key, and argv is visible to every local user.
-start('receiver', ['apps/mac-receiver/src/main.ts', 'run', '--driver', driver, '--name', hostname()], {
-  KEYROOM_LINK: link,
+const paired = await pairStartReceiver(startDir, publicUrl, defaultDeviceName()).catch((error: Error) =>
+  failStart(`the receiver could not pair: ${error.message}`),
+)
+start('receiver', ['apps/mac-receiver/src/main.ts', 'run', '--driver', driver], {
+  KEYROOM_CONFIG_DIR: receiverDir(startDir),
   // Its stderr comes through start: it speaks in lines ("keypad joined") when start's own stderr is a terminal.
   ...(process.stderr.isTTY && !process.env.KEYROOM_LOG_FORMAT && { KEYROOM_LOG_FORMAT: 'human' }),
 })
 
-await waitForReceiver(link, 20_000)
+await waitForReceiver(paired, 20_000)
 ready = true
 for (const chunk of earlyStderr.splice(0)) process.stderr.write(chunk)
 
+const link = formatDeviceLink(paired)
 console.log(await renderQrTerminal(link))
 console.log(`keyroom is running: relay and keypad on ${publicUrl}, a receiver with the ${driver} driver.`)
 if (certificate) {
@@ -240,5 +232,10 @@ if (certificate) {
 } else if (publicHost === '127.0.0.1') {
   console.log('For a phone on your Wi-Fi, over https: npx -y pnpm@10.34.9 start -- --phone')
 }
-console.log('Open the pairing link on your phone (or scan the QR code):')
+console.log(
+  `Open the link on your phone (or scan the QR code) within ${DEFAULT_WINDOW_SECONDS / 60} minutes: the first device to open it is approved.`,
+)
+console.log(
+  `Another device later waits for approval: KEYROOM_CONFIG_DIR=${receiverDir(startDir)} npx -y pnpm@10.34.9 receiver devices approve <code>`,
+)
 console.log(link)

@@ -13,13 +13,23 @@ import {
   toBase64url,
 } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
-import type { DeviceLink } from './device-types.js'
+import type { DeviceLink, TrustedPeer } from './device-types.js'
 import { normalizeRelayUrl } from './pairing-link.js'
 
 /** A new room id on a relay (a rendezvous, not a secret). */
 export const createRoomId = (): string => toBase64url(randomBytes(ROOM_ID_BYTES))
 
 export const createPairingSecret = (): Uint8Array => randomBytes(PAIRING_SECRET_BYTES)
+
+/** The receiver a link names, to trust beside the one a connection was opened with (a second link to the same room). */
+export function trustedPeerOf(link: DeviceLink): TrustedPeer | undefined {
+  if (!link.peer) return undefined
+  return {
+    key: link.peer,
+    ...(link.name === undefined ? {} : { name: link.name }),
+    ...(link.pairingSecret === undefined ? {} : { pairingSecret: link.pairingSecret }),
+  }
+}
 
 /**
  * The pairing link: `<keypadUrl>#v=2&relay=<url>&room=<id>&peer=<key>&name=<name>&ps=<secret>`. Everything is in the

@@ -2,7 +2,13 @@ export { fromBase64url, toBase64url } from '@keyroom/key-events'
 export { createAcceptor, isRelease } from './acceptance.js'
 export { connectDevice } from './connect-device.js'
 export { connectRoom } from './connect-room.js'
-export { createPairingSecret, createRoomId, formatDeviceLink, parseDeviceLink } from './device-link.js'
+export {
+  createPairingSecret,
+  createRoomId,
+  formatDeviceLink,
+  parseDeviceLink,
+  trustedPeerOf,
+} from './device-link.js'
 export type * from './device-types.js'
 export {
   createIdentity,

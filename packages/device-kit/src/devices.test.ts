@@ -2,7 +2,7 @@ import { createIdentity, fingerprint, verificationCode } from '@keyroom/room-cli
 import { openDeviceStore, readAudit } from '@keyroom/room-client/device-store'
 import { tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { parseDevicesArgs, runDevicesCommand } from './devices.js'
+import { parseDevicesArgs, parseDevicesCommand, runDevicesCommand } from './devices.js'
 
 /** A store that has seen a phone (approved in the window) and a tablet (pending), as the gate leaves them. */
 function storeWithDevices() {
@@ -27,10 +27,7 @@ function storeWithDevices() {
   expect(gate(tablet)).toMatchObject({ state: 'pending' })
   const out: string[] = []
   const run = (argv: string[]) => {
-    const parsed = parseDevicesArgs(
-      argv.filter((a) => a !== '--json'),
-      argv.includes('--json'),
-    )
+    const parsed = parseDevicesCommand(argv)
     if (!parsed.ok) return parsed
     return runDevicesCommand(parsed.value, {
       configDir: dir,
@@ -130,5 +127,79 @@ describe('devices list | approve | revoke | log', () => {
       ok: false,
       error: { message: 'devices approve does not take --json' },
     })
+  })
+
+  it('permit scopes what a device may send and whether it is admin; --all gives everything back; each is logged', () => {
+    const { dir, phone, run, text } = storeWithDevices()
+    const stored = () =>
+      openDeviceStore(dir)
+        .devices()
+        .find((d) => d.name === 'phone')
+    // The first device approved through a window is admin.
+    expect(stored()?.admin).toBe(true)
+    expect(
+      run([
+        'permit',
+        'phone',
+        '--actions',
+        'key,chord',
+        '--keys',
+        'KeyA,ShiftLeft',
+        '--forbid',
+        'Meta+KeyQ',
+        '--no-admin',
+      ]),
+    ).toMatchObject({ ok: true })
+    expect(text()).toContain(
+      `phone (${phone.fingerprint}): actions key,chord; keys KeyA,ShiftLeft; never Meta+KeyQ\n`,
+    )
+    expect(stored()).toMatchObject({
+      permissions: { actions: ['key', 'chord'], keys: ['KeyA', 'ShiftLeft'], forbiddenChords: ['Meta+KeyQ'] },
+    })
+    expect(stored()?.admin).toBeUndefined()
+    // --admin alone keeps what it may send.
+    expect(run(['permit', phone.fingerprint, '--admin'])).toMatchObject({ ok: true })
+    expect(stored()).toMatchObject({ admin: true, permissions: { actions: ['key', 'chord'] } })
+    expect(run(['list'])).toMatchObject({ ok: true })
+    expect(text()).toContain('keypad  actions key,chord; keys KeyA,ShiftLeft; never Meta+KeyQ; admin')
+    expect(run(['permit', 'phone', '--view-only'])).toMatchObject({ ok: true })
+    expect(stored()?.permissions).toEqual({ viewOnly: true })
+    expect(run(['permit', 'phone', '--all'])).toMatchObject({ ok: true })
+    expect(stored()?.permissions).toBeUndefined()
+    expect(readAudit(dir).map((e) => `${e.action}: ${e.reason}`)).toEqual([
+      'permissions: actions key,chord; keys KeyA,ShiftLeft; never Meta+KeyQ',
+      'permissions: actions key,chord; keys KeyA,ShiftLeft; never Meta+KeyQ; admin',
+      'permissions: view-only; admin',
+      'permissions: everything; admin',
+    ])
+  })
+
+  it('permit names every mistake', () => {
+    const { run } = storeWithDevices()
+    const usage = (argv: string[]) => {
+      const result = run(argv)
+      return result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`
+    }
+    expect(usage(['permit'])).toBe('usage: devices permit needs the name or fingerprint of a device')
+    expect(usage(['permit', 'phone'])).toBe(
+      'usage: devices permit needs what to allow: --view-only, --actions, --keys, --forbid, --admin or --all',
+    )
+    expect(usage(['permit', 'phone', '--all', '--view-only'])).toBe(
+      'usage: --all allows everything: it does not go with --view-only',
+    )
+    expect(usage(['permit', 'phone', '--admin', '--no-admin'])).toBe(
+      'usage: give --admin or --no-admin, not both',
+    )
+    expect(usage(['permit', 'phone', '--forbid', 'KeyQ'])).toBe(
+      'usage: --forbid: "KeyQ" is not a chord like Meta+KeyQ',
+    )
+    expect(usage(['permit', 'phone', '--keys', 'KeyA,Banana'])).toMatch(/^usage: --keys: /)
+    expect(usage(['permit', 'phone', '--actions', 'mouse'])).toMatch(/^usage: --actions: /)
+    expect(usage(['permit', 'phone', '--colour', 'red'])).toMatch(/^usage: Unknown option '--colour'/)
+    expect(usage(['list', '--view-only'])).toBe('usage: only devices permit takes --view-only')
+    expect(usage(['permit', 'phone', 'tablet', '--all'])).toMatch(/^usage: unexpected argument "tablet"/)
+    expect(usage(['permit', 'nobody', '--all'])).toBe(
+      'no-such-device: no device is named or has the fingerprint "nobody"',
+    )
   })
 })

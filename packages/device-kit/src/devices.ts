@@ -125,7 +125,7 @@ export function parseDevicesArgs(
 }
 
 const row = (d: StoredDevice) =>
-  `${d.name.padEnd(24)} ${d.fingerprint}  ${d.state}${d.state === 'pending' ? ` (code ${d.code.slice(0, 3)} ${d.code.slice(3)})` : ''}  ${d.role}`
+  `${d.name.padEnd(24)} ${d.fingerprint}  ${d.state}${d.state === 'pending' ? ` (code ${d.code.slice(0, 3)} ${d.code.slice(3)})` : ''}  ${d.role}${d.permissions || d.admin ? `  ${describePermissions(d)}` : ''}`
 
 /**
  * Carries out a `devices` command on the device store in `configDir`. A running receiver sees the change within a
@@ -150,6 +150,7 @@ export function runDevicesCommand(
           since: d.since,
           via: d.via,
           ...(d.permissions ? { permissions: d.permissions } : {}),
+          ...(d.admin ? { admin: true } : {}),
         }))
         options.out(`${JSON.stringify(list, null, 2)}\n`)
       } else {

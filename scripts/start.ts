@@ -14,6 +14,7 @@ import {
   lanAddresses,
   trustInstructions,
 } from '@keyroom/room-client/local-ca'
+import { NODE_FROM_SOURCE } from '@keyroom/test-kit/from-source'
 import {
   CHECK_NAME,
   checkIdentity,
@@ -64,7 +65,6 @@ if (certificate && process.env.NODE_EXTRA_CA_CERTS !== certificate.caCertPath) {
   again.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
   await new Promise<never>(() => {})
 }
-const fromSource = ['--conditions=@keyroom/source', '--import', 'tsx']
 const children: ChildProcess[] = []
 
 let stopping = false
@@ -95,7 +95,7 @@ process.on('SIGINT', () => stopAll(0))
 process.on('SIGTERM', () => stopAll(0))
 
 function start(name: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [...fromSource, ...args], {
+  const child = spawn(process.execPath, [...NODE_FROM_SOURCE, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'pipe'],

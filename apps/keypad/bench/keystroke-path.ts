@@ -10,6 +10,7 @@ import os, { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { NODE_FROM_SOURCE } from '@keyroom/test-kit/from-source'
 import type { Page } from 'playwright-core'
 import { EVENT_TO_SEND } from '../src/app.js'
 import { launchChromium, newPhone } from '../test/browser.js'
@@ -20,7 +21,6 @@ const WARMUP_TAPS = 10
 /** Each step waits at most this long; the whole bench at most DEADLINE_MS. */
 const STEP_TIMEOUT_MS = 10_000
 const DEADLINE_MS = 3 * 60_000
-const NODE_FROM_SOURCE = ['--conditions=@keyroom/source', '--import', 'tsx']
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..')
 
 const deadline = setTimeout(() => {

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { NODE_FROM_SOURCE } from '@keyroom/test-kit/from-source'
 import { removeTranspiledRelay, transpileRelay } from './build-relay.js'
 import { BENCH } from './config.js'
 import { writeJson } from './report.js'
@@ -23,7 +24,7 @@ const log = (line = '') => process.stdout.write(`${line}\n`)
 
 function runOn(runtime: Runtime, relayEntry: string, resultFile: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(runtime.execPath, ['--conditions=@keyroom/source', '--import', 'tsx', RUN_FILE], {
+    const child = spawn(runtime.execPath, [...NODE_FROM_SOURCE, RUN_FILE], {
       cwd: PACKAGE_DIR,
       stdio: 'inherit',
       env: { ...process.env, BENCH_RELAY_ENTRY: relayEntry, BENCH_RESULT_FILE: resultFile },

@@ -1,8 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { type Cleanup, perTest } from './cleanup.js'
 
-/** Node's arguments to run a workspace entry point from its TypeScript source, as the root scripts do. */
-export const NODE_FROM_SOURCE: readonly string[] = ['--conditions=@keyroom/source', '--import', 'tsx']
+export { NODE_FROM_SOURCE } from './from-source.js'
 
 export interface Spawned {
   child: ChildProcessWithoutNullStreams

@@ -1,4 +1,12 @@
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { fail, fromBase64url, type Permissions, type Result, Role, toBase64url } from '@keyroom/key-events'
 import { createPairingSecret } from './device-link.js'
@@ -272,24 +280,22 @@ export interface AuditEntry {
   reason?: string
 }
 
-/** Lines kept at most; the log is cut back to half of this when it grows past it. */
-export const MAX_AUDIT_LINES = 2000
+/** The audit log's size bound: past it, the older half goes (about 3,000 entries are kept). */
+export const MAX_AUDIT_BYTES = 512 * 1024
 
+/**
+ * Appends one entry. It runs once per key action, so the bound is checked on the file's size (a stat), not by reading
+ * it back; past the bound the newest half is kept, cut at a line boundary.
+ */
 export function appendAudit(dir: string, entry: AuditEntry): void {
   const file = auditLogFile(dir)
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   appendFileSync(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 })
-  const lines = readAudit(dir)
-  if (lines.length > MAX_AUDIT_LINES) {
-    writeFileSync(
-      file,
-      `${lines
-        .slice(-MAX_AUDIT_LINES / 2)
-        .map((l) => JSON.stringify(l))
-        .join('\n')}\n`,
-      { mode: 0o600 },
-    )
-  }
+  if (statSync(file).size <= MAX_AUDIT_BYTES) return
+  const text = readFileSync(file, 'utf8')
+  const cut = text.indexOf('\n', text.length - MAX_AUDIT_BYTES / 2)
+  writeFileSync(`${file}.tmp`, text.slice(cut + 1), { mode: 0o600 })
+  renameSync(`${file}.tmp`, file)
 }
 
 export function readAudit(dir: string): AuditEntry[] {

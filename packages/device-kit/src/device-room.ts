@@ -15,7 +15,12 @@ import {
   type DeviceManager,
   type DeviceRoomConnection,
 } from '@keyroom/room-client'
-import { appendAudit, type DeviceStore, openDeviceStore } from '@keyroom/room-client/device-store'
+import {
+  type AuditEntry,
+  appendAudit,
+  type DeviceStore,
+  openDeviceStore,
+} from '@keyroom/room-client/device-store'
 import type { Logger } from 'pino'
 
 export interface DeviceRoomOptions {
@@ -102,9 +107,19 @@ export function joinDeviceRoom(options: DeviceRoomOptions): DeviceRoom | undefin
     name: options.name,
     caps: options.caps,
   })
+  // Written after the action is handed on (setImmediate), so no disk write sits between a key and its press.
+  let pending: AuditEntry[] = []
+  const flushAudit = () => {
+    const entries = pending
+    pending = []
+    for (const entry of entries) appendAudit(configDir, entry)
+  }
+  const audit = (entry: AuditEntry) => {
+    if (pending.push(entry) === 1) setImmediate(flushAudit)
+  }
   connection.on('message', ({ body, device }) => {
     if (!(isKeyAction(body) || isPointerAction(body)) || isDroppable(body) || body.type === 'renew') return
-    appendAudit(configDir, {
+    audit({
       time: new Date().toISOString(),
       device: device.name,
       fingerprint: device.fingerprint,
@@ -120,7 +135,7 @@ export function joinDeviceRoom(options: DeviceRoomOptions): DeviceRoom | undefin
   connection.on('reject', (rejection) => {
     if (!['not-approved', 'revoked', 'not-permitted'].includes(rejection.reason)) return
     const peer = connection.peers().find((p) => p.id === rejection.from)
-    appendAudit(configDir, {
+    audit({
       time: new Date().toISOString(),
       device: peer?.name ?? 'unknown',
       fingerprint: peer?.fingerprint ?? '',
@@ -137,6 +152,7 @@ export function joinDeviceRoom(options: DeviceRoomOptions): DeviceRoom | undefin
     store,
     async close() {
       unwatchFile(store.file, onChange)
+      flushAudit()
       await close()
     },
   })

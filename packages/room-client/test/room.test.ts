@@ -1,39 +1,37 @@
-import { fromBase64url, type KeyAction, PROTOCOL_VERSION, toBase64url } from '@keyroom/key-events'
+import { fromBase64url, type KeyAction, roomCredential, toBase64url } from '@keyroom/key-events'
 import { roomKey } from '@keyroom/relay'
 import {
-  joinAsIntruder,
-  joinRoom,
+  joinAsDevice,
+  joinAsReceiver,
+  joinAsRoomMember,
   keyActions,
-  legacyRoom,
+  pairDeviceDir,
+  type RoomFrame,
   startTestRelay,
-  waitForPeer,
+  waitForDevice,
 } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { createRoom } from '../src/pairing-link.js'
-import { createSealer } from '../src/seal.js'
 
-/** A plain socket.io client in the room: what the relay (or anyone who knows the room id) sees. */
-async function spy(url: string, roomName: string) {
-  const intruder = await joinAsIntruder(url, roomName)
-  if (!intruder.joined.ok) throw new Error(`the spy could not join: ${intruder.joined.error.code}`)
-  return intruder
-}
+type Msg = RoomFrame & { nonce: string; ciphertext: string }
+const msgsFrom = (captured: RoomFrame[], from: string, to: string) =>
+  captured.filter((f): f is Msg => f.k === 'msg' && f.from === from && f.to === to)
 
-describe('room-client through a real relay', () => {
-  it('two devices exchange sealed key events in order, with presence and latency', async () => {
+describe('room-client (per-device sessions) through a real relay', () => {
+  it('a keypad and a receiver exchange key events in order, with presence, capabilities and latency', async () => {
     const { url } = await startTestRelay()
-    const link = createRoom(url)
-    const receiver = await joinRoom(link, 'mac-receiver', 'studio mac', {
+    const mac = pairDeviceDir(url, { name: 'studio mac' })
+    const receiver = await joinAsReceiver(mac, 'mac-receiver', 'studio mac', {
       caps: { inject: true, platform: 'darwin' },
     })
-    const keypad = await joinRoom(link, 'keypad', 'phone')
-    await waitForPeer(keypad, 'studio mac')
-    await waitForPeer(receiver, 'phone')
+    const keypad = await joinAsDevice(mac.link, 'keypad', 'phone')
+    await waitForDevice(keypad, 'studio mac', 'approved')
+    await waitForDevice(receiver, 'phone')
 
     expect(keypad.peers()).toEqual([
       expect.objectContaining({
         role: 'mac-receiver',
         name: 'studio mac',
+        trusted: true,
         // Receivers acknowledge what they get, and say so.
         caps: { inject: true, platform: 'darwin', receipts: true },
       }),
@@ -50,53 +48,42 @@ describe('room-client through a real relay', () => {
     await vi.waitFor(() => expect(keyActions(receiver.received)).toEqual(actions))
     const seqs = receiver.received.filter((m) => m.from === keypad.id).map((m) => m.seq)
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+    expect(receiver.received.every((m) => m.device.fingerprint === keypad.identity.fingerprint)).toBe(true)
 
     const rtts = await keypad.ping(500)
     expect(rtts.get(receiver.id)).toBeGreaterThanOrEqual(0)
     expect(receiver.rejected).toEqual([])
   })
 
-  // Outsiders cannot join a credentialed room (test/issue-11-join-credential.test.ts); in a room made before join
-  // credentials they can, and the devices' own checks are what keep them out.
-  it('a device that knows the room id but not the key gets nothing accepted, and sees no plaintext', async () => {
+  // Only who has the link reaches the room at the relay (test/issue-11-join-credential.test.ts); among those, a
+  // member without a session with the receiver sees ciphertext only and cannot get anything accepted.
+  it('a member of the room sees no plaintext; replayed, reordered, truncated, flipped and older-keyroom frames are refused', async () => {
     const { url } = await startTestRelay()
-    const link = legacyRoom(url)
-    const receiver = await joinRoom(link, 'mac-receiver', 'mac')
-    const attacker = await spy(url, link.room)
-    const keypad = await joinRoom(link, 'keypad', 'phone')
-    await waitForPeer(receiver, 'phone')
+    const mac = pairDeviceDir(url, { name: 'mac' })
+    const receiver = await joinAsReceiver(mac, 'mac-receiver', 'mac')
+    const attacker = await joinAsRoomMember(url, mac.link.room)
+    const keypad = await joinAsDevice(mac.link, 'keypad', 'phone')
+    await waitForDevice(keypad, 'mac', 'approved')
 
     await keypad.send({ type: 'key', code: 'KeyQ', phase: 'down' })
     await keypad.send({ type: 'text', text: 'secret-password' })
     await vi.waitFor(() => expect(keyActions(receiver.received)).toHaveLength(2))
-    await vi.waitFor(() => expect(attacker.captured.length).toBeGreaterThanOrEqual(4))
     const wire = JSON.stringify(attacker.captured)
     for (const plaintext of ['KeyQ', 'secret-password', 'phone', 'mac-receiver', 'hello']) {
       expect(wire).not.toContain(plaintext)
     }
 
-    const captured = attacker.captured.slice(-2) as { v: number; nonce: string; ciphertext: string }[]
-    const [earlier, later] = captured as [(typeof captured)[0], (typeof captured)[0]]
-    const truncated = { ...later, ciphertext: later.ciphertext.slice(0, -8) }
+    const [earlier, later] = msgsFrom(attacker.captured, keypad.id, receiver.id).slice(-2) as [Msg, Msg]
     const flipped = fromBase64url(later.ciphertext) as Uint8Array
     flipped[3] = (flipped[3] as number) ^ 1
-    const forgedKey = createSealer({ room: link.room, key: new Uint8Array(32) }).seal({
-      v: PROTOCOL_VERSION,
-      from: keypad.id,
-      seq: 999,
-      t: Date.now(),
-      body: { type: 'key', code: 'KeyX', phase: 'tap' },
-    })
     const attempts: [unknown, string][] = [
       [later, 'replayed'],
       [earlier, 'replayed'], // reordered: an older message after a newer one
-      [truncated, 'cannot-open'],
+      [{ ...later, ciphertext: later.ciphertext.slice(0, -8) }, 'invalid-frame'],
       [{ ...later, ciphertext: toBase64url(flipped) }, 'cannot-open'],
-      [forgedKey, 'cannot-open'],
-      [{ ...later, v: 2 }, 'unsupported-version'],
-      [{ v: 1, nonce: 'garbage', ciphertext: '!!' }, 'invalid-seal'],
-      ['garbage', 'invalid-seal'],
-      [null, 'invalid-seal'],
+      [{ v: 1, nonce: 'A'.repeat(32), ciphertext: 'B'.repeat(40) }, 'unsupported-version'],
+      ['garbage', 'invalid-frame'],
+      [null, 'invalid-frame'],
     ]
     for (const [payload] of attempts) await attacker.broadcast(payload)
     await vi.waitFor(() => expect(receiver.rejected.map((r) => r.reason)).toEqual(attempts.map(([, r]) => r)))
@@ -107,45 +94,60 @@ describe('room-client through a real relay', () => {
     await vi.waitFor(() => expect(keyActions(receiver.received)).toHaveLength(3))
   })
 
-  it('a receiver that joins later accepts no replayed traffic from before it joined', async () => {
+  it('a receiver that re-joins accepts none of the traffic of its earlier session, replayed', async () => {
     const { url } = await startTestRelay()
-    const link = legacyRoom(url)
-    const attacker = await spy(url, link.room)
-    const keypad = await joinRoom(link, 'keypad', 'phone')
+    const mac = pairDeviceDir(url, { name: 'mac' })
+    const first = await joinAsReceiver(mac, 'mac-receiver', 'mac')
+    const attacker = await joinAsRoomMember(url, mac.link.room)
+    const keypad = await joinAsDevice(mac.link, 'keypad', 'phone')
+    await waitForDevice(keypad, 'mac', 'approved')
     await keypad.send({ type: 'key', code: 'KeyA', phase: 'down' })
-    await vi.waitFor(() => expect(attacker.captured.length).toBeGreaterThanOrEqual(2))
+    await vi.waitFor(() => expect(keyActions(first.received)).toHaveLength(1))
     const captured = [...attacker.captured]
+    expect(msgsFrom(captured, keypad.id, first.id).length).toBeGreaterThan(0)
+    await first.close()
 
-    const receiver = await joinRoom(link, 'mac-receiver', 'late mac')
+    const again = await joinAsReceiver(mac, 'mac-receiver', 'mac')
+    await waitForDevice(keypad, 'mac', 'approved')
     for (const payload of captured) await attacker.broadcast(payload)
-    await vi.waitFor(() => expect(receiver.rejected.length).toBe(captured.length))
-    expect(receiver.rejected.every((r) => ['unverified', 'replayed'].includes(r.reason))).toBe(true)
-    expect(keyActions(receiver.received)).toEqual([])
+    // Sent after the replay, so it reaches the receiver after every replayed frame.
+    await keypad.send({ type: 'key', code: 'KeyB', phase: 'tap' })
+    await vi.waitFor(() => expect(keyActions(again.received)).toHaveLength(1))
+    expect(keyActions(again.received)).toEqual([{ type: 'key', code: 'KeyB', phase: 'tap' }])
+    expect(again.peers().map((p) => p.name)).toEqual(['phone'])
   })
 
-  it('drops a press that arrives late but honours a late release', async () => {
+  it('drops a press that arrives late but honours a late release; the sender hears no receipt for the press', async () => {
     const { url } = await startTestRelay()
-    const link = createRoom(url)
+    const mac = pairDeviceDir(url, { name: 'mac' })
     let skewMs = 0
-    const receiver = await joinRoom(link, 'mac-receiver', 'mac')
-    const keypad = await joinRoom(link, 'keypad', 'phone', { now: () => Date.now() - skewMs })
-    await waitForPeer(receiver, 'phone')
-    skewMs = 5_000 // from now on the keypad's messages look 5 s old
-    await keypad.send({ type: 'key', code: 'KeyA', phase: 'down' })
+    // Lateness is judged on the receiver's clock: moving it on makes everything after look late.
+    const receiver = await joinAsReceiver(mac, 'mac-receiver', 'mac', { now: () => Date.now() + skewMs })
+    const keypad = await joinAsDevice(mac.link, 'keypad', 'phone')
+    await waitForDevice(keypad, 'mac', 'approved')
+    expect((await keypad.deliver({ type: 'key', code: 'KeyZ', phase: 'tap' })).delivered).toEqual([
+      receiver.id,
+    ])
+    skewMs = 5_000
+    const press = await keypad.deliver({ type: 'key', code: 'KeyA', phase: 'down' }, 1_000)
     await keypad.send({ type: 'key', code: 'KeyA', phase: 'up' })
+    expect(press).toMatchObject({ delivered: [], lost: [], missing: [receiver.id] })
     await vi.waitFor(() => expect(receiver.rejected.map((r) => r.reason)).toEqual(['stale']))
     await vi.waitFor(() =>
-      expect(keyActions(receiver.received)).toEqual([{ type: 'key', code: 'KeyA', phase: 'up' }]),
+      expect(keyActions(receiver.received)).toEqual([
+        { type: 'key', code: 'KeyZ', phase: 'tap' },
+        { type: 'key', code: 'KeyA', phase: 'up' },
+      ]),
     )
   })
 
   it('re-joins on its own after the relay restarts, and traffic resumes', async () => {
     const first = await startTestRelay()
     const port = first.port
-    const link = createRoom(first.url)
-    const receiver = await joinRoom(link, 'mac-receiver', 'mac')
-    const keypad = await joinRoom(link, 'keypad', 'phone')
-    await waitForPeer(receiver, 'phone')
+    const mac = pairDeviceDir(first.url, { name: 'mac' })
+    const receiver = await joinAsReceiver(mac, 'mac-receiver', 'mac')
+    const keypad = await joinAsDevice(mac.link, 'keypad', 'phone')
+    await waitForDevice(keypad, 'mac', 'approved')
     const leftPeers: string[] = []
     receiver.on('peer-left', (p) => leftPeers.push(p.name))
 
@@ -157,17 +159,18 @@ describe('room-client through a real relay', () => {
     await startTestRelay({ port })
     await vi.waitFor(() => expect(keypad.state).toBe('connected'), { timeout: 15_000 })
     await vi.waitFor(() => expect(receiver.state).toBe('connected'), { timeout: 15_000 })
-    await waitForPeer(receiver, 'phone')
+    // New sessions on the new connections; the store still knows the keypad.
+    await waitForDevice(keypad, 'mac', 'approved')
     expect(await keypad.send({ type: 'text', text: 'back' })).toEqual({ ok: true })
     await vi.waitFor(() => expect(keyActions(receiver.received)).toEqual([{ type: 'text', text: 'back' }]))
   })
 
   it('reports a peer that leaves', async () => {
     const { url } = await startTestRelay()
-    const link = createRoom(url)
-    const receiver = await joinRoom(link, 'mac-receiver', 'mac')
-    const keypad = await joinRoom(link, 'keypad', 'phone')
-    await waitForPeer(receiver, 'phone')
+    const mac = pairDeviceDir(url, { name: 'mac' })
+    const receiver = await joinAsReceiver(mac, 'mac-receiver', 'mac')
+    const keypad = await joinAsDevice(mac.link, 'keypad', 'phone')
+    await waitForDevice(receiver, 'phone')
     const left: string[] = []
     receiver.on('peer-left', (p) => left.push(p.name))
     await keypad.close()
@@ -177,14 +180,16 @@ describe('room-client through a real relay', () => {
 
   it('a room closed right after the relay dropped it stays closed (issue 18)', async () => {
     const { relay: server, url } = await startTestRelay()
-    const link = createRoom(url)
-    const observer = await joinRoom(link, 'mac-receiver', 'observer')
-    const closer = await joinRoom(link, 'keypad', 'closer')
-    const control = await joinRoom(link, 'keypad', 'control')
-    await waitForPeer(observer, 'closer')
-    await waitForPeer(observer, 'control')
+    const mac = pairDeviceDir(url, { name: 'observer' })
+    const observer = await joinAsReceiver(mac, 'mac-receiver', 'observer')
+    const closer = await joinAsDevice(mac.link, 'keypad', 'closer')
+    const control = await joinAsDevice(mac.link, 'keypad', 'control')
+    await waitForDevice(observer, 'closer')
+    await waitForDevice(observer, 'control')
+    // The relay's room is the join credential's, not the link's room secret.
+    const relayRoom = roomCredential(fromBase64url(mac.link.room) ?? new Uint8Array()).room
     const sid = (name: string) => observer.peers().find((p) => p.name === name)?.sid ?? ''
-    const members = () => server.io.sockets.adapter.rooms.get(roomKey(link.room))?.size ?? 0
+    const members = () => server.io.sockets.adapter.rooms.get(roomKey(relayRoom))?.size ?? 0
 
     // A server-side disconnect arms the client's retry; close() comes inside that second.
     server.io.sockets.sockets.get(sid('closer'))?.disconnect()
@@ -194,7 +199,7 @@ describe('room-client through a real relay', () => {
     server.io.sockets.sockets.get(sid('control'))?.disconnect()
     await vi.waitFor(() => expect(control.state).not.toBe('connected'))
     await vi.waitFor(() => expect(control.state).toBe('connected'), { timeout: 5_000 })
-    await waitForPeer(observer, 'control')
+    await waitForDevice(observer, 'control')
 
     expect(closer.state).toBe('offline')
     expect(members()).toBe(2)

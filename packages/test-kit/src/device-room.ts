@@ -1,6 +1,9 @@
 import {
   fromBase64url,
+  isKeyAction,
+  isPointerAction,
   KEYROOM_EVENT,
+  type MessageBody,
   type RelayAck,
   RelayEvent,
   type Role,
@@ -79,6 +82,36 @@ export async function joinAsDevice(
   )
   return Object.assign(device, { received, rejected })
 }
+
+/**
+ * The receiver or agent whose state dir `pairDeviceDir` made, in its room: its own identity, its store as gate (so
+ * a keypad that opened its link within the window is approved), recording what it hears and rejects. For tests
+ * of the room itself; an app's receiver joins with device-kit's `joinDeviceRoom`.
+ */
+export function joinAsReceiver(
+  paired: PairedDevice,
+  role: Role,
+  name: string,
+  extra: Partial<ConnectDeviceOptions> = {},
+  cleanup: Cleanup = perTest,
+): Promise<DeviceMember> {
+  const { relay, room } = paired.link
+  return joinAsDevice(
+    { relay, room },
+    role,
+    name,
+    { identity: paired.store.identity(), gate: paired.store.gate(), caps: { inject: true }, ...extra },
+    cleanup,
+  )
+}
+
+/** The key and pointer actions among what a device heard (presence, pings, statuses and notices left out). */
+export const keyActions = (messages: { body: MessageBody }[]) =>
+  messages.map((m) => m.body).filter((b) => isKeyAction(b) || isPointerAction(b))
+
+/** The notices a device heard. */
+export const notices = (device: { received: { body: MessageBody }[] }) =>
+  device.received.map((m) => m.body).filter((body) => body.type === 'notice')
 
 /** Waits until `device` has a session with a peer of this name; with `state`, until that peer's verdict on us is it. */
 export async function waitForDevice(

@@ -4,7 +4,10 @@ export { type Cleanup, perSuite, perTest } from './cleanup.js'
 export {
   type DeviceMember,
   joinAsDevice,
+  joinAsReceiver,
   joinAsRoomMember,
+  keyActions,
+  notices,
   type PairedDevice,
   pairDeviceDir,
   type RoomFrame,
@@ -22,10 +25,8 @@ export { startRelayProcess } from './relay-process.js'
 export {
   joinAsIntruder,
   joinRoom,
-  keyActions,
   legacyRoom,
   type Member,
-  notices,
   waitForPeer,
 } from './room.js'
 export { type RunResult, runFromSource } from './run-from-source.js'

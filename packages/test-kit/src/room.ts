@@ -1,11 +1,4 @@
-import {
-  isKeyAction,
-  isPointerAction,
-  KEYROOM_EVENT,
-  type RelayAck,
-  RelayEvent,
-  type Role,
-} from '@keyroom/key-events'
+import { KEYROOM_EVENT, type RelayAck, RelayEvent, type Role } from '@keyroom/key-events'
 import {
   type ConnectRoomOptions,
   connectRoom,
@@ -60,14 +53,6 @@ export async function waitForPeer(room: RoomConnection, name: string, timeout = 
 
 /** A room as made before join credentials: a random 16-byte id anyone who knows it can join on the relay. */
 export const legacyRoom = (relay: string): RoomLink => withLegacyRoomId(createRoom(relay))
-
-/** The key and pointer actions among what a member heard (presence, pings and notices left out). */
-export const keyActions = (messages: VerifiedMessage[]) =>
-  messages.map((m) => m.body).filter((b) => isKeyAction(b) || isPointerAction(b))
-
-/** The notices a member heard. */
-export const notices = (member: Member) =>
-  member.received.map((m) => m.body).filter((body) => body.type === 'notice')
 
 /**
  * Someone who knows the room id (the relay sees it) but not the room key: a plain socket.io client in the room that

@@ -100,6 +100,9 @@ describe('device CLI', () => {
     expect(message(['run', '--link', 'x'])).toBe('usage: run does not take --link')
     expect(message(['pair', '--driver', 'log'])).toBe('usage: pair does not take --driver')
     expect(message(['run', '--name', '  '])).toBe('usage: --name must not be empty')
+    expect(message(['pair', '--name', 'mac\u001b[2J'])).toBe(
+      'usage: --name: a name may not contain U+001B (control or direction-changing characters)',
+    )
     expect(message(['run', 'extra'])).toBe('usage: unexpected argument "extra"')
     expect(message(['--bogus'])).toMatch(/^usage: .*--bogus/)
     expect(message(['launch'])).toBe(

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { fail, type ProtocolError, type Result } from '@keyroom/key-events'
+import { fail, nameProblem, type ProtocolError, type Result } from '@keyroom/key-events'
 import { type LinkSource, linkSourceOf } from '@keyroom/room-client/link-input'
 import { type DevicesCommand, parseDevicesCommand } from './devices.js'
 
@@ -126,6 +126,8 @@ export function parseDeviceCli<F extends string>(
   const rawName = given.get('name')
   const name = rawName?.trim()
   if (rawName !== undefined && !name) return usage('--name must not be empty')
+  const problem = name === undefined ? undefined : nameProblem(name)
+  if (problem) return usage(`--name: ${problem}`)
   if (kind === 'pair') return pairCommand(given, env, name)
   // `devices` after other flags (`--json devices list`): read on its own, as above.
   if (kind === 'devices') return parseDevicesCommand(args.filter((arg) => arg !== 'devices'))
@@ -182,7 +184,7 @@ export type AppVerb<F extends string> = Extract<ParsedCli<F>, { own: unknown }> 
 
 /**
  * {@link parseDeviceCli}, then `build` turns `run` / `install` into the app's command; the other verbs come back as
- * they are. `--link` and `--name` are in `linkAndName(command)`.
+ * they are. `--name` is in `nameOf(command)`.
  */
 export function parseDeviceCommand<F extends string, C>(
   spec: CliSpec<F>,

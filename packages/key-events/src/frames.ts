@@ -7,8 +7,8 @@ import {
   SIGNATURE_BYTES,
   TAG_BYTES,
 } from './cipher-sizes.js'
+import { DeviceName } from './device-name.js'
 import { Capabilities, MessageBody, Role } from './messages.js'
-import { MAX_NAME_LENGTH } from './protocol.js'
 import { err, parseWith, type Result } from './result.js'
 
 /** Version of keyroom frames (handshake and pairwise sessions, see README section 5). */
@@ -106,7 +106,7 @@ export function parseFrame(input: unknown): Result<Frame> {
 /** Who a device says it is inside hs2/hs3, signed over the handshake transcript. */
 export const HandshakeIdentity = z.object({
   id: PublicKey,
-  name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
+  name: DeviceName,
   role: Role,
   caps: Capabilities,
   /** Ed25519 signature, base64url. */

@@ -1,6 +1,7 @@
 export * from './base64url.js'
 export * from './chord-text.js'
 export * from './cipher-sizes.js'
+export * from './device-name.js'
 export * from './frames.js'
 export * from './join-proof.js'
 export * from './key-codes.js'

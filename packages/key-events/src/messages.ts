@@ -1,15 +1,10 @@
 import { z } from 'zod/mini'
 import { base64urlChars, MAC_BYTES } from './cipher-sizes.js'
+import { DeviceName } from './device-name.js'
 import { KeyCode, ModifierCode } from './key-codes.js'
 import type { MoveAction, PointerAction, ScrollAction } from './pointer.js'
 import { PointerButton, pointerActionOptions } from './pointer.js'
-import {
-  MAX_NAME_LENGTH,
-  MAX_RECEIPT_SEQS,
-  MAX_RENEW_CODES,
-  MAX_TEXT_LENGTH,
-  PROTOCOL_VERSION,
-} from './protocol.js'
+import { MAX_RECEIPT_SEQS, MAX_RENEW_CODES, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
 import { parseWith, type Result } from './result.js'
 
 /** A random id per device session (base64url, 8 to 43 characters). */
@@ -97,7 +92,7 @@ export type Capabilities = z.infer<typeof Capabilities>
 export const HelloMessage = z.object({
   type: z.literal('hello'),
   role: Role,
-  name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
+  name: DeviceName,
   caps: Capabilities,
   /** The relay socket id this device currently has, so peers can match the relay's leave notices. */
   sid: z.optional(z.string().check(z.maxLength(64))),
@@ -202,7 +197,7 @@ export const DevicesMessage = z.object({
   devices: z
     .array(
       z.object({
-        name: z.string().check(z.minLength(1), z.maxLength(MAX_NAME_LENGTH)),
+        name: DeviceName,
         fingerprint: Fingerprint,
         state: z.enum(['approved', 'pending', 'revoked']),
         role: Role,

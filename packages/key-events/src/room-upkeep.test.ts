@@ -33,6 +33,8 @@ describe('isRoomUpkeep', () => {
       status: ['upkeep'],
       pair: ['upkeep'],
       receipt: ['upkeep'],
+      manage: ['upkeep'],
+      devices: ['upkeep'],
     })
   })
 })

@@ -4,7 +4,7 @@ import {
   fromBase64url,
   LinkField,
   MAX_LINK_CHARS,
-  MAX_NAME_LENGTH,
+  nameProblem,
   OLDER_KEYROOM,
   PAIRING_SECRET_BYTES,
   PUBLIC_KEY_BYTES,
@@ -89,9 +89,8 @@ export function parseDeviceLink(text: string): Result<DeviceLink> {
   }
   const name = params.get(LinkField.name)
   if (name !== null) {
-    if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
-      return fail('invalid-link', `name must be 1-${MAX_NAME_LENGTH} characters`, 'name')
-    }
+    const problem = nameProblem(name)
+    if (problem) return fail('invalid-link', `name: ${problem}`, 'name')
     value.name = name
   }
   const ps = params.get(LinkField.pairingSecret)

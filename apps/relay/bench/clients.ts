@@ -1,4 +1,4 @@
-import { KEYROOM_EVENT, type RelayAck, RelayEvent, type SealedPayload } from '@keyroom/key-events'
+import { KEYROOM_EVENT, type MsgFrame, type RelayAck, RelayEvent } from '@keyroom/key-events'
 import { io } from 'socket.io-client'
 import { WebSocket } from 'ws'
 import { BENCH } from './config.js'
@@ -9,7 +9,7 @@ export interface RelayClient {
   /** Resolves once the relay has the connection in the room. */
   join(room: string): Promise<void>
   /** Broadcasts to the others in the room; with `onAck`, asks the relay to acknowledge. */
-  send(room: string, payload: SealedPayload, onAck?: (ack: RelayAck) => void): void
+  send(room: string, payload: MsgFrame, onAck?: (ack: RelayAck) => void): void
   close(): void
 }
 

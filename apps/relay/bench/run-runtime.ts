@@ -129,7 +129,9 @@ async function main() {
   log(
     `${BENCH.rooms} rooms of 1 sender + ${BENCH.receiversPerRoom} receivers per relay (${BENCH.rooms * perRoom} connections);`,
   )
-  log(`payload {v, nonce, ciphertext} like a sealed key event, ${PAYLOAD_JSON_BYTES} bytes of JSON.`)
+  log(
+    `payload {v: 2, k: msg, from, to, nonce, ciphertext} like a key event to one receiver, ${PAYLOAD_JSON_BYTES} bytes of JSON.`,
+  )
   const raised = Object.entries(RAISED_LIMITS).map(
     ([key, value]) => `${key} ${value} (default ${DEFAULT_CONFIG[key as keyof typeof RAISED_LIMITS]})`,
   )

@@ -9,7 +9,7 @@ import {
   type PointerAction,
   type PointerButton,
 } from '@keyroom/key-events'
-import type { DeviceRoomConnection, VerifiedMessage } from '@keyroom/room-client'
+import type { DeviceRoomConnection, RoomMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import { createActionQueue } from './action-queue.js'
 import type { Held } from './held-file.js'
@@ -152,7 +152,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   let closed = false
   let lastBlockedNotice = Number.NEGATIVE_INFINITY
 
-  const notify = (message: VerifiedMessage, level: 'warn' | 'error', code: string, text: string) =>
+  const notify = (message: RoomMessage, level: 'warn' | 'error', code: string, text: string) =>
     sendNotice(room, logger, { level, code, message: text, about: message })
 
   const chord = async (modifiers: readonly KeyCode[], code: KeyCode) => {
@@ -230,7 +230,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
   }
 
-  const handle = async (message: VerifiedMessage, body: Action, receivedAt: number, down?: PendingDown) => {
+  const handle = async (message: RoomMessage, body: Action, receivedAt: number, down?: PendingDown) => {
     if (closed) return
     const blocked = options.blocked?.()
     if (blocked && receivedAt - lastBlockedNotice > BLOCKED_NOTICE_INTERVAL_MS) {

@@ -1,7 +1,7 @@
-import type { RoomEvents, Sendable, SendResult } from '@keyroom/room-client'
+import type { Sendable, SendResult } from '@keyroom/room-client'
 import { captureLogger, createFakeRoom } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { announcePeers, followRoom, sendNotice } from './room-events.js'
+import { announcePeers, type FollowedEvents, followRoom, sendNotice } from './room-events.js'
 
 describe('sendNotice', () => {
   it('sends the notice about a message, its text cut to 500 characters', async () => {
@@ -47,15 +47,15 @@ describe('followRoom', () => {
   it('passes messages, gone senders and a lost connection on, and unsubscribes every listener', () => {
     const listeners = new Map<string, Set<(value: never) => void>>()
     const room = {
-      on<E extends keyof RoomEvents>(event: E, listener: (value: RoomEvents[E]) => void) {
+      on<E extends keyof FollowedEvents>(event: E, listener: (value: FollowedEvents[E]) => void) {
         const set = listeners.get(event) ?? new Set()
         listeners.set(event, set)
         set.add(listener as (value: never) => void)
         return () => set.delete(listener as (value: never) => void)
       },
     }
-    const emit = <E extends keyof RoomEvents>(event: E, value: RoomEvents[E]) => {
-      for (const listener of listeners.get(event) ?? []) (listener as (v: RoomEvents[E]) => void)(value)
+    const emit = <E extends keyof FollowedEvents>(event: E, value: FollowedEvents[E]) => {
+      for (const listener of listeners.get(event) ?? []) (listener as (v: FollowedEvents[E]) => void)(value)
     }
     const seen: unknown[] = []
     const off = followRoom(room, {
@@ -64,7 +64,7 @@ describe('followRoom', () => {
       disconnected: (state) => seen.push(['disconnected', state]),
     })
     emit('message', { from: 'a', seq: 1, t: 0, body: { type: 'release-all' } })
-    emit('peer-left', { id: 'a', role: 'keypad', name: 'pad' } as RoomEvents['peer-left'])
+    emit('peer-left', { id: 'a', role: 'keypad', name: 'pad' } as FollowedEvents['peer-left'])
     emit('state', 'connected')
     emit('state', 'offline')
     expect(seen).toEqual([

@@ -1,18 +1,18 @@
-import type { ConnectionState, RoomConnection, VerifiedMessage } from '@keyroom/room-client'
+import type { ConnectionState, DeviceRoomConnection, RoomMessage } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 
-/** Who a room event is about: the part both connectRoom's `Peer` and connectDevice's `DevicePeer` have. */
+/** Who a room event is about: the part of connectDevice's `DevicePeer` a device follows. */
 type RoomPeer = { id: string; role: string; name: string }
 
-/** The events a device follows, as both connectRoom's and connectDevice's connections give them. */
-interface FollowedEvents {
-  message: VerifiedMessage
+/** The events a device follows, as connectDevice's connection gives them. */
+export interface FollowedEvents {
+  message: RoomMessage
   'peer-left': RoomPeer
   peers: RoomPeer[]
   state: ConnectionState
 }
 
-/** The part of a room connection that room events are read from; `connectRoom()` and `connectDevice()` fit. */
+/** The part of a room connection that room events are read from; `connectDevice()` fits. */
 export interface FollowedRoom {
   on<E extends keyof FollowedEvents>(event: E, listener: (value: FollowedEvents[E]) => void): () => void
 }
@@ -23,7 +23,7 @@ export interface DeviceNotice {
   code: string
   message: string
   /** The message the notice answers, if any. */
-  about?: Pick<VerifiedMessage, 'from' | 'seq'>
+  about?: Pick<RoomMessage, 'from' | 'seq'>
 }
 
 /** A notice's text is cut to this many characters: it echoes driver errors of any length. */
@@ -33,7 +33,11 @@ const NOTICE_MAX_CHARS = 500
  * Sends a notice to the room and never throws: one that cannot go out is logged, since the device has nobody
  * else to tell.
  */
-export function sendNotice(room: Pick<RoomConnection, 'send'>, logger: Logger, notice: DeviceNotice): void {
+export function sendNotice(
+  room: Pick<DeviceRoomConnection, 'send'>,
+  logger: Logger,
+  notice: DeviceNotice,
+): void {
   const { level, code } = notice
   room
     .send({
@@ -53,7 +57,7 @@ export function sendNotice(room: Pick<RoomConnection, 'send'>, logger: Logger, n
 
 export interface RoomFollower {
   /** A verified message from a sender. */
-  message(message: VerifiedMessage): void
+  message(message: RoomMessage): void
   /** A sender left the room (bye, its socket left, or it went silent): what it holds is released. */
   senderGone(senderId: string): void
   /** This device's own connection is not connected any more: everything held is released. */

@@ -14,7 +14,15 @@ import {
 } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import type { DeviceLink, TrustedPeer } from './device-types.js'
-import { normalizeRelayUrl } from './pairing-link.js'
+
+/** `ws(s)://` becomes `http(s)://` (socket.io wants the HTTP origin); trailing slashes go. Throws on a bad URL. */
+export function normalizeRelayUrl(relay: string): string {
+  const url = new URL(relay)
+  const protocol = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[url.protocol]
+  if (!protocol || url.username || url.password) throw new TypeError(`not a relay URL: ${relay}`)
+  url.protocol = protocol
+  return url.toString().replace(/\/+$/, '')
+}
 
 /** A new room id on a relay (a rendezvous, not a secret). */
 export const createRoomId = (): string => toBase64url(randomBytes(ROOM_ID_BYTES))

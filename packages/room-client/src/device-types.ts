@@ -2,14 +2,13 @@ import type {
   Capabilities,
   DevicesMessage,
   ManageMessage,
-  MessageBody,
   Permissions,
   Role,
   SenderId,
   StatusMessage,
 } from '@keyroom/key-events'
 import type { Identity } from './identity.js'
-import type { ConnectionState, Delivery, LinkHealth, Sendable, SendResult } from './types.js'
+import type { ConnectionState, Delivery, LinkHealth, RoomMessage, Sendable, SendResult } from './types.js'
 
 /** What a pairing link carries: the relay, the room id, and who to pair with. No key that grants anything. */
 export interface DeviceLink {
@@ -99,13 +98,7 @@ export type DeviceManager = (
 ) => { ok: true; value: DevicesMessage['devices'] } | { ok: false; error: { code: string; message: string } }
 
 /** A message that opened under its pairwise session key, parsed, is in order, fresh and allowed. */
-export interface DeviceMessage {
-  /** The sender's session id. */
-  from: SenderId
-  seq: number
-  /** ms on the sender's clock since the handshake. */
-  t: number
-  body: MessageBody
+export interface DeviceMessage extends RoomMessage {
   /** Who sent it, as the handshake authenticated it. */
   device: { key: string; fingerprint: string; name: string; role: Role }
 }

@@ -6,6 +6,7 @@ export {
   createPairingSecret,
   createRoomId,
   formatDeviceLink,
+  normalizeRelayUrl,
   parseDeviceLink,
   trustedPeerOf,
 } from './device-link.js'
@@ -18,7 +19,7 @@ export {
   verificationCode,
 } from './identity.js'
 export * from './leases.js'
-export { createRoom, formatPairingLink, normalizeRelayUrl, parsePairingLink } from './pairing-link.js'
+export { createRoom, formatPairingLink, parsePairingLink } from './pairing-link.js'
 export { createPermissionCheck } from './permissions.js'
 export { renderQrSvg, renderQrTerminal } from './qr.js'
 export { createSealer, type Sealer } from './seal.js'

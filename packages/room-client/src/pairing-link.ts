@@ -11,6 +11,7 @@ import {
   toBase64url,
 } from '@keyroom/key-events'
 import { randomBytes } from '@noble/ciphers/utils.js'
+import { normalizeRelayUrl } from './device-link.js'
 import type { RoomLink } from './types.js'
 
 /**
@@ -73,13 +74,4 @@ export function parsePairingLink(text: string): Result<RoomLink> {
     return fail('invalid-link', 'the room id does not belong to this key (the link is damaged)', 'room')
   }
   return { ok: true, value: { relay: relayUrl, room, key: keyBytes } }
-}
-
-/** `ws(s)://` becomes `http(s)://` (socket.io wants the HTTP origin); trailing slashes go. Throws on a bad URL. */
-export function normalizeRelayUrl(relay: string): string {
-  const url = new URL(relay)
-  const protocol = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[url.protocol]
-  if (!protocol || url.username || url.password) throw new TypeError(`not a relay URL: ${relay}`)
-  url.protocol = protocol
-  return url.toString().replace(/\/+$/, '')
 }

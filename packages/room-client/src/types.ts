@@ -40,6 +40,16 @@ export interface Peer {
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline'
 
+/** What every accepted message has, whoever sent it: what a device acts on. */
+export interface RoomMessage {
+  /** The sender's session id. */
+  from: SenderId
+  seq: number
+  /** ms on the sender's clock since the handshake. */
+  t: number
+  body: MessageBody
+}
+
 /** A message that opened under the room key, parsed, is in order and fresh. */
 export interface VerifiedMessage {
   from: SenderId

@@ -1,16 +1,39 @@
-import type { Capabilities } from '@keyroom/key-events'
-import type { RoomConnection, RoomEvents, Sendable, SendResult, VerifiedMessage } from '@keyroom/room-client'
+import type { Capabilities, Role } from '@keyroom/key-events'
+import type {
+  DeviceRoomConnection,
+  DeviceRoomEvents,
+  RoomMessage,
+  Sendable,
+  SendResult,
+} from '@keyroom/room-client'
+
+/** A peer as a unit test plays one: the part of a device peer that receivers and agents read. */
+export interface FakePeer {
+  id: string
+  role: Role
+  name: string
+  caps: Capabilities
+  lastSeen?: number
+}
+
+/** A device room's events, with messages and peers reduced to what a unit test plays. */
+export interface RoomEvents extends Omit<DeviceRoomEvents, 'message' | 'peers' | 'peer-left'> {
+  message: RoomMessage
+  peers: FakePeer[]
+  'peer-left': FakePeer
+}
 
 /**
  * A hand-written room for a device's unit tests, in place of a connection: the test plays room events and
  * verified messages; `sent` and `caps` record what the device sent and announced.
  */
-export interface FakeRoom extends Pick<RoomConnection, 'on' | 'send' | 'updateCapabilities'> {
+export interface FakeRoom extends Pick<DeviceRoomConnection, 'send' | 'updateCapabilities'> {
+  on<E extends keyof RoomEvents>(event: E, listener: (value: RoomEvents[E]) => void): () => void
   sent: Sendable[]
   caps: Capabilities[]
   emit<E extends keyof RoomEvents>(event: E, value: RoomEvents[E]): void
   /** Delivers a verified message from `from` with that sender's next sequence number. */
-  deliver(from: string, body: VerifiedMessage['body']): void
+  deliver(from: string, body: RoomMessage['body']): void
   listenerCount(): number
 }
 

@@ -14,7 +14,7 @@ export {
   type RoomMember,
   waitForDevice,
 } from './device-room.js'
-export { createFakeRoom, type FakeRoom } from './fake-room.js'
+export { createFakeRoom, type FakePeer, type FakeRoom } from './fake-room.js'
 export { type Direction, type FaultProxy, startFaultProxy } from './fault-proxy.js'
 export { freePort } from './free-port.js'
 export { withLegacyRoomId } from './legacy-room.js'

@@ -8,7 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const pnpm = ['-y', 'pnpm@10.34.9']
 
 describe.each([
-  ['keyroom', 'keyroom room new'],
+  ['keyroom', 'keyroom pair --link-file'],
   ['receiver', 'keyroom-receiver'],
   ['pi-agent', 'keyroom-pi'],
 ])('pnpm %s -- --help', (script, usage) => {

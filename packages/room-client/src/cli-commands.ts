@@ -1,56 +1,36 @@
 import {
   ButtonPhase,
+  fail,
+  isDroppable,
+  isPointerAction,
   type KeyAction,
   KeyPhase,
+  ok,
   type PointerAction,
   parseChordText,
   parseKeyAction,
   parseKeyName,
   parsePointerAction,
   type Result,
-  type Role,
 } from '@keyroom/key-events'
-import { connectRoom } from './connect-room.js'
+import {
+  absentReceivers,
+  type CliError,
+  type CliErrorCode,
+  type CliResult,
+  defaultCliName,
+  describePeer,
+  type Output,
+  openCliRoom,
+  pairedCli,
+  trustedReceivers,
+  verdictError,
+  verdictLine,
+} from './cli-device.js'
+import type { DevicePeer, DeviceRoomConnection } from './device-types.js'
 import { createLeaseRenewer } from './leases.js'
-import { createRoom, formatPairingLink, parsePairingLink } from './pairing-link.js'
-import { renderQrTerminal } from './qr.js'
-import type { RoomConnection } from './types.js'
 
-/** Where a command writes; the CLI passes process streams, tests pass buffers. */
-export interface Output {
-  out(line: string): void
-  err(line: string): void
-}
-
-export class CliError extends Error {}
-
-export async function roomNew(
-  options: { relay: string; keypad?: string; qr: boolean; timeoutMs: number },
-  io: Output,
-) {
-  let link: ReturnType<typeof createRoom>
-  try {
-    link = createRoom(options.relay)
-  } catch {
-    throw new CliError(`--relay "${options.relay}" is not an http(s) or ws(s) URL`)
-  }
-  // A link to a relay that does not answer would only fail later, on every device it is given to.
-  const health = `${link.relay.replace(/\/$/, '')}/healthz`
-  const answer = await fetch(health, { signal: AbortSignal.timeout(options.timeoutMs) }).then(
-    (response) => (response.ok ? '' : `HTTP ${response.status}`),
-    (error: unknown) =>
-      error instanceof Error
-        ? error.cause instanceof Error
-          ? error.cause.message
-          : error.message
-        : String(error),
-  )
-  if (answer)
-    throw new CliError(`the relay at ${link.relay} did not answer ${health} (${answer}); no link made`)
-  const text = formatPairingLink(link, options.keypad)
-  if (options.qr) io.out(await renderQrTerminal(text))
-  io.out(text)
-}
+export type { Output } from './cli-device.js'
 
 /** The flags `send` takes; exactly one of text, key, chord, move, click, scroll, button. */
 export interface SendFlags {
@@ -69,10 +49,7 @@ export interface SendFlags {
 /** The longest `--hold`: ten minutes. */
 const MAX_HOLD_MS = 600_000
 
-const usage = (message: string, path = ''): Result<never> => ({
-  ok: false,
-  error: { code: 'usage', message, path },
-})
+const usage = (message: string, path = '') => fail('usage', message, path)
 
 /** `<dx>,<dy>` as two integers (the schema checks the bounds). */
 function parsePair(flag: string, text: string): Result<{ dx: number; dy: number }> {
@@ -124,70 +101,41 @@ export function actionFromFlags(flags: SendFlags): Result<KeyAction | PointerAct
   return parseKeyAction({ type: 'text', text: flags.text })
 }
 
-/** Connects, waits for the join, or fails with the relay's reason within `timeoutMs`. */
-export async function openRoom(
-  linkText: string,
-  role: Role,
-  name: string,
-  timeoutMs: number,
-  extra: { receipts?: boolean } = {},
-): Promise<RoomConnection> {
-  const link = parsePairingLink(linkText)
-  if (!link.ok) throw new CliError(`bad --link: ${link.error.message}`)
-  const room = connectRoom({ link: link.value, role, name, ...extra })
-  let lastError = 'no answer'
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new CliError(`cannot reach relay ${link.value.relay}: ${lastError}`)),
-        timeoutMs,
-      )
-      room.on('error', (e) => {
-        lastError = e.message
-      })
-      room.on('state', (state) => {
-        if (state !== 'connected') return
-        clearTimeout(timer)
-        resolve()
-      })
-    })
-  } catch (error) {
-    await room.close()
-    throw error
-  }
-  return room
-}
-
 /**
- * Sends one action and waits, within `timeoutMs` in all, until every receiver in the room (by the relay's member
- * count and verified presence) has acknowledged it. Prints one line per receiver; fails naming whoever did not get it.
- * With `hold`, the key or button goes down, its lease is renewed for that long, then it goes up, each acknowledged.
+ * Sends one action to this device's trusted receivers and waits, within `timeoutMs` in all, until every approved one
+ * in the room has acknowledged it. Prints each receiver's verdict on stderr and one line per receiver on stdout;
+ * fails naming whoever did not get it (a refusal by its reason: pending, revoked, not-permitted). With `hold`, the
+ * key or button goes down, its lease is renewed for that long, then it goes up, each acknowledged.
  */
 export async function send(
-  options: { link: string; timeoutMs: number; signal?: AbortSignal } & SendFlags,
+  options: { dir: string; timeoutMs: number; signal?: AbortSignal } & SendFlags,
   io: Output,
-) {
+): Promise<CliResult> {
   const holdMs = options.hold === undefined ? undefined : parseHold(options)
+  if (holdMs !== undefined && !holdMs.ok) return holdMs
   const action = actionFromFlags(holdMs === undefined ? options : { ...options, phase: 'down' })
-  if (!action.ok) throw new CliError(action.error.message)
+  if (!action.ok) return fail('usage', action.error.message, action.error.path)
+  const paired = pairedCli(options.dir)
+  if (!paired.ok) return paired
   const deadline = Date.now() + options.timeoutMs
-  const room = await openRoom(options.link, 'keypad', 'keyroom-cli', options.timeoutMs)
+  const opened = await openCliRoom(paired.value, options.timeoutMs)
+  if (!opened.ok) return opened
+  const room = opened.value
   try {
-    const unknown = await waitForRoom(room, deadline)
-    const receivers = room.peers().filter((peer) => peer.caps.receipts === true)
-    if (receivers.length === 0) {
-      throw new CliError(`no receiver in the room answered within ${options.timeoutMs} ms`)
-    }
+    const receivers = await readyReceivers(room, paired.value, deadline, io)
+    if (!receivers.ok) return receivers
     const deliver = (sendable: KeyAction | PointerAction, by: number) =>
-      deliverEverywhere(room, receivers, unknown, sendable, by, io)
-    await deliver(action.value, deadline)
-    if (holdMs === undefined) return
-    const [held, up, renew] = holding(action.value)
+      deliverEverywhere(room, receivers.value, sendable, by, io)
+    const first = await deliver(action.value, deadline)
+    if (!first.ok || holdMs === undefined) return first
+    const hold = holding(action.value)
+    if (!hold) return fail('usage', `--hold cannot hold a ${action.value.type}`)
+    const [held, up, renew] = hold
     const renewer = createLeaseRenewer<string>({ renew: () => void room.send(renew) })
     renewer.hold('cli', held)
     const started = Date.now()
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, holdMs)
+      const timer = setTimeout(done, holdMs.value)
       options.signal?.addEventListener('abort', done, { once: true })
       function done() {
         clearTimeout(timer)
@@ -195,27 +143,57 @@ export async function send(
       }
     })
     renewer.clear()
-    await deliver(up, Date.now() + options.timeoutMs)
-    io.err(`held ${held} for ${Date.now() - started} ms`)
+    const released = await deliver(up, Date.now() + options.timeoutMs)
+    if (released.ok) io.err(`held ${held} for ${Date.now() - started} ms`)
+    return released
   } finally {
     await room.close()
   }
 }
 
-/** `--hold <ms>`: with --key or --button and no --phase. */
-function parseHold(flags: SendFlags): number {
-  const ms = Number(flags.hold)
-  if (!/^\d+$/.test(flags.hold ?? '') || ms < 1 || ms > MAX_HOLD_MS)
-    throw new CliError(`--hold takes a time in ms from 1 to ${MAX_HOLD_MS}, got "${flags.hold}"`)
-  if (flags.key === undefined && flags.button === undefined)
-    throw new CliError('--hold holds a --key or a --button')
-  if (flags.phase !== undefined)
-    throw new CliError('--hold presses and releases by itself: leave out --phase')
-  return ms
+/**
+ * The trusted receivers in the room, each verdict printed; fails when none is here, or none has approved this device
+ * (with the verdict's code: pending or revoked).
+ */
+async function readyReceivers(
+  room: DeviceRoomConnection,
+  paired: Extract<ReturnType<typeof pairedCli>, { ok: true }>['value'],
+  deadline: number,
+  io: Output,
+): Promise<CliResult<DevicePeer[]>> {
+  const present = await trustedReceivers(room, paired.trusted, deadline)
+  const self = { name: paired.store.name() ?? defaultCliName(), fingerprint: room.identity.fingerprint }
+  for (const peer of present) {
+    const line = verdictLine(peer, self)
+    if (line) io.err(line)
+  }
+  const absent = absentReceivers(paired.trusted, present)
+  if (absent.length > 0) io.err(`not in the room: ${absent.join(', ')}`)
+  if (present.length === 0)
+    return fail('no-receiver', `none of this device's receivers (${absent.join(', ')}) is in the room`)
+  if (present.some((p) => p.status?.state === 'approved')) return ok(present)
+  const refused = present.map(verdictError).find((e) => e !== undefined)
+  return refused
+    ? { ok: false, error: refused }
+    : fail('no-receiver', `no receiver said whether it approves this device within the timeout`)
 }
 
-/** What a held action holds, the action that lets it go, and the renewal that keeps it held. */
-function holding(action: KeyAction | PointerAction): [string, KeyAction | PointerAction, KeyAction] {
+/** `--hold <ms>`: with --key or --button and no --phase. */
+function parseHold(flags: SendFlags): Result<number, CliError> {
+  const ms = Number(flags.hold)
+  if (!/^\d+$/.test(flags.hold ?? '') || ms < 1 || ms > MAX_HOLD_MS)
+    return fail('usage', `--hold takes a time in ms from 1 to ${MAX_HOLD_MS}, got "${flags.hold}"`)
+  if (flags.key === undefined && flags.button === undefined)
+    return fail('usage', '--hold holds a --key or a --button')
+  if (flags.phase !== undefined)
+    return fail('usage', '--hold presses and releases by itself: leave out --phase')
+  return ok(ms)
+}
+
+/** What a held action holds, the action that lets it go, and the renewal that keeps it held; a key or a button. */
+function holding(
+  action: KeyAction | PointerAction,
+): [string, KeyAction | PointerAction, KeyAction] | undefined {
   if (action.type === 'key') {
     return [
       action.code,
@@ -230,21 +208,34 @@ function holding(action: KeyAction | PointerAction): [string, KeyAction | Pointe
       { type: 'renew', codes: [], buttons: [action.button] },
     ]
   }
-  throw new CliError(`--hold cannot hold a ${action.type}`)
+  return undefined
 }
 
-/** Delivers one action and prints who got it; throws naming whoever did not. */
+/** The exit-worthy reason of a receiver's refusal (its receipt's `lost` reason). */
+const REFUSALS: ReadonlyMap<string, CliErrorCode> = new Map([
+  ['not-approved', 'pending'],
+  ['revoked', 'revoked'],
+  ['not-permitted', 'not-permitted'],
+])
+
+/** Delivers one action and prints who got it; fails naming whoever did not. */
 async function deliverEverywhere(
-  room: RoomConnection,
-  receivers: ReturnType<RoomConnection['peers']>,
-  unknown: number,
+  room: DeviceRoomConnection,
+  receivers: DevicePeer[],
   action: KeyAction | PointerAction,
   deadline: number,
   io: Output,
-): Promise<void> {
+): Promise<CliResult> {
+  const offNotices = room.on('message', ({ from, body }) => {
+    if (body.type !== 'notice' || body.level !== 'error') return
+    const peer = receivers.find((p) => p.id === from)
+    if (peer) io.err(`refused by ${describePeer(peer)}: ${body.code}: ${body.message}`)
+  })
   const result = await room.deliver(action, Math.max(500, deadline - Date.now()))
+  offNotices()
   if (!result.sent.ok) {
-    throw new CliError(
+    return fail(
+      'not-delivered',
       `the relay refused the message: ${result.sent.error.code}: ${result.sent.error.message}`,
     )
   }
@@ -252,60 +243,70 @@ async function deliverEverywhere(
     const peer = receivers.find((p) => p.id === id)
     return peer ? `${peer.name} (${peer.role})` : id
   }
+  // Pointer actions go only to receivers that drive a pointer (connectDevice's rule).
+  const approved = receivers.filter(
+    (p) => p.status?.state === 'approved' && (!isPointerAction(action) || p.caps.pointer === true),
+  )
+  if (isDroppable(action)) {
+    // Moves and scrolls are not acknowledged (a late one is worth nothing): sent is all that can be said.
+    if (approved.length === 0) return fail('no-receiver', `no approved receiver here drives a pointer`)
+    io.err(`sent ${action.type} to ${approved.length} receiver(s) (moves and scrolls are not acknowledged)`)
+    return ok(undefined)
+  }
   for (const id of result.delivered) io.out(`delivered to ${name(id)}`)
   for (const { peer, reason } of result.lost) io.out(`lost on ${name(peer)}: ${reason}`)
   for (const id of result.missing) io.out(`no receipt from ${name(id)}`)
   const failed = [
-    ...result.lost.map((l) => `${name(l.peer)} dropped it (${l.reason})`),
+    ...result.lost.map((l) => `${name(l.peer)} refused it (${l.reason})`),
     ...result.missing.map((id) => `${name(id)} did not acknowledge it`),
-    ...(unknown > 0 ? [`${unknown} member(s) of the room never said who they are`] : []),
   ]
-  if (failed.length > 0) throw new CliError(`${action.type} not delivered everywhere: ${failed.join('; ')}`)
+  if (failed.length > 0) {
+    const code = result.lost.map((l) => REFUSALS.get(l.reason)).find((c) => c !== undefined)
+    return fail(code ?? 'not-delivered', `${action.type} not delivered everywhere: ${failed.join('; ')}`)
+  }
+  if (result.delivered.length === 0)
+    return fail('no-receiver', `no approved receiver here takes a ${action.type}`)
   io.err(`sent ${action.type} to ${result.delivered.length} receiver(s)`)
+  return ok(undefined)
 }
 
-/**
- * Waits until every other member the relay counts has said who it is, or the deadline; resolves with how many are
- * still unknown then.
- */
-async function waitForRoom(room: RoomConnection, deadline: number): Promise<number> {
-  const unknown = () => Math.max(0, room.members() - 1 - room.peers().length)
-  const settled = () => room.members() > 0 && unknown() === 0 && room.peers().length > 0
-  if (settled()) return 0
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, Math.max(0, deadline - Date.now()))
-    const offs = [room.on('peers', check), room.on('members', check)]
-    function check() {
-      if (settled()) done()
-    }
-    function done() {
-      clearTimeout(timer)
-      for (const off of offs) off()
-      resolve()
-    }
-  })
-  return unknown()
-}
-
-/** The room's own upkeep (greetings, liveness, receipts, lease renewals): shown by `listen --verbose` only. */
-const HOUSEKEEPING: ReadonlySet<string> = new Set(['hello', 'ping', 'pong', 'receipt', 'renew'])
+/** Rejections that are part of handshakes crossing (renewals, simultaneous starts): shown by --verbose only. */
+const HANDSHAKE_NOISE: ReadonlySet<string> = new Set(['unknown-handshake', 'unknown-session'])
 
 /**
- * Prints verified messages as JSON lines on stdout and rejections on stderr until `signal` aborts; the handshake and
- * upkeep only with `all` (`--verbose`).
+ * Prints what this device's receivers tell it (verdicts, notices) as JSON lines on stdout, each verdict in words on
+ * stderr, and rejections on stderr, until `signal` aborts; with `all` (`--verbose`) also who comes and goes and the
+ * rejections of crossing handshakes. (Upkeep such as hello, ping and receipts is handled inside the session.)
  */
 export async function listen(
-  options: { link: string; timeoutMs: number; signal: AbortSignal; all: boolean },
+  options: { dir: string; timeoutMs: number; signal: AbortSignal; all: boolean },
   io: Output,
-) {
-  // A listener acknowledges what it hears, so `send` to a room with only a listener works.
-  const room = await openRoom(options.link, 'keypad', 'keyroom-listen', options.timeoutMs, { receipts: true })
-  room.on('message', (message) => {
-    if (options.all || !HOUSEKEEPING.has(message.body.type)) io.out(JSON.stringify(message))
+): Promise<CliResult> {
+  const paired = pairedCli(options.dir)
+  if (!paired.ok) return paired
+  const opened = await openCliRoom(paired.value, options.timeoutMs)
+  if (!opened.ok) return opened
+  const room = opened.value
+  const self = { name: paired.value.store.name() ?? defaultCliName(), fingerprint: room.identity.fingerprint }
+  const said = new Map<string, string>()
+  room.on('message', (message) => io.out(JSON.stringify(message)))
+  const seen = new Set<string>()
+  room.on('peers', (peers) => {
+    for (const peer of peers) {
+      if (options.all && !seen.has(peer.id)) io.err(`in the room: ${describePeer(peer)}`)
+      seen.add(peer.id)
+      const line = peer.trusted ? verdictLine(peer, self) : undefined
+      if (!line || said.get(peer.id) === line) continue
+      said.set(peer.id, line)
+      io.err(line)
+    }
+  })
+  room.on('peer-left', (peer) => {
+    seen.delete(peer.id)
+    if (options.all) io.err(`left the room: ${describePeer(peer)}`)
   })
   room.on('reject', (rejection) => {
-    // A sender's first messages wait for its answer to this session's challenge: part of the handshake.
-    if (options.all || rejection.reason !== 'unverified')
+    if (options.all || !HANDSHAKE_NOISE.has(rejection.reason))
       io.err(`rejected (${rejection.reason}): ${rejection.message}`)
   })
   room.on('state', (state) => io.err(`connection ${state}`))
@@ -314,4 +315,5 @@ export async function listen(
     options.signal.addEventListener('abort', () => resolve(), { once: true }),
   )
   await room.close()
+  return ok(undefined)
 }

@@ -151,6 +151,11 @@ export function openDeviceStore(dir: string) {
           },
         ]
       }),
+    /** Keypads (the CLI): forgets every trusted receiver, when it moves to another room. */
+    forgetTrusted: () =>
+      update((d) => {
+        d.trusted = []
+      }),
     /** Opens a pairing window: a new single-use secret, valid for `seconds` from `now`. */
     openWindow(seconds: number, now = Date.now()): Uint8Array {
       const secret = createPairingSecret()

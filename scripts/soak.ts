@@ -1,6 +1,7 @@
-// `pnpm soak`: measures what this machine carries (relay plus sealed room clients), then runs at half of it for ten
-// minutes with churn (a room replaced every second: new keypad, new receiver, fresh sender ids), and reports the
-// heap after GC of the relay and of the clients. Fails when delivery or heap growth pass their bounds.
+// `pnpm soak`: measures what this machine carries (relay plus room clients on per-device trust: handshakes, pairwise
+// sessions), then runs at half of it for ten minutes with churn (a room replaced every second: new keypad, new
+// receiver, new identities and sessions), and reports the heap after GC of the relay and of the clients. Fails when
+// delivery or heap growth pass their bounds.
 import { fork } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -1,36 +1,76 @@
-import { connectRoom, createRoom, type RoomConnection } from '@keyroom/room-client'
+import {
+  connectDevice,
+  createIdentity,
+  createRoomId,
+  type DevicePeer,
+  type DeviceRoomConnection,
+} from '@keyroom/room-client'
 
 /** One keypad and one receiver in a room of their own, with what the receiver got from this keypad. */
 export interface SoakRoom {
-  keypad: RoomConnection
-  receiver: RoomConnection
+  keypad: DeviceRoomConnection
+  receiver: DeviceRoomConnection
   sent: number
   delivered: number
   latencies: number[]
 }
 
-const until = async (ready: () => boolean, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`soak: ${what} not ready within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+/** Resolves once `ready` holds for `room`'s peers, looked at on each change; fails past `timeoutMs`. */
+const until = (
+  room: DeviceRoomConnection,
+  ready: (peers: DevicePeer[]) => boolean,
+  timeoutMs: number,
+  what: string,
+) =>
+  new Promise<void>((resolve, reject) => {
+    if (ready(room.peers())) return resolve()
+    const timer = setTimeout(() => {
+      off()
+      reject(new Error(`soak: ${what} not ready within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const off = room.on('peers', (peers) => {
+      if (!ready(peers)) return
+      clearTimeout(timer)
+      off()
+      resolve()
+    })
+  })
 
-/** Joins a keypad and a receiver to a fresh room and waits until each has verified the other. */
+/**
+ * Joins a keypad and a receiver to a fresh room on per-device trust, as pairing leaves them: the keypad trusts the
+ * receiver's key, the receiver's gate approves the keypad's key (and nobody else's); resolves once the keypad has
+ * the receiver's approval.
+ */
 export async function openRoom(relayUrl: string): Promise<SoakRoom> {
-  const link = createRoom(relayUrl)
-  const receiver = connectRoom({ link, role: 'mac-receiver', name: 'soak receiver' })
-  const keypad = connectRoom({ link, role: 'keypad', name: 'soak keypad' })
+  const link = { relay: relayUrl, room: createRoomId() }
+  const receiverIdentity = createIdentity()
+  const keypadIdentity = createIdentity()
+  const keypadKey = Buffer.from(keypadIdentity.publicKey)
+  const receiver = connectDevice({
+    link,
+    identity: receiverIdentity,
+    gate: (device) => ({ state: keypadKey.equals(device.key) ? 'approved' : 'pending' }),
+    role: 'mac-receiver',
+    name: 'soak receiver',
+    caps: { inject: true },
+  })
+  const keypad = connectDevice({
+    link,
+    identity: keypadIdentity,
+    trusted: [{ key: receiverIdentity.publicKey, name: 'soak receiver' }],
+    role: 'keypad',
+    name: 'soak keypad',
+  })
   const room: SoakRoom = { keypad, receiver, sent: 0, delivered: 0, latencies: [] }
   receiver.on('message', (m) => {
     if (m.from !== keypad.id || m.body.type !== 'text') return
     room.delivered++
-    room.latencies.push(Date.now() - m.t)
+    // The text is its send time on this process's clock (a session's `t` counts from its handshake).
+    room.latencies.push(Date.now() - Number(m.body.text))
   })
   await until(
-    () =>
-      keypad.peers().some((p) => p.id === receiver.id) && receiver.peers().some((p) => p.id === keypad.id),
+    keypad,
+    (peers) => peers.some((p) => p.id === receiver.id && p.status?.state === 'approved'),
     15_000,
     'a room',
   )
@@ -74,7 +114,7 @@ export async function drive(
       sent++
       if (!room) continue
       room.sent++
-      void room.keypad.send({ type: 'text', text: `s${room.sent}` })
+      void room.keypad.send({ type: 'text', text: String(Date.now()) })
     }
     if (churn && !churning && Date.now() - lastChurn >= 1_000) {
       lastChurn = Date.now()

@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest'
-import { actionFromFlags } from './cli-commands.js'
+import { Readable } from 'node:stream'
+import { fail, OLDER_KEYROOM, ok } from '@keyroom/key-events'
+import { joinAsDevice, keyActions, pairDeviceDir, startTestRelay, tempDir } from '@keyroom/test-kit'
+import { describe, expect, it, vi } from 'vitest'
+import { actionFromFlags, listen, send } from './cli-commands.js'
+import { NOT_PAIRED } from './cli-device.js'
+import { NO_LINK, pair } from './cli-pair.js'
+import { formatDeviceLink } from './device-link.js'
 
 describe('send flags', () => {
   it('builds pointer actions from --move, --scroll, --click and --button', () => {
@@ -69,4 +75,65 @@ describe('send --key and --chord', () => {
       error: { code: 'invalid-chord', message: '"Shft" is not a modifier: did you mean Shift?' },
     })
   })
+})
+
+/** What a command wrote, line by line. */
+function buffers() {
+  const out: string[] = []
+  const err: string[] = []
+  return { out, err, io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) } }
+}
+
+describe('pair, send and listen as functions (Result, never thrown)', () => {
+  it('refuse without a link, with a v1 link, and before pairing', async () => {
+    const dir = tempDir('keyroom-cli-')
+    const { io } = buffers()
+    expect(await pair({ dir, source: undefined, timeoutMs: 1000 }, io)).toEqual(fail('usage', NO_LINK))
+    const v1 = await pair(
+      {
+        dir,
+        source: { kind: 'stdin' },
+        timeoutMs: 1000,
+        stdin: Readable.from(['https://k/#relay=x&room=y&key=z']),
+      },
+      io,
+    )
+    expect(v1).toMatchObject({
+      ok: false,
+      error: { code: 'usage', message: `bad link: this link ${OLDER_KEYROOM}` },
+    })
+    expect(await send({ dir, timeoutMs: 1000, text: 'hi' }, io)).toEqual(fail('usage', NOT_PAIRED))
+    const signal = AbortSignal.abort()
+    expect(await listen({ dir, timeoutMs: 1000, signal, all: false }, io)).toEqual(fail('usage', NOT_PAIRED))
+  })
+
+  it('a receiver that does not permit the action refuses it with a notice: not-permitted', async () => {
+    const { url } = await startTestRelay()
+    const paired = pairDeviceDir(url, { name: 'Mac' })
+    const receiver = await joinAsDevice({ relay: url, room: paired.link.room }, 'mac-receiver', 'Mac', {
+      identity: paired.store.identity(),
+      gate: paired.store.gate(),
+      caps: { inject: true },
+    })
+    const dir = tempDir('keyroom-cli-')
+    const first = buffers()
+    const link = { kind: 'env' as const, text: formatDeviceLink(paired.link) }
+    expect(await pair({ dir, source: link, name: 'cli', timeoutMs: 10_000 }, first.io)).toEqual(ok(undefined))
+    expect(first.err.at(-1)).toBe('paired: keyroom send now types on Mac')
+
+    expect(paired.store.setPermissions('cli', { actions: ['text'] }).ok).toBe(true)
+    const refused = buffers()
+    const result = await send({ dir, timeoutMs: 10_000, key: 'KeyQ' }, refused.io)
+    expect(result).toMatchObject({ ok: false, error: { code: 'not-permitted' } })
+    expect(refused.out).toEqual(['lost on Mac (mac-receiver): not-permitted'])
+    expect(
+      refused.err.some(
+        (l) => l.startsWith('refused by Mac (mac-receiver, ') && l.includes(': not-permitted: '),
+      ),
+    ).toBe(true)
+    const typed = buffers()
+    expect(await send({ dir, timeoutMs: 10_000, text: 'ok' }, typed.io)).toEqual(ok(undefined))
+    expect(typed.out).toEqual(['delivered to Mac (mac-receiver)'])
+    await vi.waitFor(() => expect(keyActions(receiver.received)).toEqual([{ type: 'text', text: 'ok' }]))
+  }, 30_000)
 })

@@ -22,6 +22,7 @@ import {
   describePeer,
   type Output,
   openCliRoom,
+  type PairedCli,
   pairedCli,
   trustedReceivers,
   verdictError,
@@ -115,6 +116,8 @@ export async function send(
   if (holdMs !== undefined && !holdMs.ok) return holdMs
   const action = actionFromFlags(holdMs === undefined ? options : { ...options, phase: 'down' })
   if (!action.ok) return fail('usage', action.error.message, action.error.path)
+  const hold = holdMs === undefined ? undefined : holding(action.value)
+  if (holdMs !== undefined && !hold) return fail('usage', `--hold cannot hold a ${action.value.type}`)
   const paired = pairedCli(options.dir)
   if (!paired.ok) return paired
   const deadline = Date.now() + options.timeoutMs
@@ -127,9 +130,7 @@ export async function send(
     const deliver = (sendable: KeyAction | PointerAction, by: number) =>
       deliverEverywhere(room, receivers.value, sendable, by, io)
     const first = await deliver(action.value, deadline)
-    if (!first.ok || holdMs === undefined) return first
-    const hold = holding(action.value)
-    if (!hold) return fail('usage', `--hold cannot hold a ${action.value.type}`)
+    if (!first.ok || holdMs === undefined || !hold) return first
     const [held, up, renew] = hold
     const renewer = createLeaseRenewer<string>({ renew: () => void room.send(renew) })
     renewer.hold('cli', held)
@@ -157,7 +158,7 @@ export async function send(
  */
 async function readyReceivers(
   room: DeviceRoomConnection,
-  paired: Extract<ReturnType<typeof pairedCli>, { ok: true }>['value'],
+  paired: PairedCli,
   deadline: number,
   io: Output,
 ): Promise<CliResult<DevicePeer[]>> {

@@ -47,10 +47,15 @@ const TOOLS: ReadonlyMap<Role, string> = new Map([
 export const NOT_PAIRED =
   "this computer's keyroom CLI is not paired: run `keyroom-receiver pair --relay URL` (or `keyroom-pi pair`) on the receiver, then open its link here with `keyroom pair --link-file PATH`"
 
+/** The CLI's device store, its room and the receivers it trusts there. */
+export interface PairedCli {
+  store: DeviceStore
+  room: { relay: string; room: string }
+  trusted: TrustedPeer[]
+}
+
 /** The CLI's store, room and trusted receivers, or `usage` when it was never paired. */
-export function pairedCli(
-  dir: string,
-): CliResult<{ store: DeviceStore; room: { relay: string; room: string }; trusted: TrustedPeer[] }> {
+export function pairedCli(dir: string): CliResult<PairedCli> {
   const store = openDeviceStore(dir)
   const room = store.room()
   const trusted = store.trusted()
@@ -103,7 +108,7 @@ export function verdictError(peer: DevicePeer): CliError | undefined {
  * pairing secret is dropped: it is single-use, and a secret on disk is worth nothing but a risk.
  */
 export async function openCliRoom(
-  paired: { store: DeviceStore; room: { relay: string; room: string }; trusted: TrustedPeer[] },
+  paired: PairedCli,
   timeoutMs: number,
 ): Promise<CliResult<DeviceRoomConnection>> {
   const { store, room: link, trusted } = paired

@@ -1,4 +1,4 @@
-import { fail, ok } from '@keyroom/key-events'
+import { fail, nameProblem, ok } from '@keyroom/key-events'
 import {
   type CliResult,
   defaultCliName,
@@ -9,6 +9,7 @@ import {
   verdictError,
   verdictLine,
 } from './cli-device.js'
+import { trustedPeerOf } from './device-link.js'
 import { openDeviceStore } from './device-store.js'
 import { fingerprint } from './identity.js'
 import { type LinkSource, readLink } from './link-input.js'
@@ -33,10 +34,13 @@ export async function pair(
   io: Output,
 ): Promise<CliResult> {
   if (!options.source) return fail('usage', NO_LINK)
+  const badName = options.name === undefined ? undefined : nameProblem(options.name)
+  if (badName) return fail('usage', `--name: ${badName}`)
   const read = await readLink(options.source, options.stdin)
   if (!read.ok) return read
   const link = read.value
-  if (!link.peer)
+  const receiver = trustedPeerOf(link)
+  if (!receiver)
     return fail('usage', 'this link names no receiver (no peer=): open the link a receiver\'s "pair" printed')
   const deadline = Date.now() + options.timeoutMs
   const store = openDeviceStore(options.dir)
@@ -49,15 +53,10 @@ export async function pair(
   store.setRoom({ relay: link.relay, room: link.room })
   if (options.name !== undefined) store.setName(options.name)
   const name = store.name() ?? defaultCliName()
-  const receiver = {
-    key: link.peer,
-    ...(link.name ? { name: link.name } : {}),
-    ...(link.pairingSecret ? { pairingSecret: link.pairingSecret } : {}),
-  }
   store.trust(receiver)
   const receiverName = link.name ?? 'the receiver'
   io.err(
-    `receiver: ${receiverName}, fingerprint ${fingerprint(link.peer)} (compare it with its "pair" output)`,
+    `receiver: ${receiverName}, fingerprint ${fingerprint(receiver.key)} (compare it with its "pair" output)`,
   )
   io.err(`this device: ${name}, fingerprint ${store.identity().fingerprint}`)
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import {
   type DeviceMember,
   joinAsDevice,
+  joinAsReceiver,
   keyActions,
   NODE_FROM_SOURCE,
   type PairedDevice,
@@ -46,16 +47,9 @@ async function receiverIn(
 ): Promise<{ paired: PairedDevice; receiver: DeviceMember }> {
   const name = options.name ?? 'Mac'
   const paired = pairDeviceDir(relay, { ...options, name })
-  const receiver = await joinAsDevice(
-    { relay: paired.link.relay, room: paired.link.room },
-    name === 'Pi' ? 'pi-agent' : 'mac-receiver',
-    name,
-    {
-      identity: paired.store.identity(),
-      gate: paired.store.gate(),
-      caps: { inject: true, pointer: true },
-    },
-  )
+  const receiver = await joinAsReceiver(paired, name === 'Pi' ? 'pi-agent' : 'mac-receiver', name, {
+    caps: { inject: true, pointer: true },
+  })
   return { paired, receiver }
 }
 
@@ -263,6 +257,11 @@ describe('keyroom refuses, with the reason and its exit code', () => {
     expect(toSend.code).toBe(2)
     expect(toSend.stderr).toContain('send takes no link: pair once with keyroom pair --link-file PATH')
     expect(toSend.stderr).not.toContain('127.0.0.1')
+
+    writeFileSync(join(me.config, 'link.txt'), link)
+    const badName = await me.run('pair', '--link-file', join(me.config, 'link.txt'), '--name', 'cli\u001b[2J')
+    expect(badName.code).toBe(2)
+    expect(badName.stderr).toContain('--name: a name may not contain U+001B')
   })
 
   it('send before pairing, a bad key, room new, an unreachable relay', async () => {

@@ -1,4 +1,6 @@
 // Issue 18: every receiver gets every key, and the sender knows.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FRAME_VERSION, SESSION_ID_BYTES, toBase64url } from '@keyroom/key-events'
 import {
@@ -6,20 +8,37 @@ import {
   joinAsDevice,
   joinAsReceiver,
   joinAsRoomMember,
-  joinRoom,
   keyActions,
   pairDeviceDir,
   runFromSource,
   startTestRelay,
+  tempDir,
   waitForDevice,
 } from '@keyroom/test-kit'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import { describe, expect, it, vi } from 'vitest'
-import { trustedPeerOf } from '../src/device-link.js'
-import { createRoom, formatPairingLink } from '../src/pairing-link.js'
+import { formatDeviceLink, trustedPeerOf } from '../src/device-link.js'
+import { openDeviceStore } from '../src/device-store.js'
+import type { DeviceLink } from '../src/device-types.js'
+import { createIdentity } from '../src/identity.js'
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-const run = (...args: string[]) => runFromSource(cli, args, { timeout: 20_000 })
+const cliEntry = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+
+/** This computer's `keyroom` CLI, in a config dir of its own; `pair` hands it a link in a file, as a user does. */
+function theCli() {
+  const config = tempDir('keyroom-cli-')
+  const env = { KEYROOM_CONFIG_DIR: config, KEYROOM_LINK: '' }
+  const run = (...args: string[]) => runFromSource(cliEntry, args, { env, timeout: 20_000 })
+  return {
+    run,
+    store: () => openDeviceStore(join(config, 'cli')),
+    pair(link: DeviceLink) {
+      const file = join(config, 'link.txt')
+      writeFileSync(file, formatDeviceLink(link))
+      return run('pair', '--link-file', file)
+    },
+  }
+}
 
 /** A Mac and a Pi receiver in one room, as the Pi pairs into the Mac's room, and their links. */
 async function macAndPi(url: string) {
@@ -119,38 +138,42 @@ describe('delivery you can count on (issue 18)', () => {
 
   it('keyroom send waits for every receiver, prints who got it, and fails naming one that did not', async () => {
     const { url } = await startTestRelay()
-    const room = createRoom(url)
-    const link = formatPairingLink(room)
-    const mac = await joinRoom(room, 'mac-receiver', 'mac')
-    const pi = await joinRoom(room, 'pi-agent', 'pi')
+    const { macDir, piDir, mac, pi } = await macAndPi(url)
+    const cli = theCli()
+    for (const link of [macDir.link, piDir.link]) expect((await cli.pair(link)).code).toBe(0)
     for (let i = 0; i < 3; i++) {
-      const result = await run('send', '--link', link, '--text', `hello ${i}`)
-      expect(result.code).toBe(0)
+      const result = await cli.run('send', '--text', `hello ${i}`)
+      expect(result.code, result.stderr).toBe(0)
       expect(result.stdout).toContain('delivered to mac (mac-receiver)')
       expect(result.stdout).toContain('delivered to pi (pi-agent)')
     }
     expect(keyActions(mac.received)).toHaveLength(3)
     expect(keyActions(pi.received)).toHaveLength(3)
 
-    // A device that says it acknowledges and never does: send waits out --timeout and says who it was.
-    await joinRoom(room, 'mac-receiver', 'silent mac', {
-      receipts: false,
+    // A trusted device that says it acknowledges and never does: send waits out --timeout and says who it was.
+    const silent = createIdentity()
+    cli.store().trust({ key: silent.publicKey, name: 'silent mac' })
+    await joinAsDevice({ relay: url, room: macDir.link.room }, 'mac-receiver', 'silent mac', {
+      identity: silent,
       caps: { inject: true, receipts: true },
     })
-    const result = await run('send', '--link', link, '--text', 'x', '--timeout', '4000')
+    const result = await cli.run('send', '--text', 'x', '--timeout', '4000')
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('no receipt from silent mac (mac-receiver)')
     expect(result.stderr).toContain('silent mac (mac-receiver) did not acknowledge it')
   })
 
-  it('keyroom send to a room whose only other member is keyroom listen works', async () => {
+  it('keyroom send with one of its receivers away delivers to the others and names the one away', async () => {
     const { url } = await startTestRelay()
-    const room = createRoom(url)
-    const link = formatPairingLink(room)
-    const listener = await joinRoom(room, 'keypad', 'keyroom-listen', { receipts: true })
-    const result = await run('send', '--link', link, '--key', 'KeyQ')
-    expect(result.stdout).toContain('delivered to keyroom-listen (keypad)')
-    expect(result.code).toBe(0)
-    expect(keyActions(listener.received)).toEqual([{ type: 'key', code: 'KeyQ', phase: 'tap' }])
+    const { macDir, piDir, mac, pi } = await macAndPi(url)
+    const cli = theCli()
+    for (const link of [macDir.link, piDir.link]) expect((await cli.pair(link)).code).toBe(0)
+    await pi.close()
+    await vi.waitFor(() => expect(mac.peers().map((p) => p.name)).not.toContain('pi'))
+    const result = await cli.run('send', '--key', 'KeyQ')
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toBe('delivered to mac (mac-receiver)\n')
+    expect(result.stderr).toContain('not in the room: pi')
+    expect(keyActions(mac.received)).toEqual([{ type: 'key', code: 'KeyQ', phase: 'tap' }])
   })
 })

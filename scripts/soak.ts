@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { NODE_FROM_SOURCE } from '@keyroom/test-kit/from-source'
 import { closeRoom, drive, openRoom, percentile, type SoakRoom } from './soak/rooms.js'
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
@@ -30,14 +31,7 @@ deadline.unref()
 const here = dirname(fileURLToPath(import.meta.url))
 // The real relay entry point; limits raised as in the bench, so the rate limiter does not refuse the soak's load.
 const relay = fork(join(here, '../apps/relay/src/main.ts'), [], {
-  execArgv: [
-    '--expose-gc',
-    '--conditions=@keyroom/source',
-    '--import',
-    'tsx',
-    '--import',
-    join(here, 'soak/heap-probe.ts'),
-  ],
+  execArgv: ['--expose-gc', ...NODE_FROM_SOURCE, '--import', join(here, 'soak/heap-probe.ts')],
   env: {
     ...process.env,
     PORT: '0',

@@ -197,9 +197,20 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     const sent: Promise<SendResult> =
       state !== 'connected'
         ? Promise.resolve({ ok: false, error: { code: 'offline', message: 'not connected to the relay' } })
-        : Promise.all(targets.map((record) => sendTo(record, body, action))).then(
-            (results) => results.find((r) => !r.ok) ?? { ok: true },
-          )
+        : targets.length === 0 && body.type !== 'notice'
+          ? // Said, not dropped silently: before the handshake with a receiver is done, or with none in the room.
+            Promise.resolve({
+              ok: false,
+              error: {
+                code: 'no-receiver',
+                message: isPointerAction(body)
+                  ? 'no receiver of this device that drives a pointer is in the room (yet)'
+                  : 'no receiver of this device is in the room (yet)',
+              },
+            })
+          : Promise.all(targets.map((record) => sendTo(record, body, action))).then(
+              (results) => results.find((r) => !r.ok) ?? { ok: true },
+            )
     return { sent, action }
   }
 

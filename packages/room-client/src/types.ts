@@ -119,7 +119,9 @@ export interface RoomEvents {
 }
 
 /** The relay's ack, or a client-side reason the message never left. */
-export type SendResult = RelayAck | { ok: false; error: { code: 'offline' | 'timeout'; message: string } }
+export type SendResult =
+  | RelayAck
+  | { ok: false; error: { code: 'offline' | 'timeout' | 'no-receiver'; message: string } }
 
 /** What a device may send: key and pointer actions, or a notice back to the room. */
 export type Sendable = KeyAction | PointerAction | NoticeMessage

@@ -1,4 +1,4 @@
-import { parsePairingLink, type RoomLink } from '@keyroom/room-client'
+import { type DeviceLink, toBase64url } from '@keyroom/room-client'
 import {
   type ComponentProps,
   lazy,
@@ -17,7 +17,18 @@ import { JoinRoomDialog } from './join-room-dialog.js'
 import { KeyGrid } from './key-grid.js'
 import type { KeypadController } from './keypad-controller.js'
 import { getLayout, LAYOUTS, type LayoutId } from './layouts.js'
-import { forgetRoom, linkFromHash, rememberRoom, type StoredRoom, saveRooms, toRoomLink } from './pairing.js'
+import type { DeviceConnector } from './device-connection.js'
+import {
+  dropSecrets,
+  forgetRoom,
+  joinOf,
+  linkFromHash,
+  parseReceiverLink,
+  rememberLink,
+  type StoredRoom,
+  saveRooms,
+  useRoom,
+} from './pairing.js'
 import type { PointerSender } from './pointer-sender.js'
 import type { Session, SessionSnapshot } from './session.js'
 import { type Settings, saveSettings } from './settings.js'
@@ -70,8 +81,10 @@ export interface AppProps {
   /** A broken pairing link the page was opened with. */
   initialProblem?: string | undefined
   /** A pairing link the page was opened with: joined only once the user confirms. */
-  initialOffer?: RoomLink | undefined
+  initialOffer?: DeviceLink | undefined
   updates: Updates
+  /** This phone's identity and the crypto, loaded after the first render. */
+  connector: Promise<DeviceConnector>
 }
 
 /**
@@ -107,12 +120,27 @@ export function App(props: AppProps) {
   const [offer, setOffer] = useState(props.initialOffer)
   const notice = useBrief(sessionState.notice)
   const [Trackpad] = useState(() => lazyTrackpad(pointer))
-  const activeRoom = rooms.find((r) => r.room === sessionState.link?.room)
+  const [connector, setConnector] = useState<DeviceConnector | undefined>()
+  useEffect(() => {
+    void props.connector.then(setConnector)
+  }, [props.connector])
+  const activeRoom = rooms.find((r) => r.room === sessionState.link?.room && r.relay === sessionState.link?.relay)
   // The receivers' names tell rooms on one relay apart where the room's own name is only the relay's host.
-  const receiverNames = sessionState.peers
-    .filter((peer) => peer.role !== 'keypad')
-    .map((peer) => peer.name)
-    .join(', ')
+  const receiverNames = (activeRoom?.receivers ?? []).map((r) => r.name).join(', ')
+
+  // Once a receiver approved this phone, the link's pairing secret is dropped: the link left in history is then worth
+  // nothing, and the phone proves itself by its identity from now on.
+  const activeRoomId = activeRoom?.room
+  useEffect(() => {
+    if (!activeRoomId) return
+    const approved = sessionState.peers.filter((p) => p.trusted && p.status?.state === 'approved').map((p) => p.key)
+    if (approved.length === 0) return
+    setRooms((current) => {
+      const next = dropSecrets(current, activeRoomId, approved)
+      if (next !== current) saveRooms(store, next)
+      return next
+    })
+  }, [sessionState.peers, activeRoomId, store])
 
   const onDown = useCallback(
     (pointerId: number, key: Parameters<KeypadController['pointerDown']>[1], timeStamp: number) => {
@@ -131,12 +159,12 @@ export function App(props: AppProps) {
     setRooms(next)
     saveRooms(store, next)
     const first = next[0]
-    const link = first ? toRoomLink(first) : undefined
-    if (link) session.open(link)
+    const join = first ? joinOf(first) : undefined
+    if (join) session.open(join)
     else session.close()
   }
   const onLink = (text: string): string | undefined => {
-    const parsed = parsePairingLink(text.trim())
+    const parsed = parseReceiverLink(text)
     if (!parsed.ok) return `Not a pairing link: ${parsed.error.message}`
     // Asked first, like a link in the address bar: a scanned or pasted link can name any relay.
     setOffer(parsed.value)
@@ -144,9 +172,8 @@ export function App(props: AppProps) {
     setPanelOpen(false)
     return undefined
   }
-  const join = (link: RoomLink, label: string) => {
-    const [first, ...rest] = rememberRoom(rooms, link, Date.now())
-    if (first) switchTo([{ ...first, label }, ...rest])
+  const join = (link: DeviceLink, label: string) => {
+    switchTo(rememberLink(rooms, link, Date.now(), label))
     setOffer(undefined)
     setPanelOpen(false)
   }
@@ -205,7 +232,18 @@ export function App(props: AppProps) {
       {offer ? (
         <JoinRoomDialog
           key={offer.room}
-          offer={{ relay: offer.relay, room: offer.room }}
+          offer={{
+            relay: offer.relay,
+            room: offer.room,
+            receiver: {
+              name: offer.name,
+              fingerprint: offer.peer && connector?.fingerprintOf(offer.peer),
+            },
+            phoneFingerprint: connector?.fingerprint,
+            adds:
+              offer.room === activeRoom?.room &&
+              !activeRoom.receivers.some((r) => offer.peer && r.key === toBase64url(offer.peer)),
+          }}
           current={offer.room === activeRoom?.room ? undefined : activeRoom?.label}
           onJoin={(label) => join(offer, label)}
           onCancel={() => setOffer(undefined)}
@@ -234,13 +272,11 @@ export function App(props: AppProps) {
             active={sessionState.link}
             settings={settings}
             onLink={onLink}
-            onSwitch={(room) => {
-              const link = toRoomLink(room)
-              if (link) switchTo(rememberRoom(rooms, link, Date.now()))
-            }}
+            onSwitch={(room) => switchTo(useRoom(rooms, room, Date.now()))}
             onForget={(room) => switchTo(forgetRoom(rooms, room.room))}
             onSettings={onSettings}
             build={BUILD_INFO}
+            phone={connector}
           />
         </Suspense>
       ) : null}

@@ -1,5 +1,5 @@
 import type { KeyCode } from '@keyroom/key-events'
-import type { Peer } from '@keyroom/room-client'
+import type { DevicePeer as Peer } from '@keyroom/room-client'
 
 /** Why a key may not work: which devices in the room cannot press it, and whether any device can. */
 export interface Unavailable {

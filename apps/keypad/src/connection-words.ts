@@ -1,4 +1,4 @@
-import type { Peer } from '@keyroom/room-client'
+import type { DevicePeer as Peer } from '@keyroom/room-client'
 import { hostOf } from './pairing.js'
 import type { RelayDiagnosis } from './relay-diagnosis.js'
 import type { SessionSnapshot } from './session.js'
@@ -57,4 +57,47 @@ function sameNames(peers: readonly Peer[]): Array<[string, number]> {
   for (const peer of peers)
     if (peer.role !== 'keypad') counts.set(peer.name, (counts.get(peer.name) ?? 0) + 1)
   return [...counts].filter(([, count]) => count > 1)
+}
+
+/** The command that approves a device on a receiver of this role, as its README spells it. */
+const APPROVE_ON: Record<Peer['role'], string> = {
+  'mac-receiver': 'keyroom-mac devices approve',
+  'pi-agent': 'keyroom-pi devices approve',
+  keypad: 'devices approve',
+}
+
+/** What a receiver decided about this phone, in words, with the code to type there while pending. */
+export function describeVerdict(peer: Pick<Peer, 'role' | 'status' | 'code'>): {
+  tone: Tone
+  text: string
+} {
+  switch (peer.status?.state) {
+    case 'approved':
+      return { tone: 'ok', text: peer.status.admin ? 'approved (admin)' : 'approved' }
+    case 'revoked':
+      return { tone: 'bad', text: 'revoked: it no longer takes keys from this phone' }
+    case 'pending':
+      return {
+        tone: 'busy',
+        text: `pending: on it, run "${APPROVE_ON[peer.role]} ${peer.status.code ?? peer.code}"`,
+      }
+    case undefined:
+      return { tone: 'busy', text: 'waiting for its answer' }
+  }
+}
+
+/**
+ * Why the keys do nothing, when they do nothing: no receiver this phone trusts is here, or none approved it yet.
+ * `undefined` when at least one trusted receiver takes keys.
+ */
+export function whyKeysIdle(
+  session: Pick<SessionSnapshot, 'state' | 'peers'>,
+): string | undefined {
+  if (session.state !== 'connected') return undefined
+  const receivers = session.peers.filter((peer) => peer.trusted)
+  if (receivers.some((peer) => peer.status?.state === 'approved')) return undefined
+  if (receivers.length === 0) return 'Keys do nothing yet: none of this room\'s receivers is here'
+  if (receivers.every((peer) => peer.status?.state === 'revoked'))
+    return 'Keys do nothing: every receiver here revoked this phone; pair again with a new link'
+  return 'Keys do nothing yet: no receiver has approved this phone (see the code next to it)'
 }

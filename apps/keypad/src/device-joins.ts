@@ -1,4 +1,4 @@
-import type { Peer } from '@keyroom/room-client'
+import type { DevicePeer as Peer } from '@keyroom/room-client'
 
 /** The part of the session this needs. */
 export interface PeerSource {

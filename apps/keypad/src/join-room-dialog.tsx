@@ -9,6 +9,10 @@ export interface RoomOffer {
   roomFingerprint?: string | undefined
   /** The receiver the link introduces: its name and fingerprint, when the link carries them. */
   receiver?: { name?: string | undefined; fingerprint?: string | undefined } | undefined
+  /** This phone's own fingerprint: the receiver's `devices list` shows it, so both ends can be compared. */
+  phoneFingerprint?: string | undefined
+  /** The room is the one in use: the link adds its receiver to it (a Mac and a Pi in one room). */
+  adds?: boolean | undefined
 }
 
 interface JoinRoomDialogProps {
@@ -37,7 +41,7 @@ export function JoinRoomDialog({ offer, current, onJoin, onCancel }: JoinRoomDia
   const [label, setLabel] = useState(offer.receiver?.name ?? hostOf(offer.relay))
   return (
     <section className="join-room" role="dialog" aria-modal="true" aria-labelledby="join-room-title">
-      <h2 id="join-room-title">Join this room?</h2>
+      <h2 id="join-room-title">{offer.adds ? 'Add this receiver?' : 'Join this room?'}</h2>
       <p>
         A link asks this keypad to send its keys through the relay <strong>{hostOf(offer.relay)}</strong>.
         {current ? (
@@ -62,20 +66,28 @@ export function JoinRoomDialog({ offer, current, onJoin, onCancel }: JoinRoomDia
         {offer.receiver ? (
           <>
             <dt>Receiver</dt>
-            <dd>
+            <dd data-testid="join-receiver">
               {offer.receiver.name ?? 'unnamed'}
-              {offer.receiver.fingerprint ? <code> {offer.receiver.fingerprint}</code> : null}
+              {offer.receiver.fingerprint ? (
+                <code data-testid="join-receiver-fingerprint"> {offer.receiver.fingerprint}</code>
+              ) : null}
             </dd>
           </>
         ) : null}
+        <dt>This phone</dt>
+        <dd data-testid="join-phone-fingerprint">
+          {offer.phoneFingerprint ? <code>{offer.phoneFingerprint}</code> : 'making its key…'}
+        </dd>
       </dl>
       <label className="setting">
         Name this room
         <input value={label} maxLength={64} onChange={(e) => setLabel(e.currentTarget.value)} />
       </label>
       <div className="buttons">
-        <button type="button" className="action" onClick={() => onJoin(label.trim() || hostOf(offer.relay))}>
-          Join room
+        <button type="button" className="action" disabled={!offer.phoneFingerprint}
+          onClick={() => onJoin(label.trim() || hostOf(offer.relay))}
+        >
+          {offer.adds ? 'Add receiver' : 'Join room'}
         </button>
         <button type="button" className="action secondary" onClick={onCancel}>
           Cancel

@@ -1,11 +1,11 @@
-import { connectRoom, systemTimers } from '@keyroom/room-client'
+import { systemTimers } from '@keyroom/room-client'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App, type LatePointer } from './app.js'
 import { followDeviceJoins } from './device-joins.js'
 import { browserFeedbackHost, createFeedback } from './feedback.js'
 import { createKeypadController } from './keypad-controller.js'
-import { linkFromHash, loadRooms, toRoomLink } from './pairing.js'
+import { joinOf, linkFromHash, loadRooms } from './pairing.js'
 import type { PointerSender } from './pointer-sender.js'
 import { createSession } from './session.js'
 import { loadSettings } from './settings.js'
@@ -29,11 +29,18 @@ const fromHash = linkFromHash(location.hash)
 const offer = fromHash?.ok ? fromHash.value : undefined
 const problem =
   fromHash && !fromHash.ok ? `This pairing link does not work: ${fromHash.error.message}` : undefined
-// The key must not linger in the address bar or history.
+// The pairing secret must not linger in the address bar or history.
 if (fromHash) history.replaceState(null, '', location.pathname + location.search)
 
+// This phone's identity and the handshake's crypto load after the first render; joining waits for them.
+const connector = import('./device-connection.js').then((m) =>
+  m.deviceConnector(
+    'indexedDB' in window ? window.indexedDB : undefined,
+    window.isSecureContext ? window.crypto.subtle : undefined,
+  ),
+)
 const session = createSession({
-  connect: connectRoom,
+  connect: async (options) => (await connector).connect(options),
   name: settings.name,
   setInterval: systemTimers.setInterval,
   clearInterval: systemTimers.clearInterval,
@@ -61,7 +68,7 @@ const pointer: LatePointer = {
   },
 }
 const feedback = createFeedback(browserFeedbackHost(), settings.sound)
-const first = rooms[0] ? toRoomLink(rooms[0]) : undefined
+const first = rooms[0] ? joinOf(rooms[0]) : undefined
 if (first) session.open(first)
 keepScreenOn()
 const updates = watchServiceWorker('serviceWorker' in navigator ? navigator.serviceWorker : undefined, () =>
@@ -88,6 +95,7 @@ createRoot(root).render(
       initialProblem={problem}
       initialOffer={offer}
       updates={updates}
+      connector={connector}
     />
   </StrictMode>,
 )

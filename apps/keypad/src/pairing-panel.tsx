@@ -1,4 +1,5 @@
-import type { RoomLink } from '@keyroom/room-client'
+import type { DeviceLink } from '@keyroom/room-client'
+import type { DeviceConnector } from './device-connection.js'
 import { lazy, Suspense, useState } from 'react'
 import type { StoredRoom } from './pairing.js'
 import type { Settings } from './settings.js'
@@ -8,7 +9,7 @@ const QrScanner = lazy(() => import('./qr-scanner.js'))
 
 interface PairingPanelProps {
   rooms: readonly StoredRoom[]
-  active: RoomLink | undefined
+  active: DeviceLink | undefined
   settings: Settings
   /** A pairing link pasted or scanned; returns an error message when it is not one. */
   onLink(text: string): string | undefined
@@ -17,6 +18,8 @@ interface PairingPanelProps {
   onSettings(settings: Settings): void
   /** What this keypad runs: shown so a person can tell which code they trust. */
   build: { version: string; build: string }
+  /** This phone's identity, once loaded. */
+  phone?: DeviceConnector | undefined
 }
 
 /** Rooms this phone knows, its own link as a QR code, a QR scanner, and preferences. */
@@ -113,6 +116,9 @@ export function PairingPanel(props: PairingPanelProps) {
         />
         Click sound
       </label>
+      <p className="hint">
+        Fingerprint <code data-testid="phone-fingerprint">{props.phone?.fingerprint ?? 'making its key…'}</code>
+      </p>
       <p className="hint" data-testid="build-info">
         keyroom keypad {props.build.version}, build {props.build.build}
       </p>

@@ -1,9 +1,13 @@
-import { formatPairingLink, type RoomLink, renderQrSvg } from '@keyroom/room-client'
+import { type DeviceLink, formatDeviceLink, renderQrSvg } from '@keyroom/room-client'
 import { useEffect, useState } from 'react'
 
-/** This keypad's own pairing link as a QR code, so a second phone can join (loaded on demand). */
-export default function QrCode({ link, keypadUrl }: { link: RoomLink; keypadUrl: string }) {
-  const text = formatPairingLink(link, keypadUrl)
+/**
+ * The room's receiver link as a QR code, so a second phone can join (loaded on demand). Without the pairing secret:
+ * that phone waits as pending until someone approves it on the receiver.
+ */
+export default function QrCode({ link, keypadUrl }: { link: DeviceLink; keypadUrl: string }) {
+  const { pairingSecret: _secret, ...shared } = link
+  const text = formatDeviceLink(shared, keypadUrl)
   const [svg, setSvg] = useState<string | undefined>()
   useEffect(() => {
     let live = true

@@ -1,11 +1,13 @@
 import type { KeyAction, PointerAction } from '@keyroom/key-events'
 import type {
+  ConnectDeviceOptions,
   ConnectionState,
-  ConnectRoomOptions,
-  Peer,
-  RoomConnection,
-  RoomLink,
+  DeviceLink,
+  DevicePeer,
+  DeviceRoomConnection,
+  ManageRequest,
 } from '@keyroom/room-client'
+import type { RoomJoin } from './pairing.js'
 
 /** How often the keypad pings the room to show the round-trip time. */
 export const PING_EVERY_MS = 5_000
@@ -16,8 +18,8 @@ export const HEARTBEAT_MS = 1_000
 
 export interface SessionSnapshot {
   state: ConnectionState | 'unpaired'
-  link: RoomLink | undefined
-  peers: readonly Peer[]
+  link: DeviceLink | undefined
+  peers: readonly DevicePeer[]
   /** Fastest round trip to a receiver in the last ping, in ms. */
   rttMs: number | undefined
   /** The last thing that went wrong (a refused send, a relay error), for the status line. */
@@ -38,7 +40,8 @@ export interface SessionSnapshot {
 }
 
 export interface SessionOptions {
-  connect(options: ConnectRoomOptions): RoomConnection
+  /** Joins with this phone's identity (loaded with the crypto, after the first render: hence a promise). */
+  connect(options: Omit<ConnectDeviceOptions, 'identity'>): Promise<DeviceRoomConnection> | DeviceRoomConnection
   /** What this phone calls itself in the room. */
   name: string
   setInterval(callback: () => void, ms: number): unknown
@@ -46,9 +49,11 @@ export interface SessionOptions {
 }
 
 export interface Session {
-  open(link: RoomLink): void
+  open(join: RoomJoin): void
   /** Seals and sends now; a refusal shows up as `problem`. */
   send(action: KeyAction | PointerAction): void
+  /** Admins: asks a receiver (its session id) to list, approve or revoke devices; the answer lands on its peer. */
+  manage(peer: string, request: ManageRequest): void
   close(): void
   subscribe(listener: () => void): () => void
   getSnapshot(): SessionSnapshot
@@ -78,7 +83,9 @@ const SENT_WHAT: Partial<Record<KeyAction['type'] | PointerAction['type'], strin
 export function createSession(options: SessionOptions): Session {
   const listeners = new Set<() => void>()
   let snapshot = IDLE
-  let room: RoomConnection | undefined
+  let room: DeviceRoomConnection | undefined
+  /** Which open() is current: a connection that arrives after another open() (or close) is closed at once. */
+  let opening = 0
   let unsubscribe: Array<() => void> = []
   let pingTimer: unknown
   let lastKey: string | undefined
@@ -90,7 +97,7 @@ export function createSession(options: SessionOptions): Session {
   let pinging = false
   /** A device appeared during a ping that it could not have answered: ping once more right after. */
   let pingAgain = false
-  const ping = async (current: RoomConnection): Promise<void> => {
+  const ping = async (current: DeviceRoomConnection): Promise<void> => {
     if (current.state !== 'connected') return
     if (pinging) {
       pingAgain = true
@@ -110,6 +117,7 @@ export function createSession(options: SessionOptions): Session {
   }
 
   const close = () => {
+    opening++
     for (const off of unsubscribe) off()
     unsubscribe = []
     if (pingTimer !== undefined) options.clearInterval(pingTimer)
@@ -122,64 +130,76 @@ export function createSession(options: SessionOptions): Session {
     update(IDLE)
   }
 
-  return {
-    open(link) {
-      close()
-      const current = options.connect({
-        link,
-        role: 'keypad',
-        name: options.name,
-        caps: { inject: false, platform: 'browser' },
-        heartbeatMs: HEARTBEAT_MS,
-      })
-      room = current
-      update({ state: current.state, link, peers: current.peers() })
-      unsubscribe = [
-        current.on('state', (state) => {
-          update({
-            state,
-            ...(state === 'connected' ? { problem: undefined, connectError: undefined } : {}),
-            // A round trip measured before going offline says nothing about now.
-            ...(state === 'connected' ? {} : { rttMs: undefined }),
-          })
-          if (state === 'connected') void ping(current)
-        }),
-        current.on('peers', (peers) => {
-          update({ peers })
-          // Show the round trip as soon as a device appears, not only at the next interval.
-          if (peers.length > 0 && snapshot.rttMs === undefined) void ping(current)
-        }),
-        current.on('error', (error) =>
-          update(
-            error.code === 'connect-error' ? { connectError: error.message } : { problem: error.message },
-          ),
+  /** Follows a new connection: its state, devices, deliveries and notices become the snapshot. */
+  const attach = (current: DeviceRoomConnection) => {
+    room = current
+    update({ state: current.state, peers: current.peers() })
+    unsubscribe = [
+      current.on('state', (state) => {
+        update({
+          state,
+          ...(state === 'connected' ? { problem: undefined, connectError: undefined } : {}),
+          // A round trip measured before going offline says nothing about now.
+          ...(state === 'connected' ? {} : { rttMs: undefined }),
+        })
+        if (state === 'connected') void ping(current)
+      }),
+      current.on('peers', (peers) => {
+        update({ peers })
+        // Show the round trip as soon as a device appears, not only at the next interval.
+        if (peers.length > 0 && snapshot.rttMs === undefined) void ping(current)
+      }),
+      current.on('error', (error) =>
+        update(
+          error.code === 'connect-error' ? { connectError: error.message } : { problem: error.message },
         ),
-        current.on('members', (members) => update({ members })),
-        current.on('link', ({ stalled }) => update({ stalled })),
-        current.on('delivery', (delivery) => {
-          const outcome: Record<string, { ok: true } | { ok: false; reason: string }> = {}
-          for (const id of delivery.delivered) outcome[id] = { ok: true }
-          for (const { peer, reason } of delivery.lost) outcome[peer] = { ok: false, reason }
-          for (const peer of delivery.missing) outcome[peer] = { ok: false, reason: 'no receipt' }
-          const changed = Object.entries(outcome).filter(
-            ([peer, now]) => JSON.stringify(snapshot.delivery[peer]) !== JSON.stringify(now),
-          )
-          if (changed.length > 0)
-            update({ delivery: { ...snapshot.delivery, ...Object.fromEntries(changed) } })
+      ),
+      current.on('members', (members) => update({ members })),
+      current.on('link', ({ stalled }) => update({ stalled })),
+      current.on('delivery', (delivery) => {
+        const outcome: Record<string, { ok: true } | { ok: false; reason: string }> = {}
+        for (const id of delivery.delivered) outcome[id] = { ok: true }
+        for (const { peer, reason } of delivery.lost) outcome[peer] = { ok: false, reason }
+        for (const peer of delivery.missing) outcome[peer] = { ok: false, reason: 'no receipt' }
+        const changed = Object.entries(outcome).filter(
+          ([peer, now]) => JSON.stringify(snapshot.delivery[peer]) !== JSON.stringify(now),
+        )
+        if (changed.length > 0)
+          update({ delivery: { ...snapshot.delivery, ...Object.fromEntries(changed) } })
+      }),
+      current.on('peer-left', (peer) => {
+        if (!(peer.id in snapshot.delivery)) return
+        const { [peer.id]: _gone, ...rest } = snapshot.delivery
+        update({ delivery: rest })
+      }),
+      // A device could not do what this phone asked (a key it cannot press, injection blocked): say so here.
+      current.on('message', ({ from, body }) => {
+        if (body.type !== 'notice' || body.ref?.from !== current.id) return
+        const name = current.peers().find((peer) => peer.id === from)?.name ?? 'a device'
+        update({ notice: { text: `${name}: ${body.message}`, key: lastKey, at: Date.now() } })
+      }),
+    ]
+    pingTimer = options.setInterval(() => void ping(current), PING_EVERY_MS)
+  }
+
+  return {
+    open(join) {
+      close()
+      const mine = opening
+      update({ state: 'connecting', link: join.link })
+      void Promise.resolve(
+        options.connect({
+          link: join.link,
+          trusted: join.trusted,
+          role: 'keypad',
+          name: options.name,
+          caps: { inject: false, platform: 'browser' },
+          heartbeatMs: HEARTBEAT_MS,
         }),
-        current.on('peer-left', (peer) => {
-          if (!(peer.id in snapshot.delivery)) return
-          const { [peer.id]: _gone, ...rest } = snapshot.delivery
-          update({ delivery: rest })
-        }),
-        // A device could not do what this phone asked (a key it cannot press, injection blocked): say so here.
-        current.on('message', ({ from, body }) => {
-          if (body.type !== 'notice' || body.ref?.from !== current.id) return
-          const name = current.peers().find((peer) => peer.id === from)?.name ?? 'a device'
-          update({ notice: { text: `${name}: ${body.message}`, key: lastKey, at: Date.now() } })
-        }),
-      ]
-      pingTimer = options.setInterval(() => void ping(current), PING_EVERY_MS)
+      ).then((current) => {
+        if (mine !== opening) return void current.close()
+        attach(current)
+      })
     },
     send(action) {
       const current = room
@@ -195,6 +215,9 @@ export function createSession(options: SessionOptions): Session {
           problem: `${SENT_WHAT[action.type] ?? 'A key press'} did not get through: ${result.error.message}`,
         })
       })
+    },
+    manage(peer, request) {
+      void room?.manage(peer, request)
     },
     close,
     subscribe(listener) {

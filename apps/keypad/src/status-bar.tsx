@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react'
-import { describeConnection, describeRoom } from './connection-words.js'
+import { describeConnection, describeRoom, describeVerdict, whyKeysIdle } from './connection-words.js'
 import { labelOf } from './layouts.js'
 import type { RelayDiagnosis } from './relay-diagnosis.js'
 import type { SessionSnapshot } from './session.js'
@@ -36,6 +36,7 @@ export function StatusBar({ session, notice }: StatusBarProps) {
   const live = connection.tone === 'ok'
   const others = session.peers.slice(0, MAX_LISTED)
   const hidden = session.peers.length - others.length
+  const idle = whyKeysIdle(session)
   return (
     <section className="status" aria-label="Connection">
       <p className="status-line">
@@ -61,6 +62,7 @@ export function StatusBar({ session, notice }: StatusBarProps) {
               {peer.caps.blocked ? (
                 <span className="blocked-reason"> blocked: {peer.caps.blocked}</span>
               ) : null}
+              {peer.trusted ? <Verdict peer={peer} /> : null}
               <DeliveryMark outcome={session.delivery[peer.id]} />
             </li>
           ))}
@@ -70,6 +72,11 @@ export function StatusBar({ session, notice }: StatusBarProps) {
       {room ? (
         <p className="devices-empty" data-testid="room-state">
           {room}
+        </p>
+      ) : null}
+      {idle ? (
+        <p className="problem" data-testid="keys-idle">
+          {idle}
         </p>
       ) : null}
       {notice ? (
@@ -128,6 +135,16 @@ const MISSED_WHY: Record<string, string> = {
   unverified: 'it did not know this phone yet',
   replayed: 'it looked like a replay',
   'rate-limited': 'too many presses at once',
+}
+
+function Verdict({ peer }: { peer: SessionSnapshot['peers'][number] }) {
+  const verdict = describeVerdict(peer)
+  return (
+    <span className={`verdict verdict-${verdict.tone}`} data-testid="verdict">
+      {' '}
+      {verdict.text}
+    </span>
+  )
 }
 
 function DeliveryMark({ outcome }: { outcome: SessionSnapshot['delivery'][string] | undefined }) {

@@ -1,5 +1,5 @@
 /** The part of `localStorage` the keypad uses; a Map-backed fake serves tests. */
-export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>
+export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
 /** Reads JSON from storage; undefined when missing, unreadable or storage throws (private mode). */
 export function readJson(store: KeyValueStore, key: string): unknown {
@@ -28,6 +28,9 @@ export function memoryStore(): KeyValueStore {
     getItem: (key) => values.get(key) ?? null,
     setItem: (key, value) => {
       values.set(key, String(value))
+    },
+    removeItem: (key) => {
+      values.delete(key)
     },
   }
 }

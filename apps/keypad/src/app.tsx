@@ -12,12 +12,12 @@ import {
 } from 'react'
 import { BUILD_INFO } from './build-info.js'
 import { unavailableKeys } from './capabilities.js'
+import type { DeviceConnector } from './device-connection.js'
 import type { Feedback } from './feedback.js'
 import { JoinRoomDialog } from './join-room-dialog.js'
 import { KeyGrid } from './key-grid.js'
 import type { KeypadController } from './keypad-controller.js'
 import { getLayout, LAYOUTS, type LayoutId } from './layouts.js'
-import type { DeviceConnector } from './device-connection.js'
 import {
   dropSecrets,
   forgetRoom,
@@ -25,9 +25,9 @@ import {
   linkFromHash,
   parseReceiverLink,
   rememberLink,
+  roomUsedNow,
   type StoredRoom,
   saveRooms,
-  useRoom,
 } from './pairing.js'
 import type { PointerSender } from './pointer-sender.js'
 import type { Session, SessionSnapshot } from './session.js'
@@ -124,7 +124,9 @@ export function App(props: AppProps) {
   useEffect(() => {
     void props.connector.then(setConnector)
   }, [props.connector])
-  const activeRoom = rooms.find((r) => r.room === sessionState.link?.room && r.relay === sessionState.link?.relay)
+  const activeRoom = rooms.find(
+    (r) => r.room === sessionState.link?.room && r.relay === sessionState.link?.relay,
+  )
   // The receivers' names tell rooms on one relay apart where the room's own name is only the relay's host.
   const receiverNames = (activeRoom?.receivers ?? []).map((r) => r.name).join(', ')
 
@@ -133,7 +135,9 @@ export function App(props: AppProps) {
   const activeRoomId = activeRoom?.room
   useEffect(() => {
     if (!activeRoomId) return
-    const approved = sessionState.peers.filter((p) => p.trusted && p.status?.state === 'approved').map((p) => p.key)
+    const approved = sessionState.peers
+      .filter((p) => p.trusted && p.status?.state === 'approved')
+      .map((p) => p.key)
     if (approved.length === 0) return
     setRooms((current) => {
       const next = dropSecrets(current, activeRoomId, approved)
@@ -272,7 +276,7 @@ export function App(props: AppProps) {
             active={sessionState.link}
             settings={settings}
             onLink={onLink}
-            onSwitch={(room) => switchTo(useRoom(rooms, room, Date.now()))}
+            onSwitch={(room) => switchTo(roomUsedNow(rooms, room, Date.now()))}
             onForget={(room) => switchTo(forgetRoom(rooms, room.room))}
             onSettings={onSettings}
             build={BUILD_INFO}

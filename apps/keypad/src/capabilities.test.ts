@@ -1,4 +1,4 @@
-import type { Peer } from '@keyroom/room-client'
+import type { DevicePeer as Peer } from '@keyroom/room-client'
 import { describe, expect, it } from 'vitest'
 import { unavailableKeys } from './capabilities.js'
 
@@ -8,6 +8,10 @@ const peer = (name: string, caps: Peer['caps'], role: Peer['role'] = 'mac-receiv
   name,
   caps,
   lastSeen: 0,
+  key: 'k',
+  fingerprint: 'F',
+  trusted: role !== 'keypad',
+  code: '123456',
 })
 
 describe('unavailable keys', () => {

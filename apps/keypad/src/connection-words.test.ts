@@ -1,14 +1,18 @@
-import type { Peer } from '@keyroom/room-client'
+import type { DevicePeer as Peer } from '@keyroom/room-client'
 import { describe, expect, it } from 'vitest'
-import { describeConnection, describeRoom } from './connection-words.js'
+import { describeConnection, describeRoom, describeVerdict, whyKeysIdle } from './connection-words.js'
 
-const link = { relay: 'http://relay.lan:7300', room: 'r', key: new Uint8Array(32) }
+const link = { relay: 'http://relay.lan:7300', room: 'r' }
 const peer = (name: string, role: Peer['role'] = 'mac-receiver'): Peer => ({
   id: `id-${name}-${Math.random()}`,
   role,
   name,
   caps: { inject: true },
   lastSeen: 0,
+  key: 'k',
+  fingerprint: 'F',
+  trusted: role !== 'keypad',
+  code: '123456',
 })
 
 describe('describeConnection', () => {
@@ -66,6 +70,43 @@ describe('describeRoom', () => {
     )
     expect(
       describeRoom(connected(3, [peer('Phone', 'keypad'), peer('Phone', 'keypad')]), true),
+    ).toBeUndefined()
+  })
+})
+
+describe('describeVerdict and whyKeysIdle', () => {
+  const receiver = (status: Peer['status'], role: Peer['role'] = 'mac-receiver'): Peer => ({
+    ...peer('studio', role),
+    ...(status ? { status } : {}),
+  })
+  it('says per receiver whether it approved this phone, and what to type there while pending', () => {
+    expect(describeVerdict(receiver({ type: 'status', state: 'approved' })).text).toBe('approved')
+    expect(describeVerdict(receiver({ type: 'status', state: 'approved', admin: true })).text).toBe(
+      'approved (admin)',
+    )
+    expect(describeVerdict(receiver({ type: 'status', state: 'pending', code: '042917' })).text).toBe(
+      'pending: on it, run "keyroom-mac devices approve 042917"',
+    )
+    expect(
+      describeVerdict(receiver({ type: 'status', state: 'pending', code: '042917' }, 'pi-agent')).text,
+    ).toBe('pending: on it, run "keyroom-pi devices approve 042917"')
+    expect(describeVerdict(receiver({ type: 'status', state: 'revoked' })).text).toMatch(/^revoked/)
+    expect(describeVerdict(receiver(undefined)).text).toBe('waiting for its answer')
+  })
+
+  it('says why the keys do nothing: no trusted receiver here, none approved yet, all revoked', () => {
+    const at = (peers: Peer[]) => ({ state: 'connected' as const, peers })
+    expect(whyKeysIdle({ state: 'connecting', peers: [] })).toBeUndefined()
+    expect(whyKeysIdle(at([]))).toMatch(/none of this room's receivers is here/)
+    expect(whyKeysIdle(at([peer('phone-2', 'keypad')]))).toMatch(/none of this room's receivers is here/)
+    expect(whyKeysIdle(at([receiver({ type: 'status', state: 'pending', code: '111111' })]))).toMatch(
+      /no receiver has approved this phone/,
+    )
+    expect(whyKeysIdle(at([receiver({ type: 'status', state: 'revoked' })]))).toMatch(/revoked this phone/)
+    expect(
+      whyKeysIdle(
+        at([receiver({ type: 'status', state: 'revoked' }), receiver({ type: 'status', state: 'approved' })]),
+      ),
     ).toBeUndefined()
   })
 })

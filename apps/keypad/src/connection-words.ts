@@ -90,13 +90,11 @@ export function describeVerdict(peer: Pick<Peer, 'role' | 'status' | 'code'>): {
  * Why the keys do nothing, when they do nothing: no receiver this phone trusts is here, or none approved it yet.
  * `undefined` when at least one trusted receiver takes keys.
  */
-export function whyKeysIdle(
-  session: Pick<SessionSnapshot, 'state' | 'peers'>,
-): string | undefined {
+export function whyKeysIdle(session: Pick<SessionSnapshot, 'state' | 'peers'>): string | undefined {
   if (session.state !== 'connected') return undefined
   const receivers = session.peers.filter((peer) => peer.trusted)
   if (receivers.some((peer) => peer.status?.state === 'approved')) return undefined
-  if (receivers.length === 0) return 'Keys do nothing yet: none of this room\'s receivers is here'
+  if (receivers.length === 0) return "Keys do nothing yet: none of this room's receivers is here"
   if (receivers.every((peer) => peer.status?.state === 'revoked'))
     return 'Keys do nothing: every receiver here revoked this phone; pair again with a new link'
   return 'Keys do nothing yet: no receiver has approved this phone (see the code next to it)'

@@ -44,9 +44,12 @@ async function unwrap(record: unknown, subtle: SubtleCrypto | undefined): Promis
   if (typeof record !== 'object' || record === null) return undefined
   const r = record as Partial<{ wrapKey: CryptoKey; iv: Uint8Array; sealed: ArrayBuffer; secret: Uint8Array }>
   if (r.secret instanceof Uint8Array && r.secret.length === 32) return r.secret
-  if (!subtle || !r.wrapKey || !(r.iv instanceof Uint8Array) || !(r.sealed instanceof ArrayBuffer)) return undefined
+  if (!subtle || !r.wrapKey || !(r.iv instanceof Uint8Array) || !(r.sealed instanceof ArrayBuffer))
+    return undefined
   try {
-    const plain = new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: new Uint8Array(r.iv) }, r.wrapKey, r.sealed))
+    const plain = new Uint8Array(
+      await subtle.decrypt({ name: 'AES-GCM', iv: new Uint8Array(r.iv) }, r.wrapKey, r.sealed),
+    )
     return plain.length === 32 ? plain : undefined
   } catch {
     return undefined
@@ -78,7 +81,11 @@ export async function keptIdentity(
   try {
     const record = await read(db)
     const secret = await unwrap(record, subtle)
-    if (secret) return { identity: createIdentity(secret), keptAs: 'secret' in (record as object) ? 'plain' : 'wrapped' }
+    if (secret)
+      return {
+        identity: createIdentity(secret),
+        keptAs: 'secret' in (record as object) ? 'plain' : 'wrapped',
+      }
     const identity = createIdentity()
     await write(db, subtle ? await wrap(identity.secretKey, subtle) : { secret: identity.secretKey })
     return { identity, keptAs: subtle ? 'wrapped' : 'plain' }

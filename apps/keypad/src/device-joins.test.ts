@@ -1,4 +1,4 @@
-import type { Peer } from '@keyroom/room-client'
+import type { DevicePeer as Peer } from '@keyroom/room-client'
 import { describe, expect, it } from 'vitest'
 import { followDeviceJoins } from './device-joins.js'
 
@@ -8,6 +8,10 @@ const peer = (id: string, role: Peer['role'], name = id): Peer => ({
   name,
   caps: { inject: role !== 'keypad' },
   lastSeen: 0,
+  key: 'k',
+  fingerprint: 'F',
+  trusted: role !== 'keypad',
+  code: '123456',
 })
 
 function fakeSession(initial: Peer[]) {

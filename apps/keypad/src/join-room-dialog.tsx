@@ -84,7 +84,10 @@ export function JoinRoomDialog({ offer, current, onJoin, onCancel }: JoinRoomDia
         <input value={label} maxLength={64} onChange={(e) => setLabel(e.currentTarget.value)} />
       </label>
       <div className="buttons">
-        <button type="button" className="action" disabled={!offer.phoneFingerprint}
+        <button
+          type="button"
+          className="action"
+          disabled={!offer.phoneFingerprint}
           onClick={() => onJoin(label.trim() || hostOf(offer.relay))}
         >
           {offer.adds ? 'Add receiver' : 'Join room'}

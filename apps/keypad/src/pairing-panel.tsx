@@ -1,6 +1,6 @@
 import type { DeviceLink } from '@keyroom/room-client'
-import type { DeviceConnector } from './device-connection.js'
 import { lazy, Suspense, useState } from 'react'
+import type { DeviceConnector } from './device-connection.js'
 import type { StoredRoom } from './pairing.js'
 import type { Settings } from './settings.js'
 
@@ -117,7 +117,8 @@ export function PairingPanel(props: PairingPanelProps) {
         Click sound
       </label>
       <p className="hint">
-        Fingerprint <code data-testid="phone-fingerprint">{props.phone?.fingerprint ?? 'making its key…'}</code>
+        Fingerprint{' '}
+        <code data-testid="phone-fingerprint">{props.phone?.fingerprint ?? 'making its key…'}</code>
       </p>
       <p className="hint" data-testid="build-info">
         keyroom keypad {props.build.version}, build {props.build.build}

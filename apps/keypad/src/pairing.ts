@@ -56,7 +56,12 @@ export function linkFromHash(hash: string): Result<DeviceLink> | undefined {
 export function parseReceiverLink(text: string): Result<DeviceLink> {
   const parsed = parseDeviceLink(text.trim())
   if (!parsed.ok) return parsed
-  if (!parsed.value.peer) return fail('invalid-link', 'this link names no receiver (no peer): open the link a receiver printed', 'peer')
+  if (!parsed.value.peer)
+    return fail(
+      'invalid-link',
+      'this link names no receiver (no peer): open the link a receiver printed',
+      'peer',
+    )
   return parsed
 }
 
@@ -93,7 +98,7 @@ export function rememberLink(
 }
 
 /** Puts a kept room first, as used now. */
-export const useRoom = (rooms: readonly StoredRoom[], room: StoredRoom, now: number): StoredRoom[] => [
+export const roomUsedNow = (rooms: readonly StoredRoom[], room: StoredRoom, now: number): StoredRoom[] => [
   { ...room, lastUsedAt: now },
   ...rooms.filter((r) => r !== room),
 ]
@@ -181,7 +186,8 @@ function isStoredRoom(value: unknown): value is StoredRoom {
         x !== null &&
         typeof (x as StoredReceiver).name === 'string' &&
         typeof (x as StoredReceiver).key === 'string' &&
-        ((x as StoredReceiver).pairingSecret === undefined || typeof (x as StoredReceiver).pairingSecret === 'string'),
+        ((x as StoredReceiver).pairingSecret === undefined ||
+          typeof (x as StoredReceiver).pairingSecret === 'string'),
     )
   )
 }

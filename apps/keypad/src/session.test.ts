@@ -1,22 +1,31 @@
 import type { KeyAction } from '@keyroom/key-events'
 import {
-  type ConnectRoomOptions,
-  createRoom,
-  type Peer,
-  type RoomConnection,
-  type RoomEvents,
+  type ConnectDeviceOptions,
+  createIdentity,
+  createRoomId,
+  type DevicePeer as Peer,
+  type DeviceRoomConnection as RoomConnection,
+  type DeviceRoomEvents as RoomEvents,
   type SendResult,
   systemTimers,
 } from '@keyroom/room-client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { RoomJoin } from './pairing.js'
 import { createSession, HEARTBEAT_MS, PING_EVERY_MS } from './session.js'
+
+const identity = createIdentity()
+/** A stored room's join: a receiver link to a fresh room on this relay. */
+const createRoom = (relay: string): RoomJoin => ({
+  link: { relay, room: createRoomId(), peer: createIdentity().publicKey, name: 'Mac' },
+  trusted: [],
+})
 
 // The code under test runs on the platform's timers (systemTimers), faked here: each test moves time by hand.
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())
 
 /** A hand-written RoomConnection: records sends, lets the test emit events and answer pings. */
-function fakeConnection(options: ConnectRoomOptions) {
+function fakeConnection(options: Omit<ConnectDeviceOptions, 'identity'>) {
   const listeners = new Map<string, Set<(value: never) => void>>()
   const sent: unknown[] = []
   let state: RoomConnection['state'] = 'connecting'
@@ -25,7 +34,8 @@ function fakeConnection(options: ConnectRoomOptions) {
   let peers: Peer[] = []
   const connection: RoomConnection = {
     id: 'fake-id-0001',
-    link: typeof options.link === 'string' ? createRoom('http://x') : options.link,
+    identity,
+    link: typeof options.link === 'string' ? createRoom('http://x').link : options.link,
     get state() {
       return state
     },
@@ -47,6 +57,11 @@ function fakeConnection(options: ConnectRoomOptions) {
     peers: () => peers,
     ping: async () => new Map(pingAnswers),
     updateCapabilities: () => undefined,
+    reconsider: () => undefined,
+    manage: async (_peer, request) => {
+      sent.push({ manage: request })
+      return result
+    },
     close: vi.fn(async () => undefined),
   }
   const emit = <E extends keyof RoomEvents>(event: E, value: RoomEvents[E]) => {
@@ -87,6 +102,10 @@ const peer: Peer = {
   name: 'Mac',
   caps: { inject: true },
   lastSeen: 1,
+  key: 'mac-key',
+  fingerprint: 'AAAA-BBBB-CCCC-DDDD',
+  trusted: true,
+  code: '123456',
 }
 
 describe('session', () => {
@@ -126,10 +145,10 @@ describe('session', () => {
   it('is unpaired until a room is opened, then joins as a keypad', () => {
     const { session, made } = setup()
     expect(session.getSnapshot().state).toBe('unpaired')
-    const link = createRoom('http://relay.test')
-    session.open(link)
-    expect(made[0]?.options).toMatchObject({ role: 'keypad', name: 'Test phone', link })
-    expect(session.getSnapshot()).toMatchObject({ state: 'connecting', link })
+    const join = createRoom('http://relay.test')
+    session.open(join)
+    expect(made[0]?.options).toMatchObject({ role: 'keypad', name: 'Test phone', link: join.link })
+    expect(session.getSnapshot()).toMatchObject({ state: 'connecting', link: join.link })
   })
 
   it('follows the connection state and the peers, and measures the round trip', async () => {
@@ -213,6 +232,7 @@ describe('session', () => {
       from: peer.id,
       seq: 3,
       t: 0,
+      device: { key: peer.key, fingerprint: peer.fingerprint, name: peer.name, role: peer.role },
       body: {
         type: 'notice' as const,
         level: 'warn' as const,
@@ -230,5 +250,64 @@ describe('session', () => {
       text: 'Mac: Pause cannot be injected on linux: nut.js cannot press Pause',
       key: 'Pause',
     })
+  })
+
+  it('shows a receiver refusing this phone (not approved yet) in its own words, with the key that was refused', () => {
+    const { session, made } = setup()
+    session.open(createRoom('http://relay.test'))
+    const fake = made[0]!
+    fake.emit('state', 'connected')
+    fake.emit('peers', [peer])
+    session.send({ type: 'key', code: 'KeyA', phase: 'tap' })
+    fake.emit('message', {
+      from: peer.id,
+      seq: 4,
+      t: 0,
+      device: { key: peer.key, fingerprint: peer.fingerprint, name: peer.name, role: peer.role },
+      body: {
+        type: 'notice',
+        level: 'error',
+        code: 'not-approved',
+        message: 'Test phone is not approved on Mac yet (code 123456)',
+        ref: { from: fake.connection.id, seq: 1 },
+      },
+    })
+    expect(session.getSnapshot().notice).toMatchObject({
+      text: 'Mac: Test phone is not approved on Mac yet (code 123456)',
+      key: 'KeyA',
+    })
+  })
+
+  it('joins with the stored receivers trusted beside the link, and asks a receiver to manage devices', () => {
+    const { session, made } = setup()
+    const join = createRoom('http://relay.test')
+    const pi = { key: createIdentity().publicKey, name: 'Pi' }
+    session.open({ ...join, trusted: [pi] })
+    expect(made[0]?.options).toMatchObject({ link: join.link, trusted: [pi], role: 'keypad' })
+    session.manage(peer.id, { op: 'list' })
+    expect(made[0]?.sent).toEqual([{ manage: { op: 'list' } }])
+  })
+
+  it('closes a connection that arrives after the room was switched (the crypto loads after the first render)', async () => {
+    const made: Array<ReturnType<typeof fakeConnection>> = []
+    const waiting: Array<() => void> = []
+    const session = createSession({
+      name: 'Test phone',
+      connect: (options) =>
+        new Promise((resolve) => {
+          const fake = fakeConnection(options)
+          made.push(fake)
+          waiting.push(() => resolve(fake.connection))
+        }),
+      setInterval: systemTimers.setInterval,
+      clearInterval: systemTimers.clearInterval,
+    })
+    session.open(createRoom('http://one.test'))
+    session.open(createRoom('http://two.test'))
+    for (const go of waiting) go()
+    await vi.waitFor(() => expect(made[0]?.connection.close).toHaveBeenCalled())
+    expect(made[1]?.connection.close).not.toHaveBeenCalled()
+    made[1]?.emit('state', 'connected')
+    expect(session.getSnapshot()).toMatchObject({ state: 'connected', link: { relay: 'http://two.test' } })
   })
 })

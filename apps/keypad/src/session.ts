@@ -41,7 +41,9 @@ export interface SessionSnapshot {
 
 export interface SessionOptions {
   /** Joins with this phone's identity (loaded with the crypto, after the first render: hence a promise). */
-  connect(options: Omit<ConnectDeviceOptions, 'identity'>): Promise<DeviceRoomConnection> | DeviceRoomConnection
+  connect(
+    options: Omit<ConnectDeviceOptions, 'identity'>,
+  ): Promise<DeviceRoomConnection> | DeviceRoomConnection
   /** What this phone calls itself in the room. */
   name: string
   setInterval(callback: () => void, ms: number): unknown
@@ -150,9 +152,7 @@ export function createSession(options: SessionOptions): Session {
         if (peers.length > 0 && snapshot.rttMs === undefined) void ping(current)
       }),
       current.on('error', (error) =>
-        update(
-          error.code === 'connect-error' ? { connectError: error.message } : { problem: error.message },
-        ),
+        update(error.code === 'connect-error' ? { connectError: error.message } : { problem: error.message }),
       ),
       current.on('members', (members) => update({ members })),
       current.on('link', ({ stalled }) => update({ stalled })),
@@ -164,8 +164,7 @@ export function createSession(options: SessionOptions): Session {
         const changed = Object.entries(outcome).filter(
           ([peer, now]) => JSON.stringify(snapshot.delivery[peer]) !== JSON.stringify(now),
         )
-        if (changed.length > 0)
-          update({ delivery: { ...snapshot.delivery, ...Object.fromEntries(changed) } })
+        if (changed.length > 0) update({ delivery: { ...snapshot.delivery, ...Object.fromEntries(changed) } })
       }),
       current.on('peer-left', (peer) => {
         if (!(peer.id in snapshot.delivery)) return
@@ -187,19 +186,22 @@ export function createSession(options: SessionOptions): Session {
       close()
       const mine = opening
       update({ state: 'connecting', link: join.link })
-      void Promise.resolve(
-        options.connect({
-          link: join.link,
-          trusted: join.trusted,
-          role: 'keypad',
-          name: options.name,
-          caps: { inject: false, platform: 'browser' },
-          heartbeatMs: HEARTBEAT_MS,
-        }),
-      ).then((current) => {
-        if (mine !== opening) return void current.close()
-        attach(current)
+      const made = options.connect({
+        link: join.link,
+        trusted: join.trusted,
+        role: 'keypad',
+        name: options.name,
+        caps: { inject: false, platform: 'browser' },
+        heartbeatMs: HEARTBEAT_MS,
       })
+      if (!(made instanceof Promise)) return attach(made)
+      void made.then(
+        (current) => {
+          if (mine !== opening) return void current.close()
+          attach(current)
+        },
+        (error: unknown) => mine === opening && update({ problem: `Could not start: ${String(error)}` }),
+      )
     },
     send(action) {
       const current = room

@@ -19,6 +19,7 @@ describe('storage helpers', () => {
       setItem: () => {
         throw new Error('quota')
       },
+      removeItem: () => undefined,
     }
     expect(readJson(broken, 'a')).toBeUndefined()
     expect(writeJson(broken, 'a', 1)).toBe(false)

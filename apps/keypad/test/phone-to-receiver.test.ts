@@ -1,5 +1,5 @@
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
-import { spawnApp } from '@keyroom/test-kit'
+import { formatDeviceLink } from '@keyroom/room-client'
+import { pairDeviceDir, spawnApp } from '@keyroom/test-kit'
 import type { Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { newPhone, serveKeypadForSuite } from './browser.js'
@@ -7,15 +7,14 @@ import { openPairingLink, touchHold } from './phone.js'
 
 const e2e = serveKeypadForSuite()
 
-/** The receiver as its own process; its stdout is one JSON line per key it would press. */
-function startReceiverProcess(link: string) {
-  const receiver = spawnApp(
-    'apps/mac-receiver/src/main.ts',
-    ['run', '--driver', 'log', '--name', 'Studio Mac'],
-    {
-      env: { KEYROOM_LINK: link },
-    },
-  )
+/**
+ * The receiver as its own process, in a state dir paired as `keyroom-mac pair` leaves it (a pairing window open):
+ * `run` joins the stored room. Its stdout is one JSON line per key it would press.
+ */
+function startReceiverProcess(configDir: string) {
+  const receiver = spawnApp('apps/mac-receiver/src/main.ts', ['run', '--driver', 'log', '--name', 'Studio Mac'], {
+    env: { KEYROOM_CONFIG_DIR: configDir },
+  })
   /** `down KeyQ`, `type hi`…: what the receiver would have pressed, in order. */
   const pressed = () =>
     receiver.jsonLines().map(({ action, code, text }) => (code ? `${action} ${code}` : `${action} ${text}`))
@@ -24,16 +23,17 @@ function startReceiverProcess(link: string) {
 
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
 
-/** A phone that opened the pairing link of a fresh room, once it shows the receiver process in it. */
+/** A phone that opened the receiver's link within its pairing window, once the receiver approved it. */
 async function phoneWithReceiver() {
-  const link = formatPairingLink(createRoom(e2e.relay.url))
-  const receiver = startReceiverProcess(link)
+  const paired = pairDeviceDir(e2e.relay.url, { name: 'Studio Mac' })
+  const receiver = startReceiverProcess(paired.configDir)
   const context = await newPhone(e2e.browser)
   onTestFinished(() => context.close())
   const page = await context.newPage()
-  await openPairingLink(page, link)
+  await openPairingLink(page, formatDeviceLink(paired.link, e2e.relay.url))
   await page.getByText('Studio Mac', { exact: true }).waitFor({ timeout: 20_000 })
-  return { receiver, context, page }
+  await page.getByTestId('verdict').getByText('approved').first().waitFor({ timeout: 20_000 })
+  return { receiver, context, page, paired }
 }
 
 describe('a phone drives the receiver process', () => {

@@ -1,18 +1,24 @@
 import { isKeyAction, type KeyAction } from '@keyroom/key-events'
-import { connectRoom, type RoomConnection, type RoomLink } from '@keyroom/room-client'
+import { formatDeviceLink } from '@keyroom/room-client'
+import { type DeviceMember, joinAsReceiver, type PairedDevice, pairDeviceDir } from '@keyroom/test-kit'
 import type { Locator, Page } from 'playwright-core'
 
-/** A real room-client in Node playing the Mac: records every key action it receives, in order. */
-export function startReceiver(
-  link: RoomLink,
+/**
+ * A real room-client in Node playing the Mac, in a room paired as `pair` pairs it (an open pairing window, its store
+ * as gate): records every key action it accepts, in order. `url` is its link, opened on the relay's keypad.
+ */
+export async function startReceiver(
+  relay: string,
   name = 'Test Mac',
-): { room: RoomConnection; actions: KeyAction[] } {
-  const room = connectRoom({ link, role: 'mac-receiver', name, caps: { inject: true, platform: 'linux' } })
+  options: { room?: string; windowSeconds?: number } = {},
+): Promise<{ room: DeviceMember; actions: KeyAction[]; paired: PairedDevice; url: string }> {
+  const paired = pairDeviceDir(relay, { name, ...options })
+  const room = await joinAsReceiver(paired, 'mac-receiver', name, { caps: { inject: true, platform: 'linux' } })
   const actions: KeyAction[] = []
   room.on('message', (message) => {
     if (isKeyAction(message.body)) actions.push(message.body)
   })
-  return { room, actions }
+  return { room, actions, paired, url: formatDeviceLink(paired.link, relay) }
 }
 
 /** Holds a finger on a key (real touch events through the DevTools protocol) until `release()` is called. */
@@ -48,11 +54,14 @@ export function collapseRenewals(actions: readonly KeyAction[]): Array<KeyAction
   return out
 }
 
-/** The dialog the keypad shows before it joins a room a link names. */
-export const joinDialog = (page: Page): Locator => page.getByRole('dialog', { name: 'Join this room?' })
+/** The dialog the keypad shows before it joins a room a link names (or adds a receiver to the room in use). */
+export const joinDialog = (page: Page): Locator =>
+  page.getByRole('dialog', { name: /^(Join this room|Add this receiver)\?$/ })
 
 /** Opens a pairing link and confirms joining its room, as a person who opened it on purpose would. */
 export async function openPairingLink(page: Page, url: string): Promise<void> {
   await page.goto(url)
-  await joinDialog(page).getByRole('button', { name: 'Join room' }).click()
+  await joinDialog(page)
+    .getByRole('button', { name: /^(Join room|Add receiver)$/ })
+    .click()
 }

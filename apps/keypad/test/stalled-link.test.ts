@@ -1,7 +1,7 @@
 // Issue 18: a Wi-Fi blip looked connected. The keypad session, on the real room client, through a TCP proxy that
 // stalls the link: it says so within a couple of seconds, and shows which device missed a press.
-import { connectRoom, createRoom } from '@keyroom/room-client'
-import { startFaultProxy, startTestRelay } from '@keyroom/test-kit'
+import { connectDevice, createIdentity } from '@keyroom/room-client'
+import { joinAsReceiver, pairDeviceDir, startFaultProxy, startTestRelay } from '@keyroom/test-kit'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createSession, HEARTBEAT_MS } from '../src/session.js'
 
@@ -10,21 +10,22 @@ describe('keypad on a stalling link', () => {
     const relay = await startTestRelay()
     const proxy = await startFaultProxy({ port: relay.port })
     onTestFinished(() => proxy.close())
-    const room = createRoom(relay.url)
-    const mac = connectRoom({ link: room, role: 'mac-receiver', name: 'mac' })
-    onTestFinished(() => mac.close())
+    const paired = pairDeviceDir(relay.url, { name: 'mac' })
+    await joinAsReceiver(paired, 'mac-receiver', 'mac')
+    const identity = createIdentity()
     const session = createSession({
-      connect: connectRoom,
+      connect: (options) => connectDevice({ ...options, identity }),
       name: 'phone',
       setInterval: (callback, ms) => setInterval(callback, ms),
       clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
     })
     onTestFinished(() => session.close())
     // The phone reaches the relay through the proxy; the Mac directly.
-    session.open({ ...room, relay: proxy.url })
-    await vi.waitFor(() => expect(session.getSnapshot().peers.map((p) => p.name)).toEqual(['mac']), {
-      timeout: 10_000,
-    })
+    session.open({ link: { ...paired.link, relay: proxy.url }, trusted: [] })
+    await vi.waitFor(
+      () => expect(session.getSnapshot().peers.map((p) => [p.name, p.status?.state])).toEqual([['mac', 'approved']]),
+      { timeout: 10_000 },
+    )
     session.send({ type: 'key', code: 'KeyA', phase: 'tap' })
     await vi.waitFor(() => expect(Object.values(session.getSnapshot().delivery)).toEqual([{ ok: true }]))
 

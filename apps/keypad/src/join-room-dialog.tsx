@@ -38,7 +38,7 @@ function otherRelay(relay: string): boolean {
  * everything typed next. Names the relay (and the fingerprints once links carry them) and lets the room be named.
  */
 export function JoinRoomDialog({ offer, current, onJoin, onCancel }: JoinRoomDialogProps) {
-  const [label, setLabel] = useState(offer.receiver?.name ?? hostOf(offer.relay))
+  const [label, setLabel] = useState(hostOf(offer.relay))
   return (
     <section className="join-room" role="dialog" aria-modal="true" aria-labelledby="join-room-title">
       <h2 id="join-room-title">{offer.adds ? 'Add this receiver?' : 'Join this room?'}</h2>

@@ -89,7 +89,7 @@ describe('stored rooms', () => {
     rooms = rememberLink(rooms, pi, 2)
     expect(rooms).toHaveLength(1)
     expect(rooms[0]?.receivers.map((r) => r.name)).toEqual(['mac', 'pi'])
-    expect(rooms[0]?.label).toBe('mac')
+    expect(rooms[0]?.label).toBe('relay.test')
     // The same room id on another relay is another room.
     rooms = rememberLink(rooms, elsewhere, 3)
     expect(rooms.map((r) => r.relay)).toEqual(['http://other.test', 'http://relay.test'])

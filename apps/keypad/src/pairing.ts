@@ -22,7 +22,7 @@ export interface StoredRoom {
   relay: string
   room: string
   receivers: StoredReceiver[]
-  /** What the user calls it; defaults to the first receiver's name. */
+  /** What the user calls it; defaults to the relay's host. */
   label: string
   lastUsedAt: number
 }
@@ -91,7 +91,7 @@ export function rememberLink(
     relay: link.relay,
     room: link.room,
     receivers,
-    label: label ?? known?.label ?? receiver.name,
+    label: label ?? known?.label ?? hostOf(link.relay),
     lastUsedAt: now,
   }
   return [entry, ...rooms.filter((r) => r !== known)].slice(0, MAX_STORED_ROOMS)

@@ -3,7 +3,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KEYPAD_CSP } from '@keyroom/relay'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { createRoomId, formatDeviceLink, toBase64url } from '@keyroom/room-client'
 import { startTestRelay, tempDir } from '@keyroom/test-kit'
 import type { Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
@@ -35,11 +35,9 @@ async function phonePage() {
   return { context, page, violations }
 }
 
-function pairedReceiver(name: string) {
-  const link = createRoom(e2e.relay.url)
-  const receiver = startReceiver(link, name)
-  onTestFinished(() => receiver.room.close())
-  return { link, receiver, url: formatPairingLink(link, e2e.relay.url) }
+async function pairedReceiver(name: string, room?: string) {
+  const receiver = await startReceiver(e2e.relay.url, name, room ? { room } : {})
+  return { link: receiver.paired.link, receiver, url: receiver.url }
 }
 
 describe('content security policy', () => {
@@ -61,7 +59,7 @@ describe('content security policy', () => {
   })
 
   it('pairs, types, draws its QR code and registers its worker under the CSP without a violation', async () => {
-    const { link, receiver, url } = pairedReceiver('CSP Mac')
+    const { link, receiver, url } = await pairedReceiver('CSP Mac')
     const { page, violations } = await phonePage()
     await openPairingLink(page, url)
     await page.getByText('CSP Mac', { exact: true }).waitFor()
@@ -158,16 +156,18 @@ describe('service worker update', () => {
 describe('switching rooms from a URL', () => {
   it('says when a link names a relay other than the one that served the keypad (its CSP blocks that)', async () => {
     const { page } = await phonePage()
-    const elsewhere = createRoom('http://relay.elsewhere.test:7300')
-    await page.goto(formatPairingLink(elsewhere, e2e.relay.url))
+    const elsewhere = (await pairedReceiver('Far Mac')).link
+    await page.goto(
+      formatDeviceLink({ ...elsewhere, relay: 'http://relay.elsewhere.test:7300' }, e2e.relay.url),
+    )
     await expect(joinDialog(page).textContent()).resolves.toContain(
       'its security policy lets it connect only there: open the link from relay.elsewhere.test:7300 instead',
     )
   }, 60_000)
 
   it('a foreign page that navigates the keypad to its own link gets a confirmation; nothing switches before it', async () => {
-    const mine = pairedReceiver('My Mac')
-    const theirs = pairedReceiver('Their Mac')
+    const mine = await pairedReceiver('My Mac')
+    const theirs = await pairedReceiver('Their Mac')
     const { context, page } = await phonePage()
     await openPairingLink(page, mine.url)
     await page.getByText('My Mac', { exact: true }).waitFor()
@@ -189,7 +189,7 @@ describe('switching rooms from a URL', () => {
     await expect(dialog.textContent()).resolves.toContain(`Joining leaves ${host}`)
     // Same relay as the page: no warning that it cannot connect.
     await expect(dialog.textContent()).resolves.not.toContain('security policy')
-    expect(page.url()).not.toContain('key=')
+    expect(page.url()).not.toContain('ps=')
 
     // Until confirmed, keys still go to the room in use, and the other room is not even stored.
     await page.getByText('My Mac', { exact: true }).waitFor()
@@ -197,7 +197,7 @@ describe('switching rooms from a URL', () => {
     await vi.waitFor(() => expect(mine.receiver.actions).toHaveLength(2))
     expect(theirs.receiver.actions).toEqual([])
     expect(theirs.receiver.room.peers().map((p) => p.role)).not.toContain('keypad')
-    expect(await page.evaluate(() => localStorage.getItem('keyroom.rooms.v1'))).not.toContain(
+    expect(await page.evaluate(() => localStorage.getItem('keyroom.rooms.v2'))).not.toContain(
       theirs.link.room,
     )
     await expect(page.getByTestId('active-room').textContent()).resolves.toBe(`Room ${host} · My Mac`)
@@ -221,5 +221,80 @@ describe('switching rooms from a URL', () => {
       ]),
     )
     expect(mine.receiver.actions).toHaveLength(2)
+  }, 60_000)
+
+  it('shows the receiver and this phone by fingerprint before joining, and drops the pairing secret once approved', async () => {
+    const mac = await pairedReceiver('My Mac')
+    const { page } = await phonePage()
+    await page.goto(mac.url)
+    const dialog = joinDialog(page)
+    await expect(dialog.getByTestId('join-receiver').textContent()).resolves.toBe(
+      `My Mac ${mac.receiver.paired.store.identity().fingerprint}`,
+    )
+    const phone = (await dialog.getByTestId('join-phone-fingerprint').textContent()) ?? ''
+    expect(phone).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/)
+    await dialog.getByRole('button', { name: 'Join room' }).tap()
+    await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
+    // The receiver knows this phone by the same fingerprint the dialog showed.
+    expect(mac.receiver.paired.store.devices().map((d) => [d.fingerprint, d.state])).toEqual([
+      [phone, 'approved'],
+    ])
+    const secret = toBase64url(mac.link.pairingSecret ?? new Uint8Array())
+    await vi.waitFor(async () =>
+      expect(await page.evaluate(() => localStorage.getItem('keyroom.rooms.v2'))).not.toContain(secret),
+    )
+    // A reload is the same phone (its identity kept in IndexedDB): approved again without any secret.
+    await page.reload()
+    await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
+    expect(mac.receiver.paired.store.devices()).toHaveLength(1)
+  }, 60_000)
+
+  it('a second receiver link for the room in use adds that receiver (a Mac and a Pi), and keys reach both', async () => {
+    const mac = await pairedReceiver('Studio Mac')
+    const pi = await pairedReceiver('Door Pi', mac.link.room)
+    const { page } = await phonePage()
+    await openPairingLink(page, mac.url)
+    await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
+    await page.goto(pi.url)
+    const dialog = page.getByRole('dialog', { name: 'Add this receiver?' })
+    await dialog.getByRole('button', { name: 'Add receiver' }).tap()
+    await vi.waitFor(async () =>
+      expect(await page.getByTestId('verdict').allTextContents()).toEqual([
+        ' approved (admin)',
+        ' approved (admin)',
+      ]),
+    )
+    await expect(page.getByTestId('active-room').textContent()).resolves.toMatch(/Studio Mac, Door Pi$/)
+    await button(page, 'Q').tap()
+    await vi.waitFor(() => expect([mac.receiver.actions.length, pi.receiver.actions.length]).toEqual([2, 2]))
+  }, 60_000)
+
+  it('a link from an older keyroom says to pair again, and joins nothing', async () => {
+    const { page } = await phonePage()
+    const v1 = `${e2e.relay.url}/#relay=${encodeURIComponent(e2e.relay.url)}&room=${createRoomId()}&key=${toBase64url(new Uint8Array(32))}`
+    await page.goto(v1)
+    await expect(page.getByRole('alert').first().textContent()).resolves.toBe(
+      'This pairing link does not work: this link is from an older keyroom: pair again',
+    )
+    expect(await joinDialog(page).count()).toBe(0)
+    expect(page.url()).not.toContain('key=')
+    await expect(page.getByTestId('connection-state').textContent()).resolves.toBe('Not paired')
+  }, 60_000)
+
+  it('a link whose receiver key was changed shows another fingerprint, and its keys go nowhere', async () => {
+    const mac = await pairedReceiver('My Mac')
+    const forged = { ...mac.link, peer: new Uint8Array(32).fill(7) }
+    const { page } = await phonePage()
+    await page.goto(formatDeviceLink(forged, e2e.relay.url))
+    const dialog = joinDialog(page)
+    await expect(dialog.getByTestId('join-receiver-fingerprint').textContent()).resolves.not.toContain(
+      mac.receiver.paired.store.identity().fingerprint,
+    )
+    await dialog.getByRole('button', { name: 'Join room' }).tap()
+    await expect(page.getByTestId('keys-idle').textContent()).resolves.toBe(
+      "Keys do nothing yet: none of this room's receivers is here",
+    )
+    await button(page, 'Q').tap()
+    expect(mac.receiver.actions).toEqual([])
   }, 60_000)
 })

@@ -12,9 +12,13 @@ const e2e = serveKeypadForSuite()
  * `run` joins the stored room. Its stdout is one JSON line per key it would press.
  */
 function startReceiverProcess(configDir: string) {
-  const receiver = spawnApp('apps/mac-receiver/src/main.ts', ['run', '--driver', 'log', '--name', 'Studio Mac'], {
-    env: { KEYROOM_CONFIG_DIR: configDir },
-  })
+  const receiver = spawnApp(
+    'apps/mac-receiver/src/main.ts',
+    ['run', '--driver', 'log', '--name', 'Studio Mac'],
+    {
+      env: { KEYROOM_CONFIG_DIR: configDir },
+    },
+  )
   /** `down KeyQ`, `type hi`…: what the receiver would have pressed, in order. */
   const pressed = () =>
     receiver.jsonLines().map(({ action, code, text }) => (code ? `${action} ${code}` : `${action} ${text}`))

@@ -13,7 +13,9 @@ export async function startReceiver(
   options: { room?: string; windowSeconds?: number } = {},
 ): Promise<{ room: DeviceMember; actions: KeyAction[]; paired: PairedDevice; url: string }> {
   const paired = pairDeviceDir(relay, { name, ...options })
-  const room = await joinAsReceiver(paired, 'mac-receiver', name, { caps: { inject: true, platform: 'linux' } })
+  const room = await joinAsReceiver(paired, 'mac-receiver', name, {
+    caps: { inject: true, platform: 'linux' },
+  })
   const actions: KeyAction[] = []
   room.on('message', (message) => {
     if (isKeyAction(message.body)) actions.push(message.body)

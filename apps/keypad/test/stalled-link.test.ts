@@ -23,7 +23,10 @@ describe('keypad on a stalling link', () => {
     // The phone reaches the relay through the proxy; the Mac directly.
     session.open({ link: { ...paired.link, relay: proxy.url }, trusted: [] })
     await vi.waitFor(
-      () => expect(session.getSnapshot().peers.map((p) => [p.name, p.status?.state])).toEqual([['mac', 'approved']]),
+      () =>
+        expect(session.getSnapshot().peers.map((p) => [p.name, p.status?.state])).toEqual([
+          ['mac', 'approved'],
+        ]),
       { timeout: 10_000 },
     )
     session.send({ type: 'key', code: 'KeyA', phase: 'tap' })

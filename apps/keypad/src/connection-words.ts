@@ -54,8 +54,9 @@ export function describeRoom(
 
 function sameNames(peers: readonly Peer[]): Array<[string, number]> {
   const counts = new Map<string, number>()
+  // Keys go only to receivers this phone trusts (their keys came in links it opened).
   for (const peer of peers)
-    if (peer.role !== 'keypad') counts.set(peer.name, (counts.get(peer.name) ?? 0) + 1)
+    if (peer.role !== 'keypad' && peer.trusted) counts.set(peer.name, (counts.get(peer.name) ?? 0) + 1)
   return [...counts].filter(([, count]) => count > 1)
 }
 

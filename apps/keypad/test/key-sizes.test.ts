@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { formatDeviceLink } from '@keyroom/room-client'
+import { pairDeviceDir } from '@keyroom/test-kit'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { LAYOUTS } from '../src/layouts.js'
@@ -19,7 +20,7 @@ async function phone(landscape: boolean) {
   const context = await newPhone(e2e.browser, { landscape })
   onTestFinished(() => context.close())
   const page = await context.newPage()
-  await openPairingLink(page, formatPairingLink(createRoom(e2e.relay.url), e2e.relay.url))
+  await openPairingLink(page, formatDeviceLink(pairDeviceDir(e2e.relay.url).link, e2e.relay.url))
   await page.getByTestId('active-room').waitFor()
   return page
 }

@@ -228,9 +228,10 @@ describe('switching rooms from a URL', () => {
     const { page } = await phonePage()
     await page.goto(mac.url)
     const dialog = joinDialog(page)
-    await expect(dialog.getByTestId('join-receiver').textContent()).resolves.toBe(
-      `My Mac ${mac.receiver.paired.store.identity().fingerprint}`,
-    )
+    // The fingerprints appear once the crypto has loaded (after the first render).
+    await expect
+      .poll(() => dialog.getByTestId('join-receiver').textContent())
+      .toBe(`My Mac ${mac.receiver.paired.store.identity().fingerprint}`)
     const phone = (await dialog.getByTestId('join-phone-fingerprint').textContent()) ?? ''
     expect(phone).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/)
     await dialog.getByRole('button', { name: 'Join room' }).tap()
@@ -287,6 +288,7 @@ describe('switching rooms from a URL', () => {
     const { page } = await phonePage()
     await page.goto(formatDeviceLink(forged, e2e.relay.url))
     const dialog = joinDialog(page)
+    await dialog.getByTestId('join-receiver-fingerprint').waitFor()
     await expect(dialog.getByTestId('join-receiver-fingerprint').textContent()).resolves.not.toContain(
       mac.receiver.paired.store.identity().fingerprint,
     )

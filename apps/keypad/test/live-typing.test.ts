@@ -1,7 +1,6 @@
 // Issue 15, "typing with the phone's own keyboard": live typing in Chromium with real key and composition events
 // (CDP Input.imeSetComposition / Input.insertText, as Gboard and iOS compose), checked at a receiver.
 import type { KeyAction } from '@keyroom/key-events'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
 import type { CDPSession } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { graphemes } from '../src/live-typing.js'
@@ -23,14 +22,12 @@ function typed(actions: readonly KeyAction[]): string {
 }
 
 async function livePhone() {
-  const link = createRoom(e2e.relay.url)
-  const receiver = startReceiver(link, 'Typing Mac')
-  onTestFinished(() => receiver.room.close())
+  const receiver = await startReceiver(e2e.relay.url, 'Typing Mac')
   const context = await newPhone(e2e.browser)
   onTestFinished(() => context.close())
   const page = await context.newPage()
-  await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
-  await page.getByText('Typing Mac', { exact: true }).waitFor()
+  await openPairingLink(page, receiver.url)
+  await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
   await page.getByRole('button', { name: 'Live', exact: true }).tap()
   const field = page.getByRole('textbox', { name: 'Live typing' })
   await field.focus()

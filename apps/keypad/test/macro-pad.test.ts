@@ -1,7 +1,8 @@
 // Issue 15, the macro pad: default shortcuts follow the receiver's platform, buttons show their pressed state, and
 // the editor asks before deleting.
 import { isKeyAction, type KeyAction } from '@keyroom/key-events'
-import { connectRoom, createRoom, formatPairingLink } from '@keyroom/room-client'
+import { formatDeviceLink } from '@keyroom/room-client'
+import { joinAsReceiver, pairDeviceDir } from '@keyroom/test-kit'
 import type { Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { newPhone, serveKeypadForSuite } from './browser.js'
@@ -12,14 +13,10 @@ const button = (page: Page, name: string) => page.getByRole('button', { name, ex
 
 describe('macro pad', () => {
   it('uses Cmd for a Mac, shows a pressed macro, and asks before deleting one', async () => {
-    const link = createRoom(e2e.relay.url)
-    const mac = connectRoom({
-      link,
-      role: 'mac-receiver',
-      name: 'Real Mac',
+    const paired = pairDeviceDir(e2e.relay.url, { name: 'Real Mac' })
+    const mac = await joinAsReceiver(paired, 'mac-receiver', 'Real Mac', {
       caps: { inject: true, platform: 'darwin' },
     })
-    onTestFinished(() => mac.close())
     const actions: KeyAction[] = []
     mac.on('message', ({ body }) => {
       if (isKeyAction(body)) actions.push(body)
@@ -27,8 +24,8 @@ describe('macro pad', () => {
     const context = await newPhone(e2e.browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
-    await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
-    await page.getByText('Real Mac', { exact: true }).waitFor()
+    await openPairingLink(page, formatDeviceLink(paired.link, e2e.relay.url))
+    await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
     await button(page, 'Macros').tap()
 
     const hold = await touchHold(page, button(page, 'Copy'))

@@ -1,8 +1,7 @@
 // Issue 15, "a keypad that says what is wrong": each failure in plain words, naming the relay; receivers' notices
 // on the key that caused them; two receivers under one name; text typed while offline kept.
-import { randomBytes } from 'node:crypto'
-import { connectRoom, createRoom, formatPairingLink, type RoomLink } from '@keyroom/room-client'
-import { legacyRoom, startTestRelay } from '@keyroom/test-kit'
+import { formatDeviceLink } from '@keyroom/room-client'
+import { joinAsRoomMember, pairDeviceDir, startTestRelay } from '@keyroom/test-kit'
 import type { Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { NOTICE_SHOWN_MS } from '../src/app.js'
@@ -22,19 +21,15 @@ async function phone() {
   return { context, page: await context.newPage() }
 }
 
-function receiver(link: RoomLink, name: string) {
-  const started = startReceiver(link, name)
-  onTestFinished(() => started.room.close())
-  return started
-}
+const receiver = (relay: string, name: string, room?: string) =>
+  startReceiver(relay, name, room ? { room } : {})
 
 describe('the keypad says what is wrong', () => {
   it('names a relay it cannot reach, and shows no stale latency', async () => {
     const own = await startTestRelay({ staticDir: e2e.dist })
-    const link = createRoom(own.url)
-    receiver(link, 'Mac')
+    const mac = await receiver(own.url, 'Mac')
     const { page } = await phone()
-    await openPairingLink(page, formatPairingLink(link, own.url))
+    await openPairingLink(page, mac.url)
     await page.getByTestId('latency').waitFor({ timeout: 10_000 })
     await own.close()
     await vi.waitFor(
@@ -47,9 +42,9 @@ describe('the keypad says what is wrong', () => {
 
   it("shows the relay's reason when it refuses this page's origin", async () => {
     const url = e2e.relay.url.replace('127.0.0.1', 'keypad.test')
-    const link = createRoom(url)
+    const { link } = pairDeviceDir(url)
     const { page } = await phone()
-    await openPairingLink(page, formatPairingLink(link, url))
+    await openPairingLink(page, formatDeviceLink(link, url))
     await vi.waitFor(
       async () =>
         expect(await state(page).textContent()).toMatch(
@@ -60,19 +55,20 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it('tells an empty room from one whose devices never answer (a stale or wrong link)', async () => {
-    const empty = createRoom(e2e.relay.url)
+    const empty = pairDeviceDir(e2e.relay.url)
     const { page } = await phone()
-    await openPairingLink(page, formatPairingLink(empty, e2e.relay.url))
+    await openPairingLink(page, formatDeviceLink(empty.link, e2e.relay.url))
     await page.getByText('No other device in this room yet').waitFor()
+    await expect(page.getByTestId('keys-idle').textContent()).resolves.toBe(
+      "Keys do nothing yet: none of this room's receivers is here",
+    )
 
-    // Two devices in the same room id with another key: the relay counts them, the phone cannot verify them.
-    const stale = legacyRoom(e2e.relay.url)
-    for (const name of ['old Mac', 'old Pi']) {
-      const other = connectRoom({ link: { ...stale, key: randomBytes(32) }, role: 'mac-receiver', name })
-      onTestFinished(() => other.close())
-    }
+    // Two members of the same room that never shake hands (an older keyroom, a stray client): the relay counts them,
+    // the phone cannot verify them.
+    const stale = pairDeviceDir(e2e.relay.url)
+    for (let i = 0; i < 2; i++) await joinAsRoomMember(e2e.relay.url, stale.link.room)
     const second = await phone()
-    await openPairingLink(second.page, formatPairingLink(stale, e2e.relay.url))
+    await openPairingLink(second.page, formatDeviceLink(stale.link, e2e.relay.url))
     await vi.waitFor(
       async () =>
         expect(await second.page.getByTestId('room-state').textContent()).toBe(
@@ -84,10 +80,9 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it('says the phone is offline, drops the latency, and keeps text typed meanwhile', async () => {
-    const link = createRoom(e2e.relay.url)
-    const mac = receiver(link, 'Mac')
+    const mac = await receiver(e2e.relay.url, 'Mac')
     const { context, page } = await phone()
-    await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
+    await openPairingLink(page, mac.url)
     await page.getByTestId('latency').waitFor({ timeout: 10_000 })
     await context.setOffline(true)
     await vi.waitFor(async () =>
@@ -111,8 +106,7 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it("shows a receiver's notice briefly, in its words, on the key that caused it", async () => {
-    const link = createRoom(e2e.relay.url)
-    const mac = receiver(link, 'Studio Mac')
+    const mac = await receiver(e2e.relay.url, 'Studio Mac')
     // This receiver cannot press Pause and says so about the very message that asked.
     mac.room.on('message', ({ from, seq, body }) => {
       if (body.type === 'key' && body.code === 'Pause' && body.phase === 'down')
@@ -125,8 +119,8 @@ describe('the keypad says what is wrong', () => {
         })
     })
     const { page } = await phone()
-    await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
-    await page.getByText('Studio Mac', { exact: true }).waitFor()
+    await openPairingLink(page, mac.url)
+    await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
     await button(page, 'F1-12').tap()
     await button(page, 'Pause').tap()
     const notice = page.getByTestId('notice')
@@ -137,11 +131,12 @@ describe('the keypad says what is wrong', () => {
   }, 60_000)
 
   it('says so when two receivers in the room share a name', async () => {
-    const link = createRoom(e2e.relay.url)
-    receiver(link, 'Mac')
-    receiver(link, 'Mac')
+    // Both receivers' links opened: keys go to both.
+    const first = await receiver(e2e.relay.url, 'Mac')
+    const second = await receiver(e2e.relay.url, 'Mac', first.paired.link.room)
     const { page } = await phone()
-    await openPairingLink(page, formatPairingLink(link, e2e.relay.url))
+    await openPairingLink(page, first.url)
+    await openPairingLink(page, second.url)
     await vi.waitFor(
       async () =>
         expect(await page.getByTestId('room-state').textContent()).toBe(

@@ -5,8 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { MessageBody } from '@keyroom/key-events'
-import { connectRoom, createRoom, formatPairingLink } from '@keyroom/room-client'
-import { spawnApp } from '@keyroom/test-kit'
+import { formatDeviceLink } from '@keyroom/room-client'
+import { joinAsReceiver, pairDeviceDir, spawnApp } from '@keyroom/test-kit'
 import type { CDPSession, Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { DEFAULT_SETTINGS } from '../src/settings.js'
@@ -31,21 +31,33 @@ interface Setup {
 
 async function setup(): Promise<Setup> {
   const x = await startXPointerSession()
-  const room = createRoom(e2e.relay.url)
-  const link = formatPairingLink(room)
+  const paired = pairDeviceDir(e2e.relay.url, { name: 'X mac' })
   spawnApp('apps/mac-receiver/src/main.ts', ['run', '--driver', 'nut', '--name', 'X mac'], {
-    env: { ...x.env, KEYROOM_LINK: link },
+    env: { ...x.env, KEYROOM_CONFIG_DIR: paired.configDir },
   })
-  const listener = connectRoom({ link: room, role: 'keypad', name: 'listener' })
-  onTestFinished(() => listener.close())
+  // A second receiver in the room, whose link the phone opens too: it hears every pointer action the phone sends
+  // (actions travel pairwise, to trusted receivers that drive a pointer).
+  const listening = pairDeviceDir(e2e.relay.url, { name: 'listener', room: paired.link.room })
+  const listener = await joinAsReceiver(listening, 'mac-receiver', 'listener', {
+    caps: { inject: true, pointer: true },
+  })
   const heard: MessageBody[] = []
   listener.on('message', (m) => heard.push(m.body))
 
   const context = await newPhone(e2e.browser)
   onTestFinished(() => context.close().catch(() => undefined))
   const page = await context.newPage()
-  await openPairingLink(page, link)
+  await openPairingLink(page, formatDeviceLink(paired.link, e2e.relay.url))
   await page.getByText('X mac', { exact: true }).waitFor({ timeout: 30_000 })
+  await openPairingLink(page, formatDeviceLink(listening.link, e2e.relay.url))
+  await vi.waitFor(
+    async () =>
+      expect(await page.getByTestId('verdict').allTextContents()).toEqual([
+        ' approved (admin)',
+        ' approved (admin)',
+      ]),
+    { timeout: 30_000 },
+  )
   await page.getByRole('button', { name: 'Trackpad', exact: true }).tap()
   const box = await page.getByRole('application').boundingBox()
   if (!box) throw new Error('no trackpad surface on screen')

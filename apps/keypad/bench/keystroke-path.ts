@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRoom, formatPairingLink } from '@keyroom/room-client'
+import { createRoomId, formatDeviceLink } from '@keyroom/room-client'
+import { openDeviceStore } from '@keyroom/room-client/device-store'
 import { NODE_FROM_SOURCE } from '@keyroom/test-kit/from-source'
 import type { Page } from 'playwright-core'
 import { EVENT_TO_SEND } from '../src/app.js'
@@ -103,7 +104,17 @@ async function main() {
   })
   const url = await until('the relay', () => relayUrl)
 
-  const link = formatPairingLink(createRoom(url))
+  // The receiver's state dir as `keyroom-mac pair --relay URL` leaves it: a room and an open pairing window.
+  const configDir = mkdtempSync(join(tmpdir(), 'keyroom-bench-receiver-'))
+  const store = openDeviceStore(configDir)
+  const room = { relay: url, room: createRoomId() }
+  store.setRoom(room)
+  const link = formatDeviceLink({
+    ...room,
+    peer: store.identity().publicKey,
+    name: 'Bench Mac',
+    pairingSecret: store.openWindow(600),
+  })
   /** When each key-down line of the receiver's log driver arrived. */
   const downs: number[] = []
   let ups = 0
@@ -111,8 +122,7 @@ async function main() {
     ['apps/mac-receiver/src/main.ts', 'run', '--driver', 'log', '--name', 'Bench Mac'],
     {
       LOG_LEVEL: 'warn',
-      KEYROOM_LINK: link,
-      KEYROOM_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'keyroom-bench-receiver-')),
+      KEYROOM_CONFIG_DIR: configDir,
     },
     (line, at) => {
       if (!line.startsWith('{')) return
@@ -127,7 +137,8 @@ async function main() {
     const context = await newPhone(browser)
     const page = await context.newPage()
     await page.goto(link)
-    await page.getByText('Bench Mac').waitFor({ timeout: STEP_TIMEOUT_MS })
+    await page.getByRole('button', { name: 'Join room' }).click({ timeout: STEP_TIMEOUT_MS })
+    await page.getByTestId('verdict').getByText('approved').waitFor({ timeout: STEP_TIMEOUT_MS })
     const key = page.getByRole('button', { name: 'J', exact: true })
     for (let i = 0; i < WARMUP_TAPS + TAPS; i++) {
       await key.tap()

@@ -3,12 +3,13 @@ import { createIdentity, type Identity } from '@keyroom/room-client'
 /**
  * How this phone's identity key is kept:
  * - `wrapped`: in IndexedDB, encrypted with AES-GCM under a non-extractable WebCrypto key that is itself kept in
- *   IndexedDB (a CryptoKey is structured-cloneable, and its [[extractable]] false survives: no script, not even the
- *   keypad's own, can read that key's bytes; W3C Web Cryptography API §14.3 "CryptoKey", §20 "Structured clone").
- *   This is the published pattern for keeping keys in a browser where the algorithm itself (Ed25519 signing with
- *   @noble) needs the raw secret: what leaves the page in a copied profile or a synced backup is ciphertext.
+ *   IndexedDB. The published pattern (W3C Web Cryptography API, "CryptoKey interface" and its structured
+ *   serialization; MDN, `CryptoKey.extractable`): a CryptoKey can be stored in IndexedDB and keeps
+ *   `[[extractable]]` false, so no script, not even the keypad's own, can export its bytes. Signing (Ed25519 with
+ *   @noble) needs the raw secret in memory, so it is decrypted at load; what leaves the browser in a copied
+ *   profile or a synced backup is ciphertext.
  * - `plain`: in IndexedDB as bytes, where the page has no WebCrypto (plain http on a LAN address is not a secure
- *   context). The keypad says so on its insecure-connection notice.
+ *   context), as SECURITY.md says.
  * - `memory`: no IndexedDB at all (some private modes): a new identity each visit, so each visit is a new device.
  */
 export type KeptAs = 'wrapped' | 'plain' | 'memory'

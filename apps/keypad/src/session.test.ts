@@ -15,7 +15,7 @@ import { createSession, HEARTBEAT_MS, PING_EVERY_MS } from './session.js'
 
 const identity = createIdentity()
 /** A stored room's join: a receiver link to a fresh room on this relay. */
-const createRoom = (relay: string): RoomJoin => ({
+const receiverJoin = (relay: string): RoomJoin => ({
   link: { relay, room: createRoomId(), peer: createIdentity().publicKey, name: 'Mac' },
   trusted: [],
 })
@@ -35,7 +35,7 @@ function fakeConnection(options: Omit<ConnectDeviceOptions, 'identity'>) {
   const connection: RoomConnection = {
     id: 'fake-id-0001',
     identity,
-    link: typeof options.link === 'string' ? createRoom('http://x').link : options.link,
+    link: typeof options.link === 'string' ? receiverJoin('http://x').link : options.link,
     get state() {
       return state
     },
@@ -111,7 +111,7 @@ const peer: Peer = {
 describe('session', () => {
   it('shows per device whether the last press arrived, re-rendering only when that changes (issue 18)', () => {
     const { session, made } = setup()
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     const fake = made[0]!
     expect(fake.options.heartbeatMs).toBe(HEARTBEAT_MS)
     let renders = 0
@@ -133,7 +133,7 @@ describe('session', () => {
 
   it('says when the link stalls and when it answers again', () => {
     const { session, made } = setup()
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     const fake = made[0]!
     fake.emit('state', 'connected')
     fake.emit('link', { stalled: true })
@@ -145,7 +145,7 @@ describe('session', () => {
   it('is unpaired until a room is opened, then joins as a keypad', () => {
     const { session, made } = setup()
     expect(session.getSnapshot().state).toBe('unpaired')
-    const join = createRoom('http://relay.test')
+    const join = receiverJoin('http://relay.test')
     session.open(join)
     expect(made[0]?.options).toMatchObject({ role: 'keypad', name: 'Test phone', link: join.link })
     expect(session.getSnapshot()).toMatchObject({ state: 'connecting', link: join.link })
@@ -153,7 +153,7 @@ describe('session', () => {
 
   it('follows the connection state and the peers, and measures the round trip', async () => {
     const { session, made } = setup()
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     const fake = made[0]!
     fake.pingAnswers.set('mac-000001', 12).set('pi-00000001', 30)
     fake.emit('state', 'connected')
@@ -167,7 +167,7 @@ describe('session', () => {
 
   it('pings as soon as a device appears when no round trip is known yet', async () => {
     const { session, made } = setup()
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     const fake = made[0]!
     fake.emit('state', 'connected') // starts a ping nobody answers
     fake.pingAnswers.set('mac-000001', 9)
@@ -177,7 +177,7 @@ describe('session', () => {
 
   it('pings again every PING_EVERY_MS', async () => {
     const { session, made } = setup()
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     const fake = made[0]!
     fake.emit('state', 'connected')
     await vi.waitFor(() => expect(session.getSnapshot().rttMs).toBeUndefined())
@@ -194,7 +194,7 @@ describe('session', () => {
     ]
     session.send(actions[0]!)
     expect(session.getSnapshot().problem).toMatch(/not paired/)
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     const fake = made[0]!
     for (const action of actions) session.send(action)
     expect(fake.sent).toEqual(actions)
@@ -212,8 +212,8 @@ describe('session', () => {
 
   it('closes the old connection when another room is opened', () => {
     const { session, made } = setup()
-    session.open(createRoom('http://relay.test'))
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     expect(made[0]?.connection.close).toHaveBeenCalledOnce()
     expect(made).toHaveLength(2)
     expect(vi.getTimerCount()).toBe(1)
@@ -224,7 +224,7 @@ describe('session', () => {
 
   it("shows a device's notice about this phone's own message, and not about another phone's", () => {
     const { session, made } = setup()
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     const fake = made[0]!
     fake.emit('state', 'connected')
     fake.emit('peers', [peer])
@@ -254,7 +254,7 @@ describe('session', () => {
 
   it('shows a receiver refusing this phone (not approved yet) in its own words, with the key that was refused', () => {
     const { session, made } = setup()
-    session.open(createRoom('http://relay.test'))
+    session.open(receiverJoin('http://relay.test'))
     const fake = made[0]!
     fake.emit('state', 'connected')
     fake.emit('peers', [peer])
@@ -280,7 +280,7 @@ describe('session', () => {
 
   it('joins with the stored receivers trusted beside the link, and asks a receiver to manage devices', () => {
     const { session, made } = setup()
-    const join = createRoom('http://relay.test')
+    const join = receiverJoin('http://relay.test')
     const pi = { key: createIdentity().publicKey, name: 'Pi' }
     session.open({ ...join, trusted: [pi] })
     expect(made[0]?.options).toMatchObject({ link: join.link, trusted: [pi], role: 'keypad' })
@@ -302,8 +302,8 @@ describe('session', () => {
       setInterval: systemTimers.setInterval,
       clearInterval: systemTimers.clearInterval,
     })
-    session.open(createRoom('http://one.test'))
-    session.open(createRoom('http://two.test'))
+    session.open(receiverJoin('http://one.test'))
+    session.open(receiverJoin('http://two.test'))
     for (const go of waiting) go()
     await vi.waitFor(() => expect(made[0]?.connection.close).toHaveBeenCalled())
     expect(made[1]?.connection.close).not.toHaveBeenCalled()

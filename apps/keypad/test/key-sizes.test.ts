@@ -3,13 +3,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { formatDeviceLink } from '@keyroom/room-client'
-import { pairDeviceDir } from '@keyroom/test-kit'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import { LAYOUTS } from '../src/layouts.js'
 import { newPhone, serveKeypadForSuite } from './browser.js'
-import { openPairingLink, touchHold } from './phone.js'
+import { openPairingLink, startReceiver, touchHold } from './phone.js'
 
 const output = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-output')
 const e2e = serveKeypadForSuite()
@@ -20,8 +18,10 @@ async function phone(landscape: boolean) {
   const context = await newPhone(e2e.browser, { landscape })
   onTestFinished(() => context.close())
   const page = await context.newPage()
-  await openPairingLink(page, formatDeviceLink(pairDeviceDir(e2e.relay.url).link, e2e.relay.url))
-  await page.getByTestId('active-room').waitFor()
+  // Approved by a receiver, as in use: no "keys do nothing" line above the keys.
+  const receiver = await startReceiver(e2e.relay.url)
+  await openPairingLink(page, receiver.url)
+  await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
   return page
 }
 

@@ -299,4 +299,71 @@ describe('switching rooms from a URL', () => {
     await button(page, 'Q').tap()
     expect(mac.receiver.actions).toEqual([])
   }, 60_000)
+
+  it('keeps its identity in IndexedDB encrypted under a non-extractable key; a record that does not open makes a new one', async () => {
+    const { page } = await phonePage()
+    await page.goto(`${e2e.relay.url}/`)
+    const fingerprint = page.getByTestId('phone-fingerprint')
+    const shown = async () => {
+      await expect.poll(() => fingerprint.textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/)
+      return fingerprint.textContent()
+    }
+    const first = await shown()
+    const kept = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('keyroom')
+        open.onsuccess = () => resolve(open.result)
+        open.onerror = () => reject(open.error)
+      })
+      const record = await new Promise<Record<string, unknown>>((resolve) => {
+        const get = db.transaction('identity').objectStore('identity').get('device')
+        get.onsuccess = () => resolve(get.result)
+      })
+      db.close()
+      const key = record.wrapKey as CryptoKey
+      const exported = await crypto.subtle.exportKey('raw', key).then(
+        () => 'exported',
+        (error: DOMException) => error.name,
+      )
+      return {
+        fields: Object.keys(record).sort(),
+        algorithm: key.algorithm.name,
+        extractable: key.extractable,
+        exported,
+        sealedBytes: (record.sealed as ArrayBuffer).byteLength,
+      }
+    })
+    // 32 secret bytes and a 16-byte tag; the key that opens them cannot be read out by any script.
+    expect(kept).toEqual({
+      fields: ['iv', 'sealed', 'wrapKey'],
+      algorithm: 'AES-GCM',
+      extractable: false,
+      exported: 'InvalidAccessError',
+      sealedBytes: 48,
+    })
+    await page.reload()
+    expect(await shown()).toBe(first)
+
+    // Storage is untrusted: a record that no longer opens is replaced by a new identity (this phone pairs again).
+    await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const open = indexedDB.open('keyroom')
+        open.onsuccess = () => resolve(open.result)
+      })
+      const store = db.transaction('identity', 'readwrite').objectStore('identity')
+      const record = await new Promise<Record<string, unknown>>((resolve) => {
+        const get = store.get('device')
+        get.onsuccess = () => resolve(get.result)
+      })
+      await new Promise((resolve) => {
+        store.put({ ...record, sealed: new ArrayBuffer(48) }, 'device').onsuccess = resolve
+      })
+      db.close()
+    })
+    await page.reload()
+    const second = await shown()
+    expect(second).not.toBe(first)
+    await page.reload()
+    expect(await shown()).toBe(second)
+  }, 60_000)
 })

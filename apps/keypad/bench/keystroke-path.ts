@@ -104,7 +104,7 @@ async function main() {
   })
   const url = await until('the relay', () => relayUrl)
 
-  // The receiver's state dir as `keyroom-mac pair --relay URL` leaves it: a room and an open pairing window.
+  // The receiver's state dir as `keyroom-receiver pair --relay URL` leaves it: a room and an open pairing window.
   const configDir = mkdtempSync(join(tmpdir(), 'keyroom-bench-receiver-'))
   const store = openDeviceStore(configDir)
   const room = { relay: url, room: createRoomId() }

@@ -85,7 +85,7 @@ describe('describeVerdict and whyKeysIdle', () => {
       'approved (admin)',
     )
     expect(describeVerdict(receiver({ type: 'status', state: 'pending', code: '042917' })).text).toBe(
-      'pending: on it, run "keyroom-mac devices approve 042917"',
+      'pending: on it, run "keyroom-receiver devices approve 042917"',
     )
     expect(
       describeVerdict(receiver({ type: 'status', state: 'pending', code: '042917' }, 'pi-agent')).text,

@@ -60,9 +60,9 @@ function sameNames(peers: readonly Peer[]): Array<[string, number]> {
   return [...counts].filter(([, count]) => count > 1)
 }
 
-/** The command that approves a device on a receiver of this role, as its README spells it. */
+/** The command that approves a device on a receiver of this role: its package's bin (mac-receiver, pi-agent). */
 const APPROVE_ON: Record<Peer['role'], string> = {
-  'mac-receiver': 'keyroom-mac devices approve',
+  'mac-receiver': 'keyroom-receiver devices approve',
   'pi-agent': 'keyroom-pi devices approve',
   keypad: 'devices approve',
 }

@@ -8,7 +8,7 @@ import { openPairingLink, touchHold } from './phone.js'
 const e2e = serveKeypadForSuite()
 
 /**
- * The receiver as its own process, in a state dir paired as `keyroom-mac pair` leaves it (a pairing window open):
+ * The receiver as its own process, in a state dir paired as `keyroom-receiver pair` leaves it (a pairing window open):
  * `run` joins the stored room. Its stdout is one JSON line per key it would press.
  */
 function startReceiverProcess(configDir: string) {

@@ -129,6 +129,10 @@ export function App(props: AppProps) {
   )
   // The receivers' names tell rooms on one relay apart where the room's own name is only the relay's host.
   const receiverNames = (activeRoom?.receivers ?? []).map((r) => r.name).join(', ')
+  const admins = useMemo(
+    () => sessionState.peers.filter((p) => p.trusted && p.status?.state === 'approved' && p.status.admin),
+    [sessionState.peers],
+  )
 
   // Once a receiver approved this phone, the link's pairing secret is dropped: the link left in history is then worth
   // nothing, and the phone proves itself by its identity from now on.
@@ -281,6 +285,8 @@ export function App(props: AppProps) {
             onSettings={onSettings}
             build={BUILD_INFO}
             phone={connector}
+            admins={admins}
+            onManage={session.manage}
           />
         </Suspense>
       ) : null}

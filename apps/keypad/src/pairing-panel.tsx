@@ -1,6 +1,7 @@
-import type { DeviceLink } from '@keyroom/room-client'
+import type { DeviceLink, DevicePeer, ManageRequest } from '@keyroom/room-client'
 import { lazy, Suspense, useState } from 'react'
 import type { DeviceConnector } from './device-connection.js'
+import { DevicesPanel } from './devices-panel.js'
 import type { StoredRoom } from './pairing.js'
 import type { Settings } from './settings.js'
 
@@ -20,6 +21,9 @@ interface PairingPanelProps {
   build: { version: string; build: string }
   /** This phone's identity, once loaded. */
   phone?: DeviceConnector | undefined
+  /** Receivers that made this phone their admin: their devices are listed here to approve or revoke. */
+  admins: readonly DevicePeer[]
+  onManage(peer: string, request: ManageRequest): void
 }
 
 /** Rooms this phone knows, its own link as a QR code, a QR scanner, and preferences. */
@@ -99,6 +103,7 @@ export function PairingPanel(props: PairingPanelProps) {
           {error}
         </p>
       ) : null}
+      <DevicesPanel admins={props.admins} onManage={props.onManage} />
       <h2>This phone</h2>
       <label className="setting">
         Name

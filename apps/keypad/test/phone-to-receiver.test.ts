@@ -1,5 +1,5 @@
 import { formatDeviceLink } from '@keyroom/room-client'
-import { pairDeviceDir, spawnApp } from '@keyroom/test-kit'
+import { joinAsDevice, pairDeviceDir, spawnApp, waitForDevice } from '@keyroom/test-kit'
 import type { Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { newPhone, serveKeypadForSuite } from './browser.js'
@@ -79,5 +79,29 @@ describe('a phone drives the receiver process', () => {
     // Nothing was pressed for it, and the next key still works.
     await button(page, 'F5').tap()
     await vi.waitFor(() => expect(receiver.pressed()).toEqual(['down F5', 'up F5']))
+  }, 90_000)
+
+  it('an admin phone lists the receiver devices and approves and revokes a pending one from its panel', async () => {
+    const { page, paired } = await phoneWithReceiver()
+    // The first phone approved through the window is the receiver's admin.
+    await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
+    // A second phone with the link but not its pairing secret: it waits as pending.
+    const { pairingSecret: _secret, ...withoutSecret } = paired.link
+    const other = await joinAsDevice(withoutSecret, 'keypad', 'Second phone')
+    const pending = await waitForDevice(other, 'Studio Mac', 'pending')
+
+    await button(page, 'Pairing').tap()
+    const devices = page.getByRole('region', { name: 'Devices on Studio Mac' })
+    await button(page, 'Refresh').tap()
+    const row = devices.getByTestId('managed-device').filter({ hasText: 'Second phone' })
+    await expect
+      .poll(() => row.getByTestId('managed-state').textContent())
+      .toBe(`pending (code ${pending.status?.code})`)
+    await devices.getByRole('button', { name: 'Approve Second phone' }).tap()
+    await waitForDevice(other, 'Studio Mac', 'approved')
+    await expect.poll(() => row.getByTestId('managed-state').textContent()).toBe('approved')
+    await devices.getByRole('button', { name: 'Revoke Second phone' }).tap()
+    await waitForDevice(other, 'Studio Mac', 'revoked')
+    await expect.poll(() => row.getByTestId('managed-state').textContent()).toBe('revoked')
   }, 90_000)
 })

@@ -104,4 +104,51 @@ describe('a phone drives the receiver process', () => {
     await waitForDevice(other, 'Studio Mac', 'revoked')
     await expect.poll(() => row.getByTestId('managed-state').textContent()).toBe('revoked')
   }, 90_000)
+
+  it('a phone whose link has no pairing secret waits as pending with the code to type, and types once approved', async () => {
+    const paired = pairDeviceDir(e2e.relay.url, { name: 'Studio Mac' })
+    const receiver = startReceiverProcess(paired.configDir)
+    const context = await newPhone(e2e.browser)
+    onTestFinished(() => context.close())
+    const page = await context.newPage()
+    // As after the pairing window: the link names the receiver but carries no secret.
+    const { pairingSecret: _secret, ...late } = paired.link
+    await openPairingLink(page, formatDeviceLink(late, e2e.relay.url))
+    const verdict = page.getByTestId('verdict')
+    await expect
+      .poll(() => verdict.textContent(), { timeout: 20_000 })
+      .toMatch(/^ pending: on it, run "keyroom-receiver devices approve \d{6}"$/)
+    const code = /(\d{6})/.exec((await verdict.textContent()) ?? '')?.[1] ?? ''
+    await expect(page.getByTestId('keys-idle').textContent()).resolves.toBe(
+      'Keys do nothing yet: no receiver has approved this phone (see the code next to it)',
+    )
+    // A press is refused with the receiver's reason, in words, on the key that caused it.
+    await button(page, 'Q').tap()
+    await expect
+      .poll(() => page.getByTestId('notice').textContent())
+      .toMatch(new RegExp(`^Q: Studio Mac: .+ is not approved on Studio Mac yet \\(code ${code}\\)$`))
+    expect(receiver.pressed()).toEqual([])
+
+    // Approved by its code on the receiver (another process writing its store, as `devices approve` does).
+    expect(paired.store.approve(code).ok).toBe(true)
+    await verdict.getByText('approved').waitFor({ timeout: 10_000 })
+    await expect(page.getByTestId('keys-idle').count()).resolves.toBe(0)
+    await button(page, 'W').tap()
+    await vi.waitFor(() => expect(receiver.pressed()).toEqual(['down KeyW', 'up KeyW']))
+
+    // Revoked on the receiver: the phone says so, and its keys do nothing there.
+    const phone = paired.store.devices()[0]?.fingerprint ?? ''
+    expect(paired.store.revoke(phone).ok).toBe(true)
+    await expect
+      .poll(() => verdict.textContent(), { timeout: 10_000 })
+      .toBe(' revoked: it no longer takes keys from this phone')
+    await expect(page.getByTestId('keys-idle').textContent()).resolves.toBe(
+      'Keys do nothing: every receiver here revoked this phone; pair again with a new link',
+    )
+    await button(page, 'E').tap()
+    await expect
+      .poll(() => page.getByTestId('notice').textContent())
+      .toMatch(/^E: Studio Mac: .+ is revoked on Studio Mac$/)
+    expect(receiver.pressed()).toEqual(['down KeyW', 'up KeyW'])
+  }, 90_000)
 })

@@ -11,7 +11,8 @@ export function InsecureNotice() {
     <aside className="insecure" aria-label="Plain http">
       <p>
         Plain http: this browser turns off offline start and install, keeping the screen awake, and the camera
-        for QR codes. Anyone on this network could change this page and read the room key. Use an https link.
+        for QR codes, and this phone's key is kept unencrypted. Anyone on this network could change this page
+        and read what you type. Use an https link.
       </p>
       <button type="button" className="action secondary" onClick={() => setOpen(false)}>
         Dismiss

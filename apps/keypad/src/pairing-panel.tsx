@@ -5,6 +5,13 @@ import { DevicesPanel } from './devices-panel.js'
 import type { StoredRoom } from './pairing.js'
 import type { Settings } from './settings.js'
 
+/** Where this phone's identity key lives (device-identity.ts), in words. */
+const KEPT_AS: Record<DeviceConnector['keptAs'], string> = {
+  wrapped: 'key kept encrypted in this browser',
+  plain: 'key kept unencrypted (plain http has no WebCrypto)',
+  memory: 'key kept in memory only: this browser refuses storage, so each visit is a new device',
+}
+
 const QrCode = lazy(() => import('./qr-code.js'))
 const QrScanner = lazy(() => import('./qr-scanner.js'))
 
@@ -124,6 +131,7 @@ export function PairingPanel(props: PairingPanelProps) {
       <p className="hint">
         Fingerprint{' '}
         <code data-testid="phone-fingerprint">{props.phone?.fingerprint ?? 'making its key…'}</code>
+        {props.phone ? <span data-testid="phone-key-kept"> · {KEPT_AS[props.phone.keptAs]}</span> : null}
       </p>
       <p className="hint" data-testid="build-info">
         keyroom keypad {props.build.version}, build {props.build.build}

@@ -21,8 +21,15 @@ describe('plain http notice', () => {
     const notice = page.getByRole('complementary', { name: 'Plain http' })
     await notice.waitFor()
     const text = await notice.textContent()
-    for (const word of ['offline', 'screen awake', 'camera', 'read the room key', 'https'])
+    for (const word of ['offline', 'screen awake', 'camera', 'unencrypted', 'read what you type', 'https'])
       expect(text).toContain(word)
+    // No WebCrypto here: the identity is kept, but not encrypted, and the pairing panel says so.
+    await expect
+      .poll(() => page.getByTestId('phone-key-kept').textContent())
+      .toBe(' · key kept unencrypted (plain http has no WebCrypto)')
+    const fingerprint = await page.getByTestId('phone-fingerprint').textContent()
+    await page.reload()
+    await expect.poll(() => page.getByTestId('phone-fingerprint').textContent()).toBe(fingerprint)
     await notice.getByRole('button', { name: 'Dismiss' }).click()
     await notice.waitFor({ state: 'detached' })
   }, 60_000)
@@ -31,5 +38,8 @@ describe('plain http notice', () => {
     const page = await open(e2e.relay.url)
     expect(await page.evaluate(() => window.isSecureContext)).toBe(true)
     expect(await page.getByRole('complementary', { name: 'Plain http' }).count()).toBe(0)
+    await expect
+      .poll(() => page.getByTestId('phone-key-kept').textContent())
+      .toBe(' · key kept encrypted in this browser')
   }, 60_000)
 })

@@ -1,7 +1,5 @@
 export { fromBase64url, toBase64url } from '@keyroom/key-events'
-export { createAcceptor, isRelease } from './acceptance.js'
 export { connectDevice } from './connect-device.js'
-export { connectRoom } from './connect-room.js'
 export {
   createPairingSecret,
   createRoomId,
@@ -19,8 +17,6 @@ export {
   verificationCode,
 } from './identity.js'
 export * from './leases.js'
-export { createRoom, formatPairingLink, parsePairingLink } from './pairing-link.js'
 export { createPermissionCheck } from './permissions.js'
 export { renderQrSvg, renderQrTerminal } from './qr.js'
-export { createSealer, type Sealer } from './seal.js'
 export type * from './types.js'

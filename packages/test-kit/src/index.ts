@@ -17,18 +17,10 @@ export {
 export { createFakeRoom, type FakePeer, type FakeRoom } from './fake-room.js'
 export { type Direction, type FaultProxy, startFaultProxy } from './fault-proxy.js'
 export { freePort } from './free-port.js'
-export { withLegacyRoomId } from './legacy-room.js'
 export { parsePlist } from './plist-parse.js'
 export { startRedis } from './redis-server.js'
 export { startTestRelay, type TestRelay } from './relay.js'
 export { startRelayProcess } from './relay-process.js'
-export {
-  joinAsIntruder,
-  joinRoom,
-  legacyRoom,
-  type Member,
-  waitForPeer,
-} from './room.js'
 export { type RunResult, runFromSource } from './run-from-source.js'
 export { spawnApp, WORKSPACE_ROOT } from './spawn-app.js'
 export { NODE_FROM_SOURCE, parseJsonLine, type Spawned, spawnProcess } from './spawn-process.js'

@@ -4,7 +4,6 @@ import { KEY_CODES } from './key-codes.js'
 import { parseEnvelope, parseKeyAction } from './messages.js'
 import { MAX_RECEIPT_SEQS, MAX_TEXT_LENGTH, PROTOCOL_VERSION } from './protocol.js'
 import { parseBroadcastRequest, parseRoomName } from './relay-wire.js'
-import { parseSealedPayload } from './sealed.js'
 
 const envelope = (body: unknown) => ({
   v: PROTOCOL_VERSION,
@@ -187,16 +186,5 @@ describe('relay wire', () => {
       error: { code: 'invalid-room-name' },
     })
     expect(parseBroadcastRequest('nope')).toMatchObject({ ok: false, error: { code: 'invalid-request' } })
-  })
-
-  it('checks the sealed payload shape', () => {
-    const nonce = 'A'.repeat(32)
-    expect(parseSealedPayload({ v: 1, nonce, ciphertext: 'abc' }).ok).toBe(true)
-    expect(parseSealedPayload({ v: 9, nonce, ciphertext: 'abc' })).toMatchObject({
-      ok: false,
-      error: { code: 'unsupported-version' },
-    })
-    expect(parseSealedPayload({ v: 1, nonce: 'short', ciphertext: 'abc' }).ok).toBe(false)
-    expect(parseSealedPayload({ v: 1, nonce, ciphertext: 'not base64!' }).ok).toBe(false)
   })
 })

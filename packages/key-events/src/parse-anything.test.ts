@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { parseFrame } from './frames.js'
 import { KEY_CODES, MODIFIER_CODES } from './key-codes.js'
 import { parseEnvelope, parseKeyAction } from './messages.js'
 import { parsePointerAction } from './pointer.js'
 import { parseBroadcastRequest, parseRoomName } from './relay-wire.js'
-import { parseSealedPayload } from './sealed.js'
 
 const parsers = {
   parseKeyAction,
@@ -12,7 +12,7 @@ const parsers = {
   parseEnvelope,
   parseBroadcastRequest,
   parseRoomName,
-  parseSealedPayload,
+  parseFrame,
 }
 
 describe('parsers on untrusted input', () => {

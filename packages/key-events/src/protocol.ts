@@ -11,8 +11,6 @@ export const MAX_EVENT_AGE_MS = 2000
 export const MAX_MOTION_AGE_MS = 250
 /** Senders coalesce moves and scrolls into at most one of each per this interval (about 60 per second). */
 export const MOTION_INTERVAL_MS = 16
-/** The largest clock difference a receiver accepts between a sender and itself. */
-export const MAX_CLOCK_SKEW_MS = 60_000
 /** Presence entries vanish after this long without any message from the device. */
 export const PRESENCE_TIMEOUT_MS = 25_000
 /** Devices say hello again this often so that presence survives lost messages. */
@@ -33,12 +31,6 @@ export const MAX_RECEIPT_SEQS = 64
 export const RECEIPT_INTERVAL_MS = 20
 /** A sender counts an action as missing on a device that has not acknowledged it this long after it was sent. */
 export const RECEIPT_TIMEOUT_MS = 1000
-/** Most peers a device keeps in its presence list; hellos from further sender ids are refused. */
-export const MAX_PEERS = 64
-/** Most messages kept per sender that has not answered the challenge yet (it may be mid-handshake). */
-export const MAX_UNVERIFIED_BUFFER = 32
-/** How long such messages are kept before they are dropped (and reported) as `unverified`. */
-export const UNVERIFIED_BUFFER_MS = 2000
 /** Longest device name. */
 export const MAX_NAME_LENGTH = 64
 

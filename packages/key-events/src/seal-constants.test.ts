@@ -3,7 +3,6 @@ import { toBase64url } from './base64url.js'
 import { base64urlChars, MAC_BYTES, NONCE_BYTES, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './cipher-sizes.js'
 import { frameLabel, messageAssociatedData, SESSION_ID_BYTES } from './frames.js'
 import { JOIN_PROOF_CHARS } from './join-proof.js'
-import { SEAL_KEY_INFO, sealAssociatedData } from './sealed.js'
 
 // These strings are the wire: both ends derive keys and check seals with them, and the README spells them.
 describe('seal constants', () => {
@@ -15,11 +14,6 @@ describe('seal constants', () => {
     expect(frameLabel('pairing')).toBe('keyroom/v2/pairing')
     expect(frameLabel('code')).toBe('keyroom/v2/code')
     expect(messageAssociatedData('sA', 'sB')).toBe('keyroom/v2/msg|sA|sB')
-  })
-
-  it('keeps the version 1 seal key info and associated data', () => {
-    expect(SEAL_KEY_INFO).toBe('keyroom/seal/v1')
-    expect(sealAssociatedData('room-1')).toBe('keyroom/v1/room-1')
   })
 
   it('counts base64url characters as toBase64url writes them', () => {

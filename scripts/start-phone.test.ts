@@ -137,7 +137,7 @@ describe.skipIf(problem !== undefined)(
         if (start.child.exitCode === null) start.child.kill('SIGTERM')
         await start.exited
       })
-      const prefix = `https://${LAPTOP_IP}:${PORT}/#relay=${encodeURIComponent(`https://${LAPTOP_IP}:${PORT}`)}&`
+      const prefix = `https://${LAPTOP_IP}:${PORT}/#v=2&relay=${encodeURIComponent(`https://${LAPTOP_IP}:${PORT}`)}&`
       const link = await vi.waitFor(
         () => {
           const line = start
@@ -179,10 +179,16 @@ describe.skipIf(problem !== undefined)(
         async () => expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true),
         { timeout: 15_000 },
       )
-      // Over wss to the LAN address, the keypad finds the receiver `start` paired.
+      // Over wss to the LAN address, the keypad finds the receiver `start` paired, which approves it (its window).
       await vi.waitFor(
         async () => expect(await page.getByTestId('connection-state').textContent()).toBe('Connected'),
         { timeout: 20_000 },
+      )
+      await vi.waitFor(
+        async () => expect(await page.getByTestId('verdict').textContent()).toMatch(/^approved/),
+        {
+          timeout: 20_000,
+        },
       )
 
       // A phone that has not trusted the authority is stopped by the certificate, not served in the clear.

@@ -15,8 +15,10 @@ WORKDIR /src
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY packages/key-events/package.json packages/key-events/
 COPY packages/room-client/package.json packages/room-client/
-# Test helpers: only their manifest, so the workspace resolves (the image never runs tests).
+# Test helpers and the device kit (the root's `pnpm start` uses it): only their manifests, so the workspace
+# resolves (the image never runs tests or devices).
 COPY packages/test-kit/package.json packages/test-kit/
+COPY packages/device-kit/package.json packages/device-kit/
 COPY apps/relay/package.json apps/relay/
 COPY apps/keypad/package.json apps/keypad/
 RUN pnpm install --frozen-lockfile --filter @keyroom/relay... --filter @keyroom/keypad...

@@ -185,7 +185,7 @@ describe.skipIf(problem !== undefined)(
         { timeout: 20_000 },
       )
       await vi.waitFor(
-        async () => expect(await page.getByTestId('verdict').textContent()).toMatch(/^approved/),
+        async () => expect(await page.getByTestId('verdict').textContent()).toMatch(/^\s*approved/),
         {
           timeout: 20_000,
         },

@@ -1,24 +1,14 @@
 // A device's name comes from the device itself and reaches the receiver's terminal, its audit log and every keypad:
 // one that could rewrite a terminal or forge a log line is refused at the handshake, and the room carries on.
-import { joinAsDevice, pairDeviceDir, startTestRelay, waitForDevice } from '@keyroom/test-kit'
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
-import { connectDevice } from '../src/connect-device.js'
+import { joinAsDevice, joinAsReceiver, pairDeviceDir, startTestRelay, waitForDevice } from '@keyroom/test-kit'
+import { describe, expect, it, vi } from 'vitest'
 import { parseDeviceLink } from '../src/device-link.js'
 
 describe('device names from other devices', () => {
   it('a name with a terminal escape or a newline is refused as an invalid handshake; nothing is stored; others are served', async () => {
     const relay = await startTestRelay()
     const paired = pairDeviceDir(relay.url, { name: 'desk' })
-    const { relay: url, room } = paired.link
-    const receiver = connectDevice({
-      link: { relay: url, room },
-      identity: paired.store.identity(),
-      gate: paired.store.gate(),
-      role: 'mac-receiver',
-      name: 'desk',
-      caps: { inject: true },
-    })
-    onTestFinished(() => receiver.close())
+    const receiver = await joinAsReceiver(paired, 'mac-receiver', 'desk')
     const reasons: string[] = []
     receiver.on('reject', (r) => reasons.push(`${r.reason}: ${r.message}`))
 

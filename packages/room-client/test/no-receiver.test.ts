@@ -1,7 +1,6 @@
 // A key action with no receiver to go to is refused with a reason, never reported as sent.
-import { joinAsDevice, pairDeviceDir, startTestRelay, waitForDevice } from '@keyroom/test-kit'
-import { describe, expect, it, onTestFinished } from 'vitest'
-import { connectDevice } from '../src/connect-device.js'
+import { joinAsDevice, joinAsReceiver, pairDeviceDir, startTestRelay, waitForDevice } from '@keyroom/test-kit'
+import { describe, expect, it } from 'vitest'
 
 describe('sending with no receiver in the room', () => {
   it('says no-receiver (for keys, and for pointer actions when no receiver drives a pointer); once it is there, sends', async () => {
@@ -12,16 +11,8 @@ describe('sending with no receiver in the room', () => {
       ok: false,
       error: { code: 'no-receiver', message: 'no receiver of this device is in the room (yet)' },
     })
-    const { relay: url, room } = paired.link
-    const receiver = connectDevice({
-      link: { relay: url, room },
-      identity: paired.store.identity(),
-      gate: paired.store.gate(),
-      role: 'mac-receiver',
-      name: 'desk',
-      caps: { inject: true },
-    })
-    onTestFinished(() => receiver.close())
+    // The receiver comes: its store approves the keypad that proved the window's secret.
+    await joinAsReceiver(paired, 'mac-receiver', 'desk')
     await waitForDevice(keypad, 'desk', 'approved')
     expect(await keypad.send({ type: 'key', code: 'KeyA', phase: 'tap' })).toEqual({ ok: true })
     expect(await keypad.send({ type: 'move', dx: 3, dy: 0 })).toMatchObject({

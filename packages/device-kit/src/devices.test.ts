@@ -157,8 +157,8 @@ describe('devices list | approve | revoke | log', () => {
       permissions: { actions: ['key', 'chord'], keys: ['KeyA', 'ShiftLeft'], forbiddenChords: ['Meta+KeyQ'] },
     })
     expect(stored()?.admin).toBeUndefined()
-    // --admin alone keeps what it may send.
-    expect(run(['permit', phone.fingerprint, '--admin'])).toMatchObject({ ok: true })
+    // --admin alone keeps what it may send, whichever way the fingerprint is spelled.
+    expect(run(['permit', phone.fingerprint.toLowerCase(), '--admin'])).toMatchObject({ ok: true })
     expect(stored()).toMatchObject({ admin: true, permissions: { actions: ['key', 'chord'] } })
     expect(run(['list'])).toMatchObject({ ok: true })
     expect(text()).toContain('keypad  actions key,chord; keys KeyA,ShiftLeft; never Meta+KeyQ; admin')

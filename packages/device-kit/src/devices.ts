@@ -178,12 +178,8 @@ export function runDevicesCommand(
       return ok(undefined)
     }
     case 'permit': {
-      const before = store
-        .devices()
-        .find((d) => d.name === command.target || d.fingerprint === command.target)
-      const permissions =
-        command.permissions === undefined ? before?.permissions : (command.permissions ?? undefined)
-      const result = store.setPermissions(command.target, permissions, command.admin)
+      // The store finds the device (a fingerprint in any spelling) and keeps what --admin alone does not change.
+      const result = store.setPermissions(command.target, command.permissions, command.admin)
       if (!result.ok) return fail(result.error.code as 'no-such-device' | 'ambiguous', result.error.message)
       const device = result.value
       appendAudit(options.configDir, {

@@ -196,10 +196,13 @@ export function openDeviceStore(dir: string) {
         return { ok: true, value: { ...device } }
       })
     },
-    /** Sets (or with `undefined`, clears) what a device may send, and whether it may manage the others. */
+    /**
+     * Sets what a device may send (`null` clears it: everything again; `undefined` keeps it as it is), and whether it
+     * may manage the others (`undefined` keeps that too). The device is found as `revoke` finds it: name or fingerprint.
+     */
     setPermissions(
       text: string,
-      permissions: Permissions | undefined,
+      permissions: Permissions | null | undefined,
       admin?: boolean,
     ): Result<StoredDevice> {
       return update((d) => {
@@ -210,7 +213,7 @@ export function openDeviceStore(dir: string) {
           return fail('ambiguous', `"${text}" names ${matches.length} devices: use the fingerprint`)
         const device = matches[0] as StoredDevice
         if (permissions) device.permissions = permissions
-        else delete device.permissions
+        else if (permissions === null) delete device.permissions
         if (admin === true) device.admin = true
         if (admin === false) delete device.admin
         return { ok: true, value: { ...device } }

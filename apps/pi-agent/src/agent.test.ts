@@ -1,6 +1,7 @@
 import { HOLD_LEASE_MS, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
+import { createFakeRoom } from '@keyroom/test-kit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFakeDeviceRoom, createRecordingPins, silentLogger } from '../test/fakes.js'
+import { createRecordingPins, silentLogger } from '../test/fakes.js'
 import { createAgent } from './agent.js'
 import { DEFAULT_MIN_INTERVAL_MS, type PinMap, parsePinMap } from './pin-map.js'
 
@@ -23,7 +24,7 @@ const example = mapOf({
 })
 
 function setup(map: PinMap = example) {
-  const room = createFakeDeviceRoom()
+  const room = createFakeRoom()
   const pins = createRecordingPins()
   const agent = createAgent({ room: room, pins: pins.pins, map, logger: silentLogger() })
   return { room, pins, agent }
@@ -88,11 +89,6 @@ describe('agent outputs', () => {
       role: 'keypad',
       name: 'a',
       caps: { inject: false },
-      key: 'key-a',
-      fingerprint: 'fp-a',
-      trusted: false,
-      code: '123456',
-      lastSeen: 0,
     })
     expect(pins.levels.get(17)).toBe(0)
     vi.advanceTimersByTime(DEFAULT_MIN_INTERVAL_MS)
@@ -215,7 +211,7 @@ describe('agent outputs', () => {
   })
 
   it('keeps going when a pin write throws', () => {
-    const room = createFakeDeviceRoom()
+    const room = createFakeRoom()
     const pins = createRecordingPins()
     const broken = {
       ...pins.pins,

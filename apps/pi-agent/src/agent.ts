@@ -1,4 +1,4 @@
-import { sendNotice } from '@keyroom/device-kit'
+import { type FollowedRoom, sendNotice } from '@keyroom/device-kit'
 import type { Capabilities, KeyAction, KeyCode } from '@keyroom/key-events'
 import { createLeaseTable, type DeviceRoomConnection } from '@keyroom/room-client'
 import type { Logger } from 'pino'
@@ -10,7 +10,7 @@ import { mappedKeys, type PinMap } from './pin-map.js'
 import type { Level, Pins } from './pins.js'
 
 /** The part of a device room the agent uses; `joinDeviceRoom()` and `connectDevice()` results fit. */
-export type AgentRoom = Pick<DeviceRoomConnection, 'on' | 'send' | 'updateCapabilities'>
+export type AgentRoom = FollowedRoom & Pick<DeviceRoomConnection, 'send' | 'updateCapabilities'>
 
 export interface AgentOptions {
   room: AgentRoom

@@ -1,11 +1,12 @@
-import { isRoomUpkeep, type MessageBody, type RoomUpkeep } from '@keyroom/key-events'
-import type { DeviceMessage, DeviceRoomConnection } from '@keyroom/room-client'
+import { type FollowedRoom, followRoom } from '@keyroom/device-kit'
+import { isKeyAction, isPointerAction, type KeyAction, type PointerAction } from '@keyroom/key-events'
+import type { RoomMessage } from '@keyroom/room-client'
 
 /**
  * A message a Pi agent acts on: a key or pointer action from an approved device, within its permissions (the
  * device room refuses the rest with a notice). Presence, pings, notices and byes are taken care of.
  */
-export type SenderAction = DeviceMessage & { body: Exclude<MessageBody, RoomUpkeep | { type: 'bye' }> }
+export type SenderAction = RoomMessage & { body: KeyAction | PointerAction }
 
 export interface SenderHandlers {
   action(message: SenderAction): void
@@ -18,20 +19,15 @@ export interface SenderHandlers {
   releaseAll(why: string): void
 }
 
-/** How both Pi agents (pins, USB keyboard) follow the room's senders; returns the unsubscribe. */
-export function followSenders(room: Pick<DeviceRoomConnection, 'on'>, handlers: SenderHandlers): () => void {
-  const offs = [
-    room.on('message', (message) => {
+/** How both Pi agents (pins, USB keyboard) follow the room's senders, over device-kit's `followRoom`. */
+export function followSenders(room: FollowedRoom, handlers: SenderHandlers): () => void {
+  return followRoom(room, {
+    message(message) {
       const { body } = message
-      if (body.type !== 'bye' && !isRoomUpkeep(body)) handlers.action({ ...message, body })
-    }),
+      if (isKeyAction(body) || isPointerAction(body)) handlers.action({ ...message, body })
+    },
     // Also emitted when a device is revoked while it holds something (connect-device.ts `judge`).
-    room.on('peer-left', (peer) => handlers.releaseSender(peer.id, 'peer-left')),
-    room.on('state', (state) => {
-      if (state !== 'connected') handlers.releaseAll(`connection-${state}`)
-    }),
-  ]
-  return () => {
-    for (const off of offs) off()
-  }
+    senderGone: (senderId) => handlers.releaseSender(senderId, 'peer-left'),
+    disconnected: (state) => handlers.releaseAll(`connection-${state}`),
+  })
 }

@@ -1,13 +1,13 @@
 import { sendNotice } from '@keyroom/device-kit'
 import type { KeyCode, PointerButton } from '@keyroom/key-events'
-import { createLeaseTable, type DeviceMessage, type Timers } from '@keyroom/room-client'
+import { createLeaseTable, type RoomMessage, type Timers } from '@keyroom/room-client'
 import type { Logger } from 'pino'
 import type { AgentRoom } from './agent.js'
 import { followSenders, type SenderAction } from './follow-senders.js'
 import type { HidOutput } from './hid-output.js'
 
 export interface HidAgentOptions {
-  room: Pick<AgentRoom, 'on' | 'send'>
+  room: Omit<AgentRoom, 'updateCapabilities'>
   hid: HidOutput
   logger: Logger
   /** @default the platform's (tests pass fake timers through vitest) */
@@ -29,7 +29,7 @@ export function createHidAgent(options: HidAgentOptions): HidAgent {
   let stopped = false
   let rolledOver = false
 
-  const notify = (message: DeviceMessage, level: 'warn' | 'error', code: string, text: string) =>
+  const notify = (message: RoomMessage, level: 'warn' | 'error', code: string, text: string) =>
     sendNotice(room, logger, { level, code, message: text, about: message })
 
   const timers = options.timers === undefined ? {} : { timers: options.timers }
@@ -54,7 +54,7 @@ export function createHidAgent(options: HidAgentOptions): HidAgent {
     new Set(table.senders().flatMap((sender) => table.heldBy(sender)))
 
   /** Sends what is held now; says so once when a press takes the keyboard past six keys. */
-  const sync = (cause?: DeviceMessage) => {
+  const sync = (cause?: RoomMessage) => {
     const unknown = hid.holdKeys(everyHold(keys))
     if (unknown.length > 0) logger.warn({ codes: unknown }, 'keys with no HID usage: ignored')
     hid.holdButtons(everyHold(buttons))

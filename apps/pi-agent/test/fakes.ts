@@ -1,11 +1,3 @@
-import type { Capabilities } from '@keyroom/key-events'
-import type {
-  DeviceMessage,
-  DeviceRoomConnection,
-  DeviceRoomEvents,
-  Sendable,
-  SendResult,
-} from '@keyroom/room-client'
 import pino from 'pino'
 import type { InputPin, Level, OutputPin, Pins } from '../src/pins.js'
 
@@ -63,50 +55,3 @@ export function createRecordingPins() {
 }
 
 export const silentLogger = () => pino({ level: 'silent' })
-
-/**
- * A hand-written device room for the agents' unit tests, in place of `joinDeviceRoom()`: the test plays room events
- * and messages from approved devices (what the device room lets through); `sent` and `caps` record what the agent
- * sent and announced.
- */
-export interface FakeDeviceRoom extends Pick<DeviceRoomConnection, 'on' | 'send' | 'updateCapabilities'> {
-  sent: Sendable[]
-  caps: Capabilities[]
-  emit<E extends keyof DeviceRoomEvents>(event: E, value: DeviceRoomEvents[E]): void
-  /** A message from session `from` (a keypad named after it) with that session's next sequence number. */
-  deliver(from: string, body: DeviceMessage['body']): void
-  listenerCount(): number
-}
-
-export function createFakeDeviceRoom(): FakeDeviceRoom {
-  const listeners = new Map<keyof DeviceRoomEvents, Set<(value: never) => void>>()
-  const seqs = new Map<string, number>()
-  const room: FakeDeviceRoom = {
-    sent: [],
-    caps: [],
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set()
-      listeners.set(event, set)
-      set.add(listener as (value: never) => void)
-      return () => set.delete(listener as (value: never) => void)
-    },
-    send(body): Promise<SendResult> {
-      room.sent.push(body)
-      return Promise.resolve({ ok: true })
-    },
-    updateCapabilities(next) {
-      room.caps.push(next)
-    },
-    emit(event, value) {
-      for (const listener of listeners.get(event) ?? []) (listener as (v: typeof value) => void)(value)
-    },
-    deliver(from, body) {
-      const seq = (seqs.get(from) ?? 0) + 1
-      seqs.set(from, seq)
-      const device = { key: `key-${from}`, fingerprint: `fp-${from}`, name: from, role: 'keypad' as const }
-      room.emit('message', { from, seq, t: Date.now(), body, device })
-    },
-    listenerCount: () => [...listeners.values()].reduce((n, set) => n + set.size, 0),
-  }
-  return room
-}

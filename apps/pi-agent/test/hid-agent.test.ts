@@ -1,10 +1,9 @@
 import { HOLD_LEASE_MS, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
-import { captureLogger, tempDir } from '@keyroom/test-kit'
+import { captureLogger, createFakeRoom, tempDir } from '@keyroom/test-kit'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHidAgent } from '../src/hid-agent.js'
 import { createHidOutput } from '../src/hid-output.js'
 import { US_LAYOUT } from '../src/keyboard-layout.js'
-import { createFakeDeviceRoom } from './fakes.js'
 import { fakeHidDevice } from './hid-fakes.js'
 
 // Every expected report is written from the HID spec, not from our tables. Keyboard (HID 1.11 appendix B.1):
@@ -24,7 +23,7 @@ function setup() {
     mouse: fakeHidDevice(dir, 'hidg1', 5),
     consumer: fakeHidDevice(dir, 'hidg2', 2),
   }
-  const room = createFakeDeviceRoom()
+  const room = createFakeRoom()
   const log = captureLogger()
   const hid = createHidOutput({
     devices: { keyboard: devices.keyboard.path, mouse: devices.mouse.path, consumer: devices.consumer.path },

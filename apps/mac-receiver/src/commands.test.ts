@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { type CommandRunner, defaultDeviceName } from '@keyroom/device-kit'
+import {
+  type CommandRunner,
+  defaultDeviceName,
+  devicesCommand as devices,
+  pairCommand,
+} from '@keyroom/device-kit'
 import { openDeviceStore } from '@keyroom/room-client/device-store'
 import { parsePlist, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { type CommandContext, devices, install, pair, status, uninstall } from './commands.js'
+import { type CommandContext, install, status, TOOL, uninstall } from './commands.js'
+
+const pair = (command: Parameters<typeof pairCommand>[1], ctx: CommandContext) =>
+  pairCommand(TOOL, command, ctx)
 
 async function context(platform: string) {
   const output: string[] = []

@@ -3,31 +3,23 @@ import { homedir, userInfo } from 'node:os'
 import { dirname } from 'node:path'
 import {
   builtMainPath,
-  type CommandRunner,
+  type CommandOutcome,
   createLaunchAgent,
   createSystemdService,
-  type DevicesCommand,
-  defaultDeviceName,
+  type CommandContext as DeviceCommandContext,
   defaultUnitDir,
-  type PairCommand,
-  pair as pairDevice,
   pairedRoom,
-  runDevicesCommand,
+  reportPairing,
   type ServiceManager,
 } from '@keyroom/device-kit'
-import { fail, ok, type ProtocolError, type Result } from '@keyroom/key-events'
-import { openDeviceStore } from '@keyroom/room-client/device-store'
+import { fail, ok } from '@keyroom/key-events'
 import type { Command } from './cli-args.js'
 import { renderUserUnit, USER_UNIT_NAME } from './user-unit.js'
 
 export const TOOL = 'keyroom-receiver'
 
-export interface CommandContext {
-  /** The product's own output (link, QR, status), to stdout. */
-  out: (text: string) => void
-  configDir: string
+export interface CommandContext extends DeviceCommandContext {
   platform: string
-  run: CommandRunner
   /** For tests. @default os.homedir() */
   home?: string
   /** For tests. @default os.userInfo().uid */
@@ -36,28 +28,6 @@ export interface CommandContext {
   mainPath?: string
   /** stdout is a terminal and no `--json`: the log driver writes words, not JSON. @default false */
   humanOutput?: boolean
-}
-
-/** A command's outcome; `main` turns an error into stderr and an exit code. */
-export type CommandResult = Promise<Result<void, ProtocolError>>
-
-/**
- * `pair`: a new room on the relay (or another device's room, or a new window in this one), then this computer's
- * link with its QR code; the link names it as `run` will (`--name`, else the hostname).
- */
-export async function pair(command: PairCommand, ctx: CommandContext): CommandResult {
-  const paired = await pairDevice(command, {
-    tool: TOOL,
-    configDir: ctx.configDir,
-    defaultName: defaultDeviceName(),
-    out: ctx.out,
-  })
-  return paired.ok ? ok(undefined) : paired
-}
-
-/** `devices list|approve|revoke|log`: on the store a running receiver watches. */
-export async function devices(command: DevicesCommand, ctx: CommandContext): CommandResult {
-  return runDevicesCommand(command, { configDir: ctx.configDir, out: ctx.out })
 }
 
 /** macOS: a LaunchAgent in the GUI session; Linux: a `systemd --user` unit in the graphical session. */
@@ -84,7 +54,7 @@ const unsupported = (ctx: CommandContext) =>
 export async function install(
   command: Extract<Command, { kind: 'install' }>,
   ctx: CommandContext,
-): CommandResult {
+): CommandOutcome {
   const service = serviceFor(ctx)
   if (!service) return unsupported(ctx)
   const main = ctx.mainPath ?? builtMainPath(import.meta.url)
@@ -125,7 +95,7 @@ export async function install(
   return ok(undefined)
 }
 
-export async function uninstall(ctx: CommandContext): CommandResult {
+export async function uninstall(ctx: CommandContext): CommandOutcome {
   const service = serviceFor(ctx)
   if (!service) return unsupported(ctx)
   const result = await service.manager.uninstall()
@@ -134,16 +104,8 @@ export async function uninstall(ctx: CommandContext): CommandResult {
   return ok(undefined)
 }
 
-export async function status(ctx: CommandContext): CommandResult {
-  const paired = pairedRoom({ tool: TOOL, configDir: ctx.configDir })
-  if (paired.ok) {
-    const store = openDeviceStore(ctx.configDir)
-    const known = store.devices()
-    const count = (state: string) => known.filter((d) => d.state === state).length
-    ctx.out(`paired: relay ${store.room()?.relay} (${store.file})\n`)
-    ctx.out(`this device's fingerprint: ${store.identity().fingerprint}\n`)
-    ctx.out(`devices: ${count('approved')} approved, ${count('pending')} pending (${TOOL} devices list)\n`)
-  }
+export async function status(ctx: CommandContext): CommandOutcome {
+  const paired = reportPairing(TOOL, ctx)
   const service = serviceFor(ctx)
   if (service) {
     const state = await service.manager.status()
@@ -152,5 +114,5 @@ export async function status(ctx: CommandContext): CommandResult {
     )
     if (state.running) ctx.out(`${state.detail}\n`)
   }
-  return paired.ok ? ok(undefined) : fail('not-paired', paired.error.message)
+  return paired
 }

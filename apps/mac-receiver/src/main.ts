@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { deviceProcess, handleSignals } from '@keyroom/device-kit'
+import { deviceProcess, devicesCommand, handleSignals, pairCommand } from '@keyroom/device-kit'
 import type { ProtocolError } from '@keyroom/key-events'
 import { parseCli, USAGE } from './cli-args.js'
-import { type CommandContext, devices, install, pair, status, TOOL, uninstall } from './commands.js'
+import { type CommandContext, install, status, TOOL, uninstall } from './commands.js'
 import { startReceiver } from './start.js'
 
 const parsed = parseCli(process.argv.slice(2), process.env)
@@ -31,10 +31,10 @@ if (!parsed.ok) {
       process.stdout.write(USAGE)
       break
     case 'pair':
-      done(await pair(command, ctx))
+      done(await pairCommand(TOOL, command, ctx))
       break
     case 'devices':
-      done(await devices(command, ctx))
+      done(await devicesCommand(command, ctx))
       break
     case 'install':
       done(await install(command, ctx))

@@ -1,18 +1,15 @@
 #!/usr/bin/env node
-import { deviceName, deviceProcess, handleSignals } from '@keyroom/device-kit'
-import type { ProtocolError } from '@keyroom/key-events'
-import { HELP, parseCli } from './cli-args.js'
 import {
   type CommandContext,
-  devices,
-  hid,
-  install,
-  pair,
-  safeOutputs,
-  status,
-  TOOL,
-  uninstall,
-} from './commands.js'
+  deviceName,
+  deviceProcess,
+  devicesCommand,
+  handleSignals,
+  pairCommand,
+} from '@keyroom/device-kit'
+import type { ProtocolError } from '@keyroom/key-events'
+import { HELP, parseCli } from './cli-args.js'
+import { hid, install, safeOutputs, status, TOOL, uninstall } from './commands.js'
 import { outputRecordPath } from './output-record.js'
 import { startService } from './service.js'
 
@@ -43,9 +40,9 @@ else {
           : command.kind === 'safe-outputs'
             ? await safeOutputs(command, ctx, logger, outputRecordPath(process.env, ctx.configDir))
             : command.kind === 'pair'
-              ? await pair(command, ctx)
+              ? await pairCommand(TOOL, command, ctx)
               : command.kind === 'devices'
-                ? await devices(command, ctx)
+                ? await devicesCommand(command, ctx)
                 : command.kind === 'install'
                   ? await install(command, ctx)
                   : command.kind === 'uninstall'

@@ -1,5 +1,6 @@
 export * from './built-main.js'
 export * from './cli.js'
+export * from './device-commands.js'
 export * from './device-logger.js'
 export * from './device-process.js'
 export * from './device-room.js'

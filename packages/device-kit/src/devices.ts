@@ -137,6 +137,15 @@ export function runDevicesCommand(
 ): Result<void, ProtocolError<'usage' | 'no-such-device' | 'ambiguous'>> {
   const store = openDeviceStore(options.configDir)
   const now = options.now ?? Date.now()
+  // What the command changed, in the audit log beside what the running device writes there.
+  const audit = (device: StoredDevice, action: string, reason: string | undefined) =>
+    appendAudit(options.configDir, {
+      time: new Date(now).toISOString(),
+      device: device.name,
+      fingerprint: device.fingerprint,
+      action,
+      ...(reason === undefined ? {} : { reason }),
+    })
   switch (command.action) {
     case 'list': {
       const devices = store.devices()
@@ -182,13 +191,7 @@ export function runDevicesCommand(
       const result = store.setPermissions(command.target, command.permissions, command.admin)
       if (!result.ok) return fail(result.error.code as 'no-such-device' | 'ambiguous', result.error.message)
       const device = result.value
-      appendAudit(options.configDir, {
-        time: new Date(now).toISOString(),
-        device: device.name,
-        fingerprint: device.fingerprint,
-        action: 'permissions',
-        reason: describePermissions(device),
-      })
+      audit(device, 'permissions', describePermissions(device))
       options.out(`${device.name} (${device.fingerprint}): ${describePermissions(device)}\n`)
       return ok(undefined)
     }
@@ -198,13 +201,7 @@ export function runDevicesCommand(
         command.action === 'approve' ? store.approve(command.target, now) : store.revoke(command.target, now)
       if (!result.ok) return fail(result.error.code as 'no-such-device' | 'ambiguous', result.error.message)
       const device = result.value
-      appendAudit(options.configDir, {
-        time: new Date(now).toISOString(),
-        device: device.name,
-        fingerprint: device.fingerprint,
-        action: device.state,
-        reason: device.via,
-      })
+      audit(device, device.state, device.via)
       options.out(`${device.state} ${device.name} (${device.fingerprint})\n`)
       return ok(undefined)
     }

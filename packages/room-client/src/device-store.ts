@@ -117,6 +117,15 @@ export function openDeviceStore(dir: string) {
     )
     return matches
   }
+  /** The one device `revoke` and `setPermissions` act on: by fingerprint (any spelling) or exact name. */
+  const findNamed = (data: StoreFile, text: string): Result<StoredDevice> => {
+    const matches = find(data, text, ['fingerprint', 'name'])
+    if (matches.length === 0)
+      return fail('no-such-device', `no device is named or has the fingerprint "${text}"`)
+    if (matches.length > 1)
+      return fail('ambiguous', `"${text}" names ${matches.length} devices: use the fingerprint`)
+    return { ok: true, value: matches[0] as StoredDevice }
+  }
 
   return {
     file,
@@ -184,12 +193,9 @@ export function openDeviceStore(dir: string) {
     },
     revoke(text: string, now = Date.now()): Result<StoredDevice> {
       return update((d) => {
-        const matches = find(d, text, ['fingerprint', 'name'])
-        if (matches.length === 0)
-          return fail('no-such-device', `no device is named or has the fingerprint "${text}"`)
-        if (matches.length > 1)
-          return fail('ambiguous', `"${text}" names ${matches.length} devices: use the fingerprint`)
-        const device = matches[0] as StoredDevice
+        const found = findNamed(d, text)
+        if (!found.ok) return found
+        const device = found.value
         device.state = 'revoked'
         device.since = new Date(now).toISOString()
         device.via = 'revoke'
@@ -206,12 +212,9 @@ export function openDeviceStore(dir: string) {
       admin?: boolean,
     ): Result<StoredDevice> {
       return update((d) => {
-        const matches = find(d, text, ['fingerprint', 'name'])
-        if (matches.length === 0)
-          return fail('no-such-device', `no device is named or has the fingerprint "${text}"`)
-        if (matches.length > 1)
-          return fail('ambiguous', `"${text}" names ${matches.length} devices: use the fingerprint`)
-        const device = matches[0] as StoredDevice
+        const found = findNamed(d, text)
+        if (!found.ok) return found
+        const device = found.value
         if (permissions) device.permissions = permissions
         else if (permissions === null) delete device.permissions
         if (admin === true) device.admin = true

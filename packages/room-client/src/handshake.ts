@@ -22,13 +22,13 @@ import {
   toBase64url,
 } from '@keyroom/key-events'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { bytesToUtf8, concatBytes, equalBytes, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
+import { concatBytes, equalBytes, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { ed25519, x25519 } from './curves.js'
 import type { Identity } from './identity.js'
-import { padTo, unpad } from './padding.js'
+import { padTo, unpadJson } from './padding.js'
 
 // SIGMA-I (Krawczyk, "SIGMA: the SIGn-and-MAc approach to authenticated Diffie-Hellman", CRYPTO 2003), the pattern
 // of IKEv2 and TLS 1.3: fresh X25519 ephemerals, each side signs the transcript with its Ed25519 identity, and the
@@ -119,13 +119,7 @@ function openIdentity(
   } catch {
     return fail('cannot-open', `the ${role}'s handshake message does not open under this handshake's key`)
   }
-  const text = unpad(padded)
-  let json: unknown
-  try {
-    json = text === undefined ? undefined : JSON.parse(bytesToUtf8(text))
-  } catch {
-    json = undefined
-  }
+  const json = unpadJson(padded)
   const parsed = parseHandshakeIdentity(json)
   if (!parsed.ok) return fail('invalid-handshake', `the ${role}'s identity: ${parsed.error.message}`)
   const id = fromBase64url(parsed.value.id)

@@ -16,9 +16,9 @@ import {
   toBase64url,
 } from '@keyroom/key-events'
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { bytesToUtf8, randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
+import { randomBytes, utf8ToBytes } from '@noble/ciphers/utils.js'
 import type { DeviceRejection as Rejection } from './device-types.js'
-import { padTo, unpad } from './padding.js'
+import { padTo, unpadJson } from './padding.js'
 
 export interface ChannelOptions {
   mySid: string
@@ -90,13 +90,7 @@ export function createChannel(options: ChannelOptions): Channel {
       } catch {
         return reject('cannot-open', 'the message does not open under this session key')
       }
-      const text = unpad(padded)
-      let json: unknown
-      try {
-        json = text === undefined ? undefined : JSON.parse(bytesToUtf8(text))
-      } catch {
-        json = undefined
-      }
+      const json = unpadJson(padded)
       const parsed = parseSessionEnvelope(json)
       if (!parsed.ok) return reject('invalid-message', parsed.error.message)
       const envelope = parsed.value

@@ -1,20 +1,7 @@
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { HOLD_LEASE_MS } from '@keyroom/key-events'
-import {
-  joinAsDevice,
-  NODE_FROM_SOURCE,
-  pairDeviceDir,
-  runFromSource,
-  spawnProcess,
-  startTestRelay,
-  tempDir,
-} from '@keyroom/test-kit'
+import { joinAsDevice, pairDeviceDir, startTestRelay } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { formatDeviceLink } from '../src/device-link.js'
-
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
+import { cliComputer } from './cli-computer.js'
 
 /** A receiver as its `pair` and `run` leave it, and this computer's CLI paired with it inside its window. */
 async function roomWithReceiver() {
@@ -27,17 +14,12 @@ async function roomWithReceiver() {
   })
   const heard: { body: { type: string }; at: number }[] = []
   receiver.on('message', (message) => heard.push({ body: message.body, at: Date.now() }))
-  const config = tempDir('keyroom-cli-')
-  const env = { KEYROOM_CONFIG_DIR: config, KEYROOM_LINK: '' }
-  const run = (...args: string[]) => runFromSource(cli, args, { env, timeout: 20_000 })
-  const file = join(config, 'link.txt')
-  writeFileSync(file, formatDeviceLink(paired.link))
-  const pairing = await run('pair', '--link-file', file)
+  const me = cliComputer()
+  const pairing = await me.pair(paired.link)
   expect(pairing.code, pairing.stderr).toBe(0)
   return {
-    run,
-    spawn: (...args: string[]) =>
-      spawnProcess(process.execPath, [...NODE_FROM_SOURCE, cli, ...args], { env }),
+    run: me.run,
+    spawn: me.spawn,
     receiver,
     heard,
   }
@@ -87,7 +69,8 @@ describe('keyroom send --hold', () => {
   }, 30_000)
 
   it('names what it cannot hold, before it looks for a pairing', async () => {
-    const env = { KEYROOM_CONFIG_DIR: tempDir('keyroom-cli-') }
+    // Not paired: every error here is about the flags.
+    const { run } = cliComputer()
     for (const [args, message] of [
       [['--text', 'hi', '--hold', '100'], '--hold holds a --key or a --button'],
       [['--key', 'KeyQ', '--hold', 'long'], '--hold takes a time in ms from 1 to 600000, got "long"'],
@@ -97,7 +80,7 @@ describe('keyroom send --hold', () => {
         '--hold presses and releases by itself: leave out --phase',
       ],
     ] as const) {
-      const result = await runFromSource(cli, ['send', ...args], { env })
+      const result = await run('send', ...args)
       expect(result.code).toBe(2)
       expect(result.stderr).toBe(`keyroom: ${message}\n`)
     }

@@ -1,44 +1,19 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
   type DeviceMember,
   joinAsDevice,
   joinAsReceiver,
   keyActions,
-  NODE_FROM_SOURCE,
   type PairedDevice,
   pairDeviceDir,
   runFromSource,
-  spawnProcess,
   startTestRelay,
-  tempDir,
 } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
 import { formatDeviceLink } from '../src/device-link.js'
-import { openDeviceStore } from '../src/device-store.js'
 import { LINK_ON_ARGV } from '../src/link-input.js'
-
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-
-/** The CLI of one computer: its own config dir (the device store lands in `cli/` under it). */
-function computer() {
-  const config = tempDir('keyroom-cli-')
-  const env = { KEYROOM_CONFIG_DIR: config, KEYROOM_LINK: '' }
-  return {
-    config,
-    store: () => openDeviceStore(join(config, 'cli')),
-    run: (...args: string[]) => runFromSource(cli, args, { env, timeout: 20_000 }),
-    /** `keyroom pair --link-file` with the link written to a file, as a user saves it. */
-    pair: (link: PairedDevice['link'], ...flags: string[]) => {
-      const file = join(config, 'link.txt')
-      writeFileSync(file, `${formatDeviceLink(link)}\n`)
-      return runFromSource(cli, ['pair', '--link-file', file, ...flags], { env, timeout: 20_000 })
-    },
-    spawn: (...args: string[]) =>
-      spawnProcess(process.execPath, [...NODE_FROM_SOURCE, cli, ...args], { env }),
-  }
-}
+import { CLI_ENTRY, cliComputer } from './cli-computer.js'
 
 /** A receiver as `keyroom-receiver pair` leaves it and `run` joins: its device store is its gate. */
 async function receiverIn(
@@ -57,7 +32,7 @@ describe('keyroom pair', () => {
   it('inside the window: shows the receiver, is approved, and send delivers', async () => {
     const { url } = await startTestRelay()
     const { paired, receiver } = await receiverIn(url)
-    const me = computer()
+    const me = cliComputer()
     const paired1 = await me.pair(paired.link, '--name', 'laptop-cli')
     expect(paired1.code, paired1.stderr).toBe(0)
     const fingerprint = paired.store.identity().fingerprint
@@ -103,7 +78,7 @@ describe('keyroom pair', () => {
   it('after the window: prints the pending code; approved in the receiver store, send works', async () => {
     const { url } = await startTestRelay()
     const { paired } = await receiverIn(url, { windowSeconds: 0 })
-    const me = computer()
+    const me = cliComputer()
     const pending = await me.pair(paired.link)
     expect(pending.code, pending.stderr).toBe(3)
     const [device] = paired.store.devices()
@@ -128,7 +103,7 @@ describe('keyroom pair', () => {
   it('a revoked device gets a clear refusal, also while listening', async () => {
     const { url } = await startTestRelay()
     const { paired, receiver } = await receiverIn(url)
-    const me = computer()
+    const me = cliComputer()
     expect((await me.pair(paired.link)).code).toBe(0)
     const listener = me.spawn('listen')
     await vi.waitFor(() => expect(listener.stderr()).toContain('approved by Mac'), { timeout: 15_000 })
@@ -152,7 +127,7 @@ describe('keyroom pair', () => {
     const { url } = await startTestRelay()
     const mac = await receiverIn(url)
     const pi = await receiverIn(url, { name: 'Pi', room: mac.paired.link.room })
-    const me = computer()
+    const me = cliComputer()
     expect((await me.pair(mac.paired.link)).code).toBe(0)
     const second = await me.pair(pi.paired.link)
     expect(second.code, second.stderr).toBe(0)
@@ -180,14 +155,14 @@ describe('keyroom pair', () => {
   it('takes the link from stdin and from $KEYROOM_LINK', async () => {
     const { url } = await startTestRelay()
     const { paired } = await receiverIn(url)
-    const me = computer()
+    const me = cliComputer()
     const viaStdin = me.spawn('pair', '--link', '-')
     viaStdin.child.stdin.end(`${formatDeviceLink(paired.link)}\n`)
     expect(await viaStdin.exited, viaStdin.stderr()).toBe(0)
     expect(viaStdin.stderr()).toContain('approved by Mac')
 
     const other = await receiverIn(url, { name: 'Studio' })
-    const viaEnv = await runFromSource(cli, ['pair'], {
+    const viaEnv = await runFromSource(CLI_ENTRY, ['pair'], {
       env: { KEYROOM_CONFIG_DIR: me.config, KEYROOM_LINK: formatDeviceLink(other.paired.link) },
     })
     expect(viaEnv.code, viaEnv.stderr).toBe(0)
@@ -204,7 +179,7 @@ describe('keyroom pair', () => {
   it('a receiver that is not running stays trusted with its secret, and the next send pairs', async () => {
     const { url } = await startTestRelay()
     const paired = pairDeviceDir(url, { name: 'Mac' })
-    const me = computer()
+    const me = cliComputer()
     const absent = await me.pair(paired.link, '--timeout', '3000')
     expect(absent.code).toBe(1)
     expect(absent.stderr).toContain('Mac is not in the room now (is it running?). It is trusted')
@@ -225,7 +200,7 @@ describe('keyroom pair', () => {
 
 describe('keyroom refuses, with the reason and its exit code', () => {
   it('a v1 link (older keyroom), a broken link, a link without a receiver', async () => {
-    const me = computer()
+    const me = cliComputer()
     const file = join(me.config, 'link.txt')
     const cases: [string, string][] = [
       [
@@ -248,7 +223,7 @@ describe('keyroom refuses, with the reason and its exit code', () => {
   })
 
   it('a link on argv, for pair and for send, without echoing it', async () => {
-    const me = computer()
+    const me = cliComputer()
     const link = formatDeviceLink({ relay: 'http://127.0.0.1:9', room: 'AAAAAAAAAAAAAAAAAAAAAA' })
     const onArgv = await me.run('pair', '--link', link)
     expect(onArgv.code).toBe(2)
@@ -265,7 +240,7 @@ describe('keyroom refuses, with the reason and its exit code', () => {
   })
 
   it('send before pairing, a bad key, room new, an unreachable relay', async () => {
-    const me = computer()
+    const me = cliComputer()
     const unpaired = await me.run('send', '--text', 'hi')
     expect(unpaired.code).toBe(2)
     expect(unpaired.stderr).toContain("this computer's keyroom CLI is not paired")

@@ -1,7 +1,3 @@
-// Issue 18: every receiver gets every key, and the sender knows.
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { FRAME_VERSION, SESSION_ID_BYTES, toBase64url } from '@keyroom/key-events'
 import {
   type DeviceMember,
@@ -10,35 +6,14 @@ import {
   joinAsRoomMember,
   keyActions,
   pairDeviceDir,
-  runFromSource,
   startTestRelay,
-  tempDir,
   waitForDevice,
 } from '@keyroom/test-kit'
 import { randomBytes } from '@noble/ciphers/utils.js'
 import { describe, expect, it, vi } from 'vitest'
-import { formatDeviceLink, trustedPeerOf } from '../src/device-link.js'
-import { openDeviceStore } from '../src/device-store.js'
-import type { DeviceLink } from '../src/device-types.js'
+import { trustedPeerOf } from '../src/device-link.js'
 import { createIdentity } from '../src/identity.js'
-
-const cliEntry = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
-
-/** This computer's `keyroom` CLI, in a config dir of its own; `pair` hands it a link in a file, as a user does. */
-function theCli() {
-  const config = tempDir('keyroom-cli-')
-  const env = { KEYROOM_CONFIG_DIR: config, KEYROOM_LINK: '' }
-  const run = (...args: string[]) => runFromSource(cliEntry, args, { env, timeout: 20_000 })
-  return {
-    run,
-    store: () => openDeviceStore(join(config, 'cli')),
-    pair(link: DeviceLink) {
-      const file = join(config, 'link.txt')
-      writeFileSync(file, formatDeviceLink(link))
-      return run('pair', '--link-file', file)
-    },
-  }
-}
+import { cliComputer } from './cli-computer.js'
 
 /** A Mac and a Pi receiver in one room, as the Pi pairs into the Mac's room, and their links. */
 async function macAndPi(url: string) {
@@ -139,7 +114,7 @@ describe('delivery you can count on (issue 18)', () => {
   it('keyroom send waits for every receiver, prints who got it, and fails naming one that did not', async () => {
     const { url } = await startTestRelay()
     const { macDir, piDir, mac, pi } = await macAndPi(url)
-    const cli = theCli()
+    const cli = cliComputer()
     for (const link of [macDir.link, piDir.link]) expect((await cli.pair(link)).code).toBe(0)
     for (let i = 0; i < 3; i++) {
       const result = await cli.run('send', '--text', `hello ${i}`)
@@ -166,7 +141,7 @@ describe('delivery you can count on (issue 18)', () => {
   it('keyroom send with one of its receivers away delivers to the others and names the one away', async () => {
     const { url } = await startTestRelay()
     const { macDir, piDir, mac, pi } = await macAndPi(url)
-    const cli = theCli()
+    const cli = cliComputer()
     for (const link of [macDir.link, piDir.link]) expect((await cli.pair(link)).code).toBe(0)
     await pi.close()
     await vi.waitFor(() => expect(mac.peers().map((p) => p.name)).not.toContain('pi'))

@@ -4,6 +4,7 @@ import {
   RelayEvent,
   type RelayedEvents,
   type RoomInfo,
+  type roomCredential,
   type ServerEvents,
 } from '@keyroom/key-events'
 import { captureLogger, startTestRelay } from '@keyroom/test-kit'
@@ -84,6 +85,22 @@ export async function member(url: string, room: string, eventName: TestEvent = '
   const heard = listen(socket, eventName)
   const ack = await call(socket, RelayEvent.joinRoom, room)
   if (!ack.ok) throw new Error(`join failed: ${ack.error.message}`)
+  return { socket, ...heard }
+}
+
+/** A member of a credentialed room (the product's rooms): it joins with a proof bound to its socket id. */
+export async function credentialedMember(
+  url: string,
+  credential: ReturnType<typeof roomCredential>,
+): Promise<Member> {
+  const socket = await client(url)
+  const heard = listen(socket)
+  expectOk(
+    await call(socket, RelayEvent.joinRoom, {
+      roomName: credential.room,
+      proof: credential.prove(socket.id ?? ''),
+    }),
+  )
   return { socket, ...heard }
 }
 

@@ -3,7 +3,7 @@ import { RelayEvent, roomCredential } from '@keyroom/key-events'
 import fc from 'fast-check'
 import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it, vi } from 'vitest'
-import { call, client, expectOk, listen, relay } from './helpers.js'
+import { call, credentialedMember, expectOk, relay } from './helpers.js'
 import { pollingSession, rawWebSocket } from './raw.js'
 
 /** At least this many generated cases reach the relay per run (the issue asks for 10,000). */
@@ -120,19 +120,7 @@ describe('issue 11.2: a fuzzer against a live relay', () => {
     const { url, logs, relay: running } = started
     // The healthy pair sits in a credentialed room, so no generated call can join it.
     const credential = roomCredential(new Uint8Array(randomBytes(32)))
-    const pair = await Promise.all(
-      [0, 1].map(async () => {
-        const socket = await client(url)
-        const heard = listen(socket)
-        expectOk(
-          await call(socket, RelayEvent.joinRoom, {
-            roomName: credential.room,
-            proof: credential.prove(socket.id ?? ''),
-          }),
-        )
-        return { socket, ...heard }
-      }),
-    )
+    const pair = await Promise.all([0, 1].map(() => credentialedMember(url, credential)))
     let probes = 0
     const pairStillServed = async () => {
       probes++

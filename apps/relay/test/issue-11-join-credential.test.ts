@@ -6,6 +6,7 @@ import {
   call,
   callAnything,
   client,
+  credentialedMember,
   expectOk,
   expectRelayServes,
   listen,
@@ -96,17 +97,7 @@ describe('issue 11.9: a credentialed room takes a proof of membership the relay 
     const one = await relay({ redisUrl: redis.url })
     const two = await relay({ redisUrl: redis.url })
     const credential = roomCredential(key())
-    const join = async (url: string) => {
-      const socket = await client(url)
-      const heard = listen(socket)
-      expectOk(
-        await call(socket, RelayEvent.joinRoom, {
-          roomName: credential.room,
-          proof: credential.prove(socket.id ?? ''),
-        }),
-      )
-      return { socket, ...heard }
-    }
+    const join = (url: string) => credentialedMember(url, credential)
     const a = await join(one.url)
     const b = await join(two.url)
     await vi.waitFor(async () => {

@@ -10,19 +10,25 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
+/** `pnpm start` from source on `port`, with a state dir of its own (and its keypad build inside it). */
+function startOn(port: number, env: Record<string, string> = {}) {
+  const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
+  const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
+    cwd: root,
+    env: {
+      PORT: String(port),
+      KEYROOM_START_DIR: stateDir,
+      KEYROOM_KEYPAD_DIR: join(stateDir, 'keypad'),
+      ...env,
+    },
+  })
+  return { start, stateDir }
+}
+
 describe('pnpm start', () => {
   it("serves the keypad, prints the receiver's link, approves the keypad that opens it, types what it sends, and stops on SIGTERM", async () => {
     const port = await freePort()
-    const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
-    const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
-      cwd: root,
-      env: {
-        PORT: String(port),
-        KEYROOM_START_DIR: stateDir,
-        KEYROOM_DRIVER: 'log',
-        KEYROOM_KEYPAD_DIR: join(stateDir, 'keypad'),
-      },
-    })
+    const { start, stateDir } = startOn(port, { KEYROOM_DRIVER: 'log' })
 
     const linkLine = await vi.waitFor(
       () => {
@@ -74,15 +80,7 @@ describe('pnpm start', () => {
     onTestFinished(() => void busy.close())
     const address = busy.address()
     if (address === null || typeof address === 'string') throw new Error('no port')
-    const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
-    const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
-      cwd: root,
-      env: {
-        PORT: String(address.port),
-        KEYROOM_START_DIR: stateDir,
-        KEYROOM_KEYPAD_DIR: join(stateDir, 'keypad'),
-      },
-    })
+    const { start } = startOn(address.port)
     expect(await start.exited).toBe(1)
     expect(start.stderr().trim()).toBe(
       `keyroom did not start: port ${address.port} on 127.0.0.1 is in use (another pnpm start?); pick another: PORT=${address.port + 1} pnpm start`,
@@ -92,16 +90,7 @@ describe('pnpm start', () => {
 
   it('says in one line that the receiver refused a bad driver, and never that it is running', async () => {
     const port = await freePort()
-    const stateDir = mkdtempSync(join(tmpdir(), 'keyroom-start-'))
-    const start = spawnProcess(process.execPath, [...NODE_FROM_SOURCE, 'scripts/start.ts'], {
-      cwd: root,
-      env: {
-        PORT: String(port),
-        KEYROOM_START_DIR: stateDir,
-        KEYROOM_DRIVER: 'typewriter',
-        KEYROOM_KEYPAD_DIR: join(stateDir, 'keypad'),
-      },
-    })
+    const { start } = startOn(port, { KEYROOM_DRIVER: 'typewriter' })
     expect(await start.exited).toBe(1)
     const lines = start.stderr().trim().split('\n')
     expect(lines.at(-1), start.stderr()).toMatch(

@@ -1,12 +1,16 @@
 /// <reference lib="dom" />
 // `pnpm start -- --phone` as a phone on the Wi-Fi meets it: the laptop (a network namespace whose only way out is a
 // veth with 10.231.0.1) serves https on its LAN address; the phone (Chromium in a second namespace, 10.231.0.2, with
-// the local authority trusted through an NSS database, as a phone that installed the profile) opens the link.
-import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+// the local authority trusted through an NSS database, as a phone that installed the profile) first downloads the
+// authority over plain http from the link start prints, then opens the keypad link.
+import { execFile, execFileSync } from 'node:child_process'
+import { X509Certificate } from 'node:crypto'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { certificateFingerprint } from '@keyroom/room-client/local-ca'
 import { NODE_FROM_SOURCE, spawnProcess } from '@keyroom/test-kit'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
@@ -18,6 +22,7 @@ const phone = `kr-phone-${suffix}`
 const LAPTOP_IP = '10.231.0.1'
 const PHONE_IP = '10.231.0.2'
 const PORT = 7300
+const CA_PORT = PORT + 1
 
 const sh = (command: string, args: string[]) =>
   execFileSync(command, args, { timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] }).toString()
@@ -82,6 +87,19 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
+/** A GET from the phone's namespace, by Node's fetch there: its status, content type and body. */
+async function fetchFromPhone(url: string) {
+  const script = `const r = await fetch(process.argv[1])
+console.log(JSON.stringify({ status: r.status, type: r.headers.get('content-type'), body: Buffer.from(await r.arrayBuffer()).toString('base64') }))`
+  const { stdout } = await promisify(execFile)(
+    'ip',
+    ['netns', 'exec', phone, process.execPath, '--input-type=module', '-e', script, url],
+    { timeout: 10_000 },
+  )
+  const got = JSON.parse(stdout) as { status: number; type: string | null; body: string }
+  return { ...got, body: Buffer.from(got.body, 'base64') }
+}
+
 /** Chromium in the phone's namespace; with `trusting`, that PEM authority is in its NSS database. */
 async function phoneBrowser(name: string, trusting?: string): Promise<Browser> {
   const home = join(work, name)
@@ -130,6 +148,7 @@ describe.skipIf(problem !== undefined)(
             KEYROOM_CERT_DIR: certDir,
             KEYROOM_DRIVER: 'log',
             HOST: undefined,
+            KEYROOM_CA_PORT: undefined,
           },
         },
       )
@@ -155,9 +174,51 @@ describe.skipIf(problem !== undefined)(
       expect(start.stdout()).toContain('Settings > General > About > Certificate Trust Settings')
       expect(statSync(join(certDir, 'ca-key.pem')).mode & 0o777).toBe(0o600)
 
-      // The file the phone is told to install.
-      expect(start.stdout()).toContain(`copy ${join(certDir, 'ca.crt')} to it`)
-      const trusting = await phoneBrowser('trusting', join(certDir, 'ca.crt'))
+      // Step 1, before the keypad's link: the authority over plain http on the LAN address, and its fingerprint.
+      const out = start.stdout()
+      const step1 = out.match(
+        /^1\. On the phone, open (http:\/\/\S+) \(or scan the QR code below\) within 10 minutes and install$/m,
+      )
+      const printed = out.match(/compare its SHA-256 fingerprint: ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$/m)?.[1]
+      const caUrl = step1?.[1] ?? ''
+      expect(caUrl, out).toMatch(
+        new RegExp(
+          `^http://${LAPTOP_IP.replaceAll('.', '\\.')}:${CA_PORT}/ca/[A-Za-z0-9_-]{22}/keyroom-ca\\.crt$`,
+        ),
+      )
+      expect(out.indexOf(caUrl)).toBeLessThan(out.indexOf('2. Then open the keypad link on the phone'))
+      expect(out.indexOf('2. Then open the keypad link on the phone')).toBeLessThan(out.indexOf(link))
+      expect(out).toContain(`(Or copy ${join(certDir, 'ca.crt')} to the phone.)`)
+
+      // What the phone downloads is the authority's certificate, DER as in ca.crt, with the type its installer takes,
+      // and its fingerprint is the one printed on the laptop.
+      const caFile = readFileSync(join(certDir, 'ca.crt'))
+      const downloaded = await fetchFromPhone(caUrl)
+      expect(downloaded.status).toBe(200)
+      expect(downloaded.type).toBe('application/x-x509-ca-cert')
+      expect(downloaded.body.equals(caFile)).toBe(true)
+      expect(printed).toBe(certificateFingerprint(caFile))
+      expect(printed).toBe(new X509Certificate(downloaded.body).fingerprint256)
+      // Another token, the key files and everything else on that port are 404s; no answer holds a key.
+      const token = new URL(caUrl).pathname.split('/')[2] ?? ''
+      const other = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`
+      const base = `http://${LAPTOP_IP}:${CA_PORT}`
+      for (const url of [
+        caUrl.replace(token, other),
+        `${base}/ca/${token}/ca-key.pem`,
+        `${base}/ca/${token}/key.pem`,
+        `${base}/ca-key.pem`,
+        `${base}/`,
+      ]) {
+        const got = await fetchFromPhone(url)
+        expect({ url, status: got.status }).toEqual({ url, status: 404 })
+        expect(got.body.toString()).not.toContain('PRIVATE KEY')
+      }
+
+      // The phone installs what it downloaded.
+      const installed = join(work, 'downloaded-keyroom-ca.crt')
+      writeFileSync(installed, downloaded.body)
+      const trusting = await phoneBrowser('trusting', installed)
       const context = await trusting.newContext({ serviceWorkers: 'allow', isMobile: true, hasTouch: true })
       onTestFinished(() => context.close())
       const page = await context.newPage()
@@ -199,5 +260,41 @@ describe.skipIf(problem !== undefined)(
       start.child.kill('SIGTERM')
       expect(await start.exited).toBe(0)
     }, 240_000)
+
+    it("says in one line that the authority's port is busy, before building or starting anything", async () => {
+      const relayPort = PORT + 10
+      const caPort = relayPort + 1
+      // Something else on the laptop holds the port the authority would be served on (the relay's + 1).
+      const holder = spawnProcess('ip', [
+        'netns',
+        'exec',
+        laptop,
+        process.execPath,
+        '-e',
+        `require('node:net').createServer().listen(${caPort}, '${LAPTOP_IP}', () => console.log('listening'))`,
+      ])
+      onTestFinished(() => void holder.child.kill('SIGKILL'))
+      await vi.waitFor(() => expect(holder.stdout()).toContain('listening'), { timeout: 10_000 })
+      const start = spawnProcess(
+        'ip',
+        ['netns', 'exec', laptop, process.execPath, ...NODE_FROM_SOURCE, 'scripts/start.ts', '--phone'],
+        {
+          cwd: root,
+          env: {
+            PORT: String(relayPort),
+            KEYROOM_START_DIR: join(work, 'busy-state'),
+            KEYROOM_KEYPAD_DIR: join(work, 'busy-keypad'),
+            KEYROOM_CERT_DIR: join(work, 'busy-tls'),
+            HOST: undefined,
+            KEYROOM_CA_PORT: undefined,
+          },
+        },
+      )
+      expect(await start.exited).toBe(1)
+      expect(start.stderr().trim()).toBe(
+        `keyroom did not start: port ${caPort} on ${LAPTOP_IP} (the authority's download) is in use; pick another: KEYROOM_CA_PORT=${caPort + 1} pnpm start -- --phone`,
+      )
+      expect(start.stdout()).not.toContain('keyroom is running')
+    }, 60_000)
   },
 )

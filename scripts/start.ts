@@ -2,19 +2,21 @@
 // receiver in its room with a new pairing window, and prints the receiver's link and its QR code. Ctrl+C stops everything. `--phone` (or
 // KEYROOM_PHONE=1): https on the LAN address with a local certificate authority.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { renameSync, rmSync } from 'node:fs'
+import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defaultDeviceName } from '@keyroom/device-kit'
 import { connectDevice, type DeviceLink, formatDeviceLink, renderQrTerminal } from '@keyroom/room-client'
 import {
+  certificateFingerprint,
   defaultCertDir,
   ensureLocalCertificate,
   lanAddresses,
   trustInstructions,
 } from '@keyroom/room-client/local-ca'
 import { NODE_FROM_SOURCE } from '@keyroom/test-kit/from-source'
+import { type AuthorityDownload, authorityPort, serveAuthority } from './ca-download.js'
 import {
   CHECK_NAME,
   checkIdentity,
@@ -42,6 +44,12 @@ if (phone && publicHost === '127.0.0.1') {
   console.error(
     `keyroom did not start: phone mode needs a network address other than loopback (${lanAddress ? `HOST is ${host}` : 'none found: join a Wi-Fi'})`,
   )
+  process.exit(1)
+}
+// Phone mode serves the authority's certificate over plain http on this port, for the pairing window (ca-download.ts).
+const caPort = phone ? authorityPort(process.env.KEYROOM_CA_PORT, port) : undefined
+if (caPort && !caPort.ok) {
+  console.error(`keyroom did not start: ${caPort.error}`)
   process.exit(1)
 }
 const scheme = phone ? 'https' : 'http'
@@ -124,17 +132,22 @@ function start(name: string, args: string[], env: Record<string, string> = {}): 
   return child
 }
 
-/** A busy port is found before anything is built or started, so it is the only line printed. */
-async function checkPortFree(): Promise<void> {
-  const free = await new Promise<boolean>((resolve) => {
+const portFree = (at: number, on: string) =>
+  new Promise<boolean>((resolve) => {
     const probe = createServer()
     probe.once('error', () => resolve(false))
-    probe.listen(port, host, () => probe.close(() => resolve(true)))
+    probe.listen(at, on, () => probe.close(() => resolve(true)))
   })
-  if (!free)
+const caPortBusy = (at: number) =>
+  `port ${at} on ${publicHost} (the authority's download) is in use; pick another: KEYROOM_CA_PORT=${at + 1} pnpm start -- --phone`
+
+/** A busy port (the relay's, or in phone mode the authority's) is found before anything is built or started. */
+async function checkPortsFree(): Promise<void> {
+  if (!(await portFree(port, host)))
     failStart(
       `port ${port} on ${host} is in use (another pnpm start?); pick another: PORT=${port + 1} pnpm start${phone ? ' -- --phone' : ''}`,
     )
+  if (caPort?.ok && !(await portFree(caPort.value, publicHost))) failStart(caPortBusy(caPort.value))
 }
 
 /** Both the relay and the keypad it serves: /healthz answers and / is the keypad's page. */
@@ -183,7 +196,7 @@ async function waitForReceiver(link: DeviceLink, timeoutMs: number): Promise<voi
   failStart(`the receiver did not join the room within ${timeoutMs} ms`)
 }
 
-await checkPortFree()
+await checkPortsFree()
 console.error('building the keypad…')
 const vite = join(root, 'apps/keypad/node_modules/vite/bin/vite.js')
 // Built beside its place and moved in, so a relay already serving it never sees a half-written directory.
@@ -213,6 +226,24 @@ await waitForRelayAndKeypad(localUrl, 20_000)
 const paired = await pairStartReceiver(startDir, publicUrl, defaultDeviceName()).catch((error: Error) =>
   failStart(`the receiver could not pair: ${error.message}`),
 )
+// The authority as phones install it (DER), served as long as the pairing window just opened: the phone installs
+// it, then opens the keypad link.
+const caDer = certificate && readFileSync(certificate.caPhonePath)
+const caDownload: AuthorityDownload | undefined =
+  caDer && caPort?.ok
+    ? await serveAuthority({
+        der: caDer,
+        host: publicHost,
+        port: caPort.value,
+        windowMs: DEFAULT_WINDOW_SECONDS * 1000,
+      }).catch((error: NodeJS.ErrnoException) =>
+        failStart(
+          error.code === 'EADDRINUSE'
+            ? caPortBusy(caPort.value)
+            : `the authority's download did not start: ${error.message}`,
+        ),
+      )
+    : undefined
 start('receiver', ['apps/mac-receiver/src/main.ts', 'run', '--driver', driver], {
   KEYROOM_CONFIG_DIR: receiverDir(startDir),
   // Its stderr comes through start: it speaks in lines ("keypad joined") when start's own stderr is a terminal.
@@ -224,17 +255,27 @@ ready = true
 for (const chunk of earlyStderr.splice(0)) process.stderr.write(chunk)
 
 const link = formatDeviceLink(paired)
-console.log(await renderQrTerminal(link))
-console.log(`keyroom is running: relay and keypad on ${publicUrl}, a receiver with the ${driver} driver.`)
-if (certificate) {
+const minutes = DEFAULT_WINDOW_SECONDS / 60
+if (certificate && caDer && caDownload) {
+  // The phone's two steps, in order, each with its QR code: trust the authority (http), then open the keypad (https).
+  console.log(`keyroom is running: relay and keypad on ${publicUrl}, a receiver with the ${driver} driver.`)
   console.log(`The certificate covers ${certificate.names.join(', ')}.`)
-  console.log(trustInstructions(certificate.caPhonePath))
-} else if (publicHost === '127.0.0.1') {
-  console.log('For a phone on your Wi-Fi, over https: npx -y pnpm@10.34.9 start -- --phone')
+  const fingerprint = certificateFingerprint(caDer)
+  console.log(trustInstructions(certificate.caPhonePath, { url: caDownload.url, fingerprint, minutes }))
+  console.log(await renderQrTerminal(caDownload.url))
+  console.log(
+    `2. Then open the keypad link on the phone (or scan the QR code below) within ${minutes} minutes: the first device to open it is approved.`,
+  )
+  console.log(await renderQrTerminal(link))
+} else {
+  console.log(await renderQrTerminal(link))
+  console.log(`keyroom is running: relay and keypad on ${publicUrl}, a receiver with the ${driver} driver.`)
+  if (publicHost === '127.0.0.1')
+    console.log('For a phone on your Wi-Fi, over https: npx -y pnpm@10.34.9 start -- --phone')
+  console.log(
+    `Open the link on your phone (or scan the QR code) within ${minutes} minutes: the first device to open it is approved.`,
+  )
 }
-console.log(
-  `Open the link on your phone (or scan the QR code) within ${DEFAULT_WINDOW_SECONDS / 60} minutes: the first device to open it is approved.`,
-)
 console.log(
   `Another device later waits for approval: KEYROOM_CONFIG_DIR=${receiverDir(startDir)} npx -y pnpm@10.34.9 receiver devices approve <code>`,
 )

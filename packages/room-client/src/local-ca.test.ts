@@ -4,7 +4,12 @@ import type { NetworkInterfaceInfo } from 'node:os'
 import { join } from 'node:path'
 import { tempDir as makeTempDir } from '@keyroom/test-kit'
 import { describe, expect, it } from 'vitest'
-import { ensureLocalCertificate, lanAddresses, trustInstructions } from './local-ca.js'
+import {
+  certificateFingerprint,
+  ensureLocalCertificate,
+  lanAddresses,
+  trustInstructions,
+} from './local-ca.js'
 
 async function tempDir() {
   const dir = makeTempDir('keyroom-ca-')
@@ -111,11 +116,40 @@ describe('lanAddresses', () => {
   })
 })
 
+describe('certificateFingerprint', () => {
+  it("is the SHA-256 of the DER as colon-separated upper-case pairs, as Node's fingerprint256", async () => {
+    const made = await ensureLocalCertificate({ dir: await tempDir(), addresses: [] })
+    const der = await readFile(made.caPhonePath)
+    expect(certificateFingerprint(der)).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)
+    expect(certificateFingerprint(der)).toBe(new X509Certificate(der).fingerprint256)
+  })
+})
+
 describe('trustInstructions', () => {
-  it('names the file and the iOS and Android settings', () => {
+  it('names the file to copy and the iOS and Android settings', () => {
     const text = trustInstructions('/home/u/.config/keyroom/tls/ca.crt')
-    expect(text).toContain('/home/u/.config/keyroom/tls/ca.crt')
+    expect(text).toContain('copy /home/u/.config/keyroom/tls/ca.crt to it')
     expect(text).toContain('Settings > General > About > Certificate Trust Settings')
     expect(text).toContain('Install a certificate > CA certificate')
+  })
+
+  it('with a download, is step 1: open the link, install, compare the fingerprint, and stop if it differs', () => {
+    const fingerprint = `${'AB:'.repeat(31)}CD`
+    const url = 'http://192.168.1.20:7301/ca/token/keyroom-ca.crt'
+    const lines = trustInstructions('/home/u/.config/keyroom/tls/ca.crt', {
+      url,
+      fingerprint,
+      minutes: 10,
+    }).split('\n')
+    expect(lines[0]).toBe(
+      `1. On the phone, open ${url} (or scan the QR code below) within 10 minutes and install`,
+    )
+    expect(lines[1]).toBe(`   the authority; compare its SHA-256 fingerprint: ${fingerprint}`)
+    const text = lines.join('\n')
+    expect(text).toContain('Certificate Trust Settings')
+    expect(text).toContain('pick keyroom-ca.crt from Downloads')
+    expect(text).toContain('If it differs, someone on the network changed the file')
+    expect(text).toContain('(Or copy /home/u/.config/keyroom/tls/ca.crt to the phone.)')
+    expect(text).not.toContain('Once per phone')
   })
 })

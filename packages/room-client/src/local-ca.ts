@@ -1,6 +1,6 @@
 // tsyringe, under @peculiar/x509, needs the Reflect metadata API before it loads.
 import 'reflect-metadata'
-import { webcrypto } from 'node:crypto'
+import { createHash, webcrypto } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os'
@@ -111,15 +111,52 @@ export async function ensureLocalCertificate(options: {
   return { dir, ...paths, names: coveredNames(cert), created }
 }
 
-/** How to trust the authority on the phone, as short steps. */
-export function trustInstructions(caPhonePath: string): string {
+/**
+ * A certificate's SHA-256 fingerprint, over its DER bytes, as colon-separated upper-case hex pairs: what Node's
+ * `X509Certificate.fingerprint256` gives and what iOS (in the profile's details) and Android (in the certificate's
+ * details) show.
+ */
+export function certificateFingerprint(der: Uint8Array): string {
+  return createHash('sha256')
+    .update(der)
+    .digest('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1:')
+}
+
+/**
+ * How to trust the authority on the phone, as short steps. With `download` (phone mode serves the certificate over
+ * plain http for a while), the phone opens its link and the user compares the fingerprint; without, the user copies
+ * the file to the phone.
+ */
+export function trustInstructions(
+  caPhonePath: string,
+  download?: { url: string; fingerprint: string; minutes: number },
+): string {
+  const steps = (indent: string, open: string, pick: string) => [
+    `${indent}iOS:     ${open}, Settings > General > VPN & Device Management > install the profile, then`,
+    `${indent}         Settings > General > About > Certificate Trust Settings > turn on full trust for "keyroom local CA"`,
+    `${indent}Android: Settings > Security > Encryption & credentials > Install a certificate > CA certificate`,
+    `${indent}         (on some phones: Settings > Security > Install from storage), and pick ${pick}`,
+  ]
+  const undo =
+    'Only this machine holds the authority key; remove the profile or certificate from the phone to undo.'
+  if (!download)
+    return [
+      `Once per phone, trust this authority: copy ${caPhonePath} to it (AirDrop, mail, a USB cable), then:`,
+      ...steps('  ', 'open the file', 'the file'),
+      undo,
+    ].join('\n')
   return [
-    `Once per phone, trust this authority: copy ${caPhonePath} to it (AirDrop, mail, a USB cable), then:`,
-    '  iOS:     open the file, Settings > General > VPN & Device Management > install the profile, then',
-    '           Settings > General > About > Certificate Trust Settings > turn on full trust for "keyroom local CA"',
-    '  Android: Settings > Security > Encryption & credentials > Install a certificate > CA certificate',
-    '           (on some phones: Settings > Security > Install from storage), and pick the file',
-    'Only this machine holds the authority key; remove the profile or certificate from the phone to undo.',
+    `1. On the phone, open ${download.url} (or scan the QR code below) within ${download.minutes} minutes and install`,
+    `   the authority; compare its SHA-256 fingerprint: ${download.fingerprint}`,
+    ...steps('   ', 'allow the download', 'keyroom-ca.crt from Downloads'),
+    // Plain http: anyone on the Wi-Fi could hand the phone their own authority instead; the fingerprint, read here
+    // on the laptop, is what tells.
+    "   iOS shows the fingerprint in the profile's More Details, Android in Trusted credentials > User > the certificate.",
+    '   If it differs, someone on the network changed the file: remove what you installed and do not go on.',
+    `   (Or copy ${caPhonePath} to the phone.)`,
+    `   ${undo}`,
   ].join('\n')
 }
 

@@ -1,6 +1,7 @@
 // `pnpm start`: the product on one laptop. Builds the keypad, starts the relay serving it on one origin, starts a
 // receiver in its room with a new pairing window, and prints the receiver's link and its QR code. Ctrl+C stops everything. `--phone` (or
-// KEYROOM_PHONE=1): https on the LAN address with a local certificate authority.
+// KEYROOM_PHONE=1): https on the LAN address with a local certificate authority, whose certificate it also serves over
+// plain http for the pairing window, for the phone to install first (ca-download.ts).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { readFileSync, renameSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'

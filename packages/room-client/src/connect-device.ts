@@ -53,6 +53,7 @@ import { createPermissionCheck } from './permissions.js'
 import { createReceiptBatcher } from './receipt-batcher.js'
 import { connectRelay } from './relay-socket.js'
 import { type Channel, createChannel } from './session-channel.js'
+import { nobodyThere, type Target, targetMatches } from './targets.js'
 import type { ConnectionState, Delivery, Sendable, SendResult } from './types.js'
 
 /** Key and pointer actions (not moves and scrolls, which are droppable) are acknowledged with receipts. */
@@ -175,9 +176,9 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     const record = peers.get(receipt.to)
     if (record) void sendTo(record, receipt)
   })
-  const sendAction = (body: Sendable, timeoutMs = RECEIPT_TIMEOUT_MS) => {
+  const sendAction = (body: Sendable, timeoutMs = RECEIPT_TIMEOUT_MS, to: Target = 'all') => {
     // A notice about one action goes to its sender; one about this device (an output refused, a HID stall) to every
-    // device allowed to act here; key actions only to trusted receivers.
+    // device allowed to act here; key actions only to the trusted receivers the user chose (`to`).
     const targets =
       body.type === 'notice' && body.ref
         ? [peers.get(body.ref.from)].filter((r): r is PeerRecord => r !== undefined)
@@ -185,7 +186,9 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
             body.type === 'notice'
               ? r.trust !== undefined || r.peer.approval?.state === 'approved'
               : // Pointer actions only to receivers that drive a pointer: each receiver costs a frame per action.
-                r.trust !== undefined && (!isPointerAction(body) || r.peer.caps.pointer === true),
+                r.trust !== undefined &&
+                targetMatches(to, r.peer) &&
+                (!isPointerAction(body) || r.peer.caps.pointer === true),
           )
     let action: number | undefined
     if (isTracked(body)) {
@@ -201,12 +204,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
           ? // Said, not dropped silently: before the handshake with a receiver is done, or with none in the room.
             Promise.resolve({
               ok: false,
-              error: {
-                code: 'no-receiver',
-                message: isPointerAction(body)
-                  ? 'no receiver of this device that drives a pointer is in the room (yet)'
-                  : 'no receiver of this device is in the room (yet)',
-              },
+              error: { code: 'no-receiver', message: nobodyThere(to, isPointerAction(body)) },
             })
           : Promise.all(targets.map((record) => sendTo(record, body, action))).then(
               (results) => results.find((r) => !r.ok) ?? { ok: true },
@@ -664,9 +662,9 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     get state() {
       return state
     },
-    send: (body: Sendable) => sendAction(body).sent,
-    async deliver(body: Sendable, timeoutMs = RECEIPT_TIMEOUT_MS) {
-      const { sent, action } = sendAction(body, timeoutMs)
+    send: (body: Sendable, to?: Target) => sendAction(body, RECEIPT_TIMEOUT_MS, to).sent,
+    async deliver(body: Sendable, timeoutMs = RECEIPT_TIMEOUT_MS, to?: Target) {
+      const { sent, action } = sendAction(body, timeoutMs, to)
       // Taken before the relay's ack: receipts may come first.
       const settled = action !== undefined ? tracker.settled(action) : undefined
       const result = await sent

@@ -8,6 +8,7 @@ import type {
   StatusMessage,
 } from '@keyroom/key-events'
 import type { Identity } from './identity.js'
+import type { Target } from './targets.js'
 import type { ConnectionState, Delivery, LinkHealth, RoomMessage, Sendable, SendResult } from './types.js'
 
 /** What a pairing link carries: the relay, the room id, and who to pair with. No key that grants anything. */
@@ -150,10 +151,13 @@ export interface DeviceRoomConnection {
   readonly identity: Identity
   readonly link: DeviceLink
   readonly state: ConnectionState
-  /** Seals and broadcasts; resolves with the relay's ack (or an `offline` error). */
-  send(body: Sendable): Promise<SendResult>
-  /** Sends like `send` and resolves when that action settled (receipts), within `timeoutMs`. */
-  deliver(body: Sendable, timeoutMs?: number): Promise<{ sent: SendResult } & Delivery>
+  /**
+   * Seals and broadcasts; resolves with the relay's ack (or an `offline` error). A key or pointer action goes to the
+   * trusted receivers `to` names (default `all`); none there is a `no-receiver` error. Notices ignore `to`.
+   */
+  send(body: Sendable, to?: Target): Promise<SendResult>
+  /** Sends like `send` and resolves when that action settled (receipts from those it went to), within `timeoutMs`. */
+  deliver(body: Sendable, timeoutMs?: number, to?: Target): Promise<{ sent: SendResult } & Delivery>
   /** The relay's member count for the room (this device included), as last announced; 0 before the join. */
   members(): number
   on<E extends keyof DeviceRoomEvents>(event: E, listener: (value: DeviceRoomEvents[E]) => void): () => void

@@ -19,4 +19,13 @@ export {
 export * from './leases.js'
 export { createPermissionCheck } from './permissions.js'
 export { renderQrSvg, renderQrTerminal } from './qr.js'
+export {
+  DEVICE_KINDS,
+  type DeviceKind,
+  deviceKinds,
+  nobodyThere,
+  parseTarget,
+  type Target,
+  targetMatches,
+} from './targets.js'
 export type * from './types.js'

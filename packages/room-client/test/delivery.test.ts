@@ -152,3 +152,48 @@ describe('delivery you can count on (issue 18)', () => {
     expect(keyActions(mac.received)).toEqual([{ type: 'key', code: 'KeyQ', phase: 'tap' }])
   })
 })
+
+describe('where keys go: all receivers, one kind, or one device (issue 15)', () => {
+  it('a key sent to the Pi pins reaches only the Pi, counts only the Pi, and a missing target is refused in words', async () => {
+    const { url } = await startTestRelay()
+    const { mac, pi, keypadOf } = await macAndPi(url)
+    const keypad = await keypadOf('phone')
+    await waitForDevice(keypad, 'mac', 'approved')
+    await waitForDevice(keypad, 'pi', 'approved')
+
+    const toPins = await keypad.deliver({ type: 'key', code: 'F13', phase: 'tap' }, 3_000, 'kind:pins')
+    expect(toPins.sent).toEqual({ ok: true })
+    // Only the chosen receiver is expected: the Mac is neither sent the key nor reported missing.
+    expect(toPins.delivered).toEqual([pi.id])
+    expect(toPins.missing).toEqual([])
+
+    const macFingerprint = keypad.peers().find((p) => p.name === 'mac')?.fingerprint
+    const toMac = await keypad.deliver({ type: 'text', text: 'mac only' }, 3_000, `device:${macFingerprint}`)
+    expect(toMac.delivered).toEqual([mac.id])
+
+    const everywhere = await keypad.deliver({ type: 'release-all' }, 3_000)
+    expect(everywhere.delivered.sort()).toEqual([mac.id, pi.id].sort())
+    expect(keyActions(pi.received)).toEqual([
+      { type: 'key', code: 'F13', phase: 'tap' },
+      { type: 'release-all' },
+    ])
+    expect(keyActions(mac.received)).toEqual([{ type: 'text', text: 'mac only' }, { type: 'release-all' }])
+
+    // A device that is not here, and a kind nobody in the room is: refused, nothing sent, no receipt awaited.
+    const gone = await keypad.send({ type: 'key', code: 'KeyA', phase: 'tap' }, 'device:7XQ4-M2KD-9FHR-0WCE')
+    expect(gone).toEqual({
+      ok: false,
+      error: {
+        code: 'no-receiver',
+        message: 'the chosen receiver 7XQ4-M2KD-9FHR-0WCE is not in the room (yet)',
+      },
+    })
+    const noHid = await keypad.send({ type: 'text', text: 'x' }, 'kind:usb-keyboard')
+    expect(noHid).toEqual({
+      ok: false,
+      error: { code: 'no-receiver', message: 'no USB keyboard (Pi) of this device is in the room (yet)' },
+    })
+    expect(keyActions(mac.received)).toHaveLength(2)
+    expect(keyActions(pi.received)).toHaveLength(2)
+  })
+})

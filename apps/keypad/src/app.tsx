@@ -1,4 +1,4 @@
-import { type DeviceLink, toBase64url } from '@keyroom/room-client'
+import { type DeviceLink, type Target, toBase64url } from '@keyroom/room-client'
 import {
   type ComponentProps,
   lazy,
@@ -31,10 +31,11 @@ import {
 } from './pairing.js'
 import type { PointerSender } from './pointer-sender.js'
 import type { Session, SessionSnapshot } from './session.js'
-import { type Settings, saveSettings } from './settings.js'
+import { type Settings, saveSettings, targetOf } from './settings.js'
 import { StatusBar } from './status-bar.js'
 import type { KeyValueStore } from './storage.js'
 import type { UpdatePrompt as Updates } from './sw-update.js'
+import { TargetPicker } from './target-picker.js'
 import { TextField } from './text-field.js'
 import type { GestureTimers } from './trackpad-gestures.js'
 import { UpdatePrompt } from './update-prompt.js'
@@ -43,6 +44,8 @@ import { UpdatePrompt } from './update-prompt.js'
 export interface LatePointer {
   forget(): void
   releaseHeld(): void
+  /** Where pointer actions go (the trackpad layout's choice); held buttons are let go first. */
+  setTarget(target: Target): void
   load(): Promise<PointerSender>
 }
 
@@ -217,6 +220,14 @@ export function App(props: AppProps) {
   const unavailable = useMemo(() => unavailableKeys(sessionState.peers), [sessionState.peers])
   const layout = getLayout(settings.layout)
   const setLayout = (id: LayoutId) => onSettings({ ...settings, layout: id })
+  // Each layout sends where the user chose for it; switching layout or choice lets held keys go first.
+  const target = targetOf(settings, layout.id)
+  useEffect(() => {
+    controller.setTarget(target)
+    pointer.setTarget(target)
+  }, [controller, pointer, target])
+  const setTarget = (next: Target) =>
+    onSettings({ ...settings, targets: { ...settings.targets, [layout.id]: next } })
 
   return (
     <div className="app">
@@ -303,13 +314,19 @@ export function App(props: AppProps) {
           </button>
         ))}
       </nav>
+      <TargetPicker
+        label={layout.id === 'trackpad' ? 'Pointer and keys go to' : 'Keys go to'}
+        peers={sessionState.peers}
+        value={target}
+        onChange={setTarget}
+      />
       <main className="pad">
         {layout.id === 'macros' ? (
           <Suspense fallback={<p className="loading">Loading…</p>}>
             <MacroPad
               store={store}
-              onRun={(actions) => {
-                controller.runActions(actions)
+              onRun={(actions, to) => {
+                controller.runActions(actions, to)
                 feedback.press()
               }}
               onProblem={setLinkProblem}

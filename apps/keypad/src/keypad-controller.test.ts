@@ -1,5 +1,5 @@
 import { type KeyAction, LEASE_RENEW_INTERVAL_MS } from '@keyroom/key-events'
-import { systemTimers } from '@keyroom/room-client'
+import { systemTimers, type Target } from '@keyroom/room-client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createKeypadController } from './keypad-controller.js'
 import type { KeyDef } from './layouts.js'
@@ -16,14 +16,19 @@ const CMD = key('MetaLeft', 'Cmd')
 
 function setup() {
   const sent: KeyAction[] = []
+  const routed: Array<[KeyAction['type'], Target]> = []
   let now = 0
   const controller = createKeypadController({
-    send: (a) => sent.push(a),
+    send: (a, to) => {
+      sent.push(a)
+      routed.push([a.type, to])
+    },
     timers: systemTimers,
     now: () => now,
   })
   return {
     sent,
+    routed,
     controller,
     at: (t: number) => {
       now = t
@@ -143,5 +148,41 @@ describe('keypad controller', () => {
     expect(sent).toEqual([])
     controller.pointerDown(4, key('KeyE'))
     expect(controller.getSnapshot().notice).toBeUndefined()
+  })
+
+  it("sends to the layout's target; a new target lets held keys go where they were pressed; release-all goes everywhere", () => {
+    const { sent, routed, controller } = setup()
+    controller.setTarget('kind:pins')
+    controller.pointerDown(1, key('F13'))
+    vi.advanceTimersByTime(LEASE_RENEW_INTERVAL_MS)
+    controller.setTarget('kind:computer')
+    expect(controller.getSnapshot().held).toEqual([])
+    // The finger that was on F13 lifts later: nothing more goes out for it.
+    controller.pointerUp(1)
+    controller.pointerDown(2, key('KeyA'))
+    controller.pointerUp(2)
+    controller.runActions([{ type: 'text', text: 'macro' }], 'device:7XQ4-M2KD-9FHR-0WCE')
+    controller.typeText('typed')
+    controller.releaseAll()
+    expect(sent.map((a) => a.type)).toEqual([
+      'key',
+      'renew',
+      'key',
+      'key',
+      'key',
+      'text',
+      'text',
+      'release-all',
+    ])
+    expect(routed).toEqual([
+      ['key', 'kind:pins'],
+      ['renew', 'kind:pins'],
+      ['key', 'kind:pins'],
+      ['key', 'kind:computer'],
+      ['key', 'kind:computer'],
+      ['text', 'device:7XQ4-M2KD-9FHR-0WCE'],
+      ['text', 'kind:computer'],
+      ['release-all', 'all'],
+    ])
   })
 })

@@ -1,12 +1,13 @@
 import type { KeyAction, KeyCode } from '@keyroom/key-events'
+import type { Target } from '@keyroom/room-client'
 import { createHoldKeys, type IntervalTimers } from './hold-keys.js'
 import { type KeyDef, modifierOf } from './layouts.js'
 import { consumeModifiers, type ModifierState, NO_MODIFIERS, tapModifier } from './modifiers.js'
 import { chunkText } from './text-chunks.js'
 
 export interface KeypadControllerOptions {
-  /** Sends one action to the room, synchronously (ordering matters). */
-  send(action: KeyAction): void
+  /** Sends one action to the receivers `to` names, synchronously (ordering matters). */
+  send(action: KeyAction, to: Target): void
   timers: IntervalTimers
   now(): number
 }
@@ -26,8 +27,13 @@ export interface KeypadController {
   pointerUp(pointerId: number): void
   /** Types a string (split into several `text` actions when long). Returns how many went out. */
   typeText(text: string): number
-  /** A macro's actions (macros.ts turns a macro into them), sent in order; returns how many. */
-  runActions(actions: readonly KeyAction[]): number
+  /** A macro's actions (macros.ts turns a macro into them), sent in order to `to` (default: the target); how many. */
+  runActions(actions: readonly KeyAction[], to?: Target): number
+  /**
+   * Where keys go from now on (the layout's choice). Held keys are let go first, where they were pressed: their
+   * up and renewals must reach the receivers that have them down.
+   */
+  setTarget(target: Target): void
   /** The "Release all" button: every held key and every modifier let go, and the receiver told so. */
   releaseAll(): void
   /** The page was hidden: held keys go up (a hidden page cannot see the finger lift). */
@@ -47,7 +53,9 @@ export interface KeypadController {
  * `chord`; other keys are held for as long as the finger stays on them (see hold-keys.ts).
  */
 export function createKeypadController(options: KeypadControllerOptions): KeypadController {
-  const { send, now } = options
+  const { now } = options
+  let target: Target = 'all'
+  const send = (action: KeyAction, to: Target = target) => options.send(action, to)
   const listeners = new Set<() => void>()
   let snapshot: KeypadSnapshot = { modifiers: NO_MODIFIERS, held: [] }
   const update = (next: Partial<KeypadSnapshot>) => {
@@ -85,13 +93,22 @@ export function createKeypadController(options: KeypadControllerOptions): Keypad
       for (const chunk of chunks) send({ type: 'text', text: chunk })
       return chunks.length
     },
-    runActions(actions) {
-      for (const action of actions) send(action)
+    runActions(actions, to) {
+      for (const action of actions) send(action, to)
       return actions.length
+    },
+    setTarget(next) {
+      if (next === target) return
+      if (hold.held().length > 0) {
+        hold.releaseHeld()
+        update({ held: [] })
+      }
+      target = next
     },
     releaseAll() {
       hold.forget()
-      send({ type: 'release-all' })
+      // Every receiver, whatever the layout chose: nothing anywhere stays down.
+      send({ type: 'release-all' }, 'all')
       update({ modifiers: NO_MODIFIERS, held: [] })
     },
     pageHidden() {

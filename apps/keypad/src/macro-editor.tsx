@@ -1,3 +1,4 @@
+import { parseTarget, type Target } from '@keyroom/room-client'
 import { useState } from 'react'
 import {
   type Macro,
@@ -8,9 +9,12 @@ import {
   removeMacro,
   upsertMacro,
 } from './macros.js'
+import { targetChoices } from './target-choices.js'
 
 interface MacroEditorProps {
   macros: readonly Macro[]
+  /** The room's devices, for where a macro's keys go. */
+  peers: Parameters<typeof targetChoices>[0]
   onChange(macros: Macro[]): void
   onClose(): void
 }
@@ -21,6 +25,8 @@ interface Draft {
   color: string
   kind: MacroKind
   value: string
+  /** Where its keys go; undefined: wherever the macro pad's go. */
+  to: Target | undefined
 }
 
 const HINT: Record<MacroKind, string> = {
@@ -40,6 +46,7 @@ const toDraft = (macro: Macro): Draft => ({
       : macro.action.kind === 'text'
         ? macro.action.text
         : macro.action.steps.join(' '),
+  to: macro.to,
 })
 
 function toAction(draft: Draft): MacroAction {
@@ -59,10 +66,11 @@ const newDraft = (): Draft => ({
   color: '#2f6fde',
   kind: 'chord',
   value: '',
+  to: undefined,
 })
 
 /** Add, edit and delete macros on the phone; every change is checked before it is kept. */
-export default function MacroEditor({ macros, onChange, onClose }: MacroEditorProps) {
+export default function MacroEditor({ macros, peers, onChange, onClose }: MacroEditorProps) {
   const [draft, setDraft] = useState<Draft | undefined>()
   const [error, setError] = useState<string | undefined>()
   // A delete asks first: the macro and its steps are gone for good once confirmed.
@@ -81,6 +89,7 @@ export default function MacroEditor({ macros, onChange, onClose }: MacroEditorPr
             label: draft.label,
             color: draft.color,
             action: toAction(draft),
+            ...(draft.to ? { to: draft.to } : {}),
           })
           if (!parsed.ok) {
             setError(parsed.error.message)
@@ -118,6 +127,17 @@ export default function MacroEditor({ macros, onChange, onClose }: MacroEditorPr
           />
         </label>
         <p className="hint">{HINT[draft.kind]}</p>
+        <label>
+          Sends to
+          <select value={draft.to ?? ''} onChange={(e) => set({ to: parseTarget(e.currentTarget.value) })}>
+            <option value="">Where the macro pad sends</option>
+            {targetChoices(peers, draft.to).map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
         {error ? (
           <p className="problem" role="alert">
             {error}

@@ -1,4 +1,5 @@
 import type { KeyAction } from '@keyroom/key-events'
+import type { DevicePeer, Target } from '@keyroom/room-client'
 import { lazy, Suspense, useState } from 'react'
 import { defaultMacros, loadMacros, type Macro, macroActions, macroPlatform, saveMacros } from './macros.js'
 import type { KeyValueStore } from './storage.js'
@@ -9,11 +10,15 @@ const MacroEditor = lazy(() => import('./macro-editor.js'))
 interface MacroPadProps {
   /** Where the macros are kept (read when the pad opens, written on every change). */
   store: KeyValueStore
-  onRun(actions: readonly KeyAction[]): void
+  /** Runs a macro's actions; `to` is the macro's own target, if it has one. */
+  onRun(actions: readonly KeyAction[], to: Target | undefined): void
   /** A macro that cannot run, and why. */
   onProblem(message: string): void
-  /** The devices in the room: the default macros' shortcuts follow the receivers' platform until edited. */
-  peers: Parameters<typeof macroPlatform>[0]
+  /**
+   * The devices in the room: the default macros' shortcuts follow the receivers' platform until edited, and the
+   * editor offers them as where a macro's keys go.
+   */
+  peers: readonly DevicePeer[]
 }
 
 /**
@@ -32,7 +37,7 @@ export function MacroPad({ store, onRun, onProblem, peers }: MacroPadProps) {
   if (editing) {
     return (
       <Suspense fallback={<p className="loading">Loading editor…</p>}>
-        <MacroEditor macros={macros} onChange={onChange} onClose={() => setEditing(false)} />
+        <MacroEditor macros={macros} peers={peers} onChange={onChange} onClose={() => setEditing(false)} />
       </Suspense>
     )
   }
@@ -52,7 +57,7 @@ export function MacroPad({ store, onRun, onProblem, peers }: MacroPadProps) {
             onPointerCancel={() => setPressed(undefined)}
             onClick={() => {
               const actions = macroActions(macro.action)
-              if (actions.ok) onRun(actions.value)
+              if (actions.ok) onRun(actions.value, macro.to)
               else onProblem(`${macro.label}: ${actions.error.message}`)
             }}
           >

@@ -143,6 +143,16 @@ describe('macro storage', () => {
     expect(path({ ...base, label: 'x'.repeat(25) })).toBe('label')
     expect(path({ ...base, color: '#12345' })).toBe('color')
     expect(path({ ...base, action: { kind: 'shell', cmd: 'rm' } })).toBe('action')
+    expect(path({ ...base, to: 'kind:printer' })).toBe('to')
+    expect(path({ ...base, to: 42 })).toBe('to')
     expect(path(null)).toBe('')
+  })
+
+  it('keeps where a macro sends its keys, with the fingerprint as the receiver writes it', () => {
+    const base = { id: 'a', label: 'Door', color: '#123456', action: { kind: 'chord', chord: 'F13' } }
+    const parsed = parseMacro({ ...base, to: 'device:7xq4m2kd9fhr0wce' })
+    expect(parsed.ok && parsed.value.to).toBe('device:7XQ4-M2KD-9FHR-0WCE')
+    const plain = parseMacro(base)
+    expect(plain.ok && 'to' in plain.value).toBe(false)
   })
 })

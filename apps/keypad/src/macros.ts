@@ -1,4 +1,5 @@
 import { fail, type KeyAction, parseChordText, type Result } from '@keyroom/key-events'
+import { parseTarget, type Target } from '@keyroom/room-client'
 import { type KeyValueStore, readJson, writeJson } from './storage.js'
 import { chunkText } from './text-chunks.js'
 
@@ -17,6 +18,8 @@ export interface Macro {
   /** CSS colour, `#rrggbb`. */
   color: string
   action: MacroAction
+  /** Where this macro's keys go; absent: where the macro pad's keys go. */
+  to?: Target
 }
 
 export const MACROS_STORAGE_KEY = 'keyroom.macros.v1'
@@ -117,7 +120,11 @@ export function parseMacro(input: unknown): Result<Macro> {
   if (!action.ok) return action
   const checked = macroActions(action.value)
   if (!checked.ok) return checked
-  return { ok: true, value: { id: m.id, label: m.label.trim(), color: m.color, action: action.value } }
+  const to = m.to === undefined ? undefined : parseTarget(m.to)
+  if (m.to !== undefined && !to)
+    return fail('invalid-macro', 'it sends to a place that is not a receiver, a kind or all', 'to')
+  const macro: Macro = { id: m.id, label: m.label.trim(), color: m.color, action: action.value }
+  return { ok: true, value: to ? { ...macro, to } : macro }
 }
 
 function parseMacroAction(input: unknown): Result<MacroAction> {

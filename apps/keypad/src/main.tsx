@@ -1,4 +1,4 @@
-import { systemTimers } from '@keyroom/room-client'
+import { systemTimers, type Target } from '@keyroom/room-client'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App, type LatePointer } from './app.js'
@@ -54,9 +54,14 @@ const controller = createKeypadController({
 followDeviceJoins(session, (peer) => controller.deviceJoined(peer.name))
 // The pointer sender comes with the trackpad tab's code; until it is loaded nothing is held to release.
 let pointerSender: PointerSender | undefined
+let pointerTarget: Target = 'all'
 const pointer: LatePointer = {
   forget: () => pointerSender?.forget(),
   releaseHeld: () => pointerSender?.releaseHeld(),
+  setTarget(target) {
+    pointerTarget = target
+    pointerSender?.setTarget(target)
+  },
   async load() {
     const { createPointerSender } = await import('./pointer-sender.js')
     pointerSender ??= createPointerSender({
@@ -64,6 +69,7 @@ const pointer: LatePointer = {
       timers: systemTimers,
       now: () => performance.now(),
     })
+    pointerSender.setTarget(pointerTarget)
     return pointerSender
   },
 }

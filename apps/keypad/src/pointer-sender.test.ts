@@ -1,5 +1,5 @@
 import { LEASE_RENEW_INTERVAL_MS, MOTION_INTERVAL_MS } from '@keyroom/key-events'
-import { systemTimers } from '@keyroom/room-client'
+import { systemTimers, type Target } from '@keyroom/room-client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPointerSender } from './pointer-sender.js'
 
@@ -7,8 +7,16 @@ const timers = systemTimers
 
 function setup() {
   const sent: unknown[] = []
-  const sender = createPointerSender({ send: (a) => void sent.push(a), timers, now: () => Date.now() })
-  return { sent, sender }
+  const targets: Target[] = []
+  const sender = createPointerSender({
+    send: (a, to) => {
+      sent.push(a)
+      targets.push(to)
+    },
+    timers,
+    now: () => Date.now(),
+  })
+  return { sent, targets, sender }
 }
 
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }))
@@ -84,5 +92,20 @@ describe('pointer sender', () => {
     sender.releaseHeld()
     vi.advanceTimersByTime(1000)
     expect(sent).toEqual([{ type: 'move', dx: 1, dy: 1 }])
+  })
+
+  it('sends to its target; a new target lets a held button go where it was pressed first', () => {
+    const { sent, targets, sender } = setup()
+    sender.setTarget('device:7XQ4-M2KD-9FHR-0WCE')
+    sender.buttonDown('left')
+    sender.setTarget('kind:computer')
+    sender.buttonUp('left')
+    sender.click('right')
+    expect(sent).toEqual([
+      { type: 'button', button: 'left', phase: 'down' },
+      { type: 'button', button: 'left', phase: 'up' },
+      { type: 'button', button: 'right', phase: 'click' },
+    ])
+    expect(targets).toEqual(['device:7XQ4-M2KD-9FHR-0WCE', 'device:7XQ4-M2KD-9FHR-0WCE', 'kind:computer'])
   })
 })

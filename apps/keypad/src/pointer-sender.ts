@@ -6,12 +6,12 @@ import {
   type PointerAction,
   type PointerButton,
 } from '@keyroom/key-events'
-import { createLeaseRenewer, type Timers } from '@keyroom/room-client'
+import { createLeaseRenewer, type Target, type Timers } from '@keyroom/room-client'
 import type { GestureOutput } from './trackpad-gestures.js'
 
 export interface PointerSenderOptions {
-  /** Sends one action to the room, synchronously (ordering matters). */
-  send(action: PointerAction | Extract<KeyAction, { type: 'renew' }>): void
+  /** Sends one action to the receivers `to` names, synchronously (ordering matters). */
+  send(action: PointerAction | Extract<KeyAction, { type: 'renew' }>, to: Target): void
   timers: Timers
   now(): number
   /** @default MOTION_INTERVAL_MS */
@@ -25,6 +25,8 @@ export interface PointerSender extends GestureOutput {
   releaseHeld(): void
   /** Forgets held buttons without sending (a `release-all` went out instead). */
   forget(): void
+  /** Where pointer actions go from now on; held buttons are let go first, where they were pressed. */
+  setTarget(target: Target): void
   /** Messages sent per second of motion, for the README's rate figure: moves and scrolls sent, and over how long. */
   stats(): { motionMessages: number; firstAt: number | undefined; lastAt: number | undefined }
 }
@@ -40,7 +42,10 @@ const clamp = (n: number, max: number) => Math.max(-max, Math.min(max, n))
  * LEASE_RENEW_INTERVAL_MS: if the phone goes away, the receiver lets go after HOLD_LEASE_MS.
  */
 export function createPointerSender(options: PointerSenderOptions): PointerSender {
-  const { send, timers, now } = options
+  const { timers, now } = options
+  let target: Target = 'all'
+  const send: (action: Parameters<PointerSenderOptions['send']>[0]) => void = (action) =>
+    options.send(action, target)
   const interval = options.intervalMs ?? MOTION_INTERVAL_MS
   const pending = { move: { x: 0, y: 0 }, scroll: { x: 0, y: 0 } }
   let lastSent = Number.NEGATIVE_INFINITY
@@ -114,6 +119,11 @@ export function createPointerSender(options: PointerSenderOptions): PointerSende
     forget() {
       dropMotion()
       held.clear()
+    },
+    setTarget(next) {
+      if (next === target) return
+      this.releaseHeld()
+      target = next
     },
     stats: () => ({ ...stats }),
   }

@@ -6,6 +6,7 @@ import type {
   DevicePeer,
   DeviceRoomConnection,
   ManageRequest,
+  Target,
 } from '@keyroom/room-client'
 import type { RoomJoin } from './pairing.js'
 
@@ -52,8 +53,8 @@ export interface SessionOptions {
 
 export interface Session {
   open(join: RoomJoin): void
-  /** Seals and sends now; a refusal shows up as `problem`. */
-  send(action: KeyAction | PointerAction): void
+  /** Seals and sends now to the receivers `to` names (default: all); a refusal shows up as `problem`. */
+  send(action: KeyAction | PointerAction, to?: Target): void
   /** Admins: asks a receiver (its session id) to list, approve or revoke devices; the answer lands on its peer. */
   manage(peer: string, request: ManageRequest): void
   close(): void
@@ -203,14 +204,14 @@ export function createSession(options: SessionOptions): Session {
         (error: unknown) => mine === opening && update({ problem: `Could not start: ${String(error)}` }),
       )
     },
-    send(action) {
+    send(action, to) {
       const current = room
       if (!current) {
         update({ problem: 'not paired with a room yet' })
         return
       }
       if (action.type === 'key' || action.type === 'chord') lastKey = action.code
-      void current.send(action).then((result) => {
+      void current.send(action, to).then((result) => {
         // Offline is already what the status line says; repeating it per press would only hide that.
         if (result.ok || result.error.code === 'offline') return
         update({

@@ -6,12 +6,14 @@ describe('settings', () => {
   it('saves and loads, with defaults for anything missing or wrong', () => {
     const store = memoryStore()
     expect(loadSettings(store)).toEqual(DEFAULT_SETTINGS)
-    saveSettings(store, { name: 'Anna phone', sound: true, layout: 'numpad', pointerSpeed: 2.5 })
+    const targets = { media: 'kind:pins', macros: 'device:7XQ4-M2KD-9FHR-0WCE' } as const
+    saveSettings(store, { name: 'Anna phone', sound: true, layout: 'numpad', pointerSpeed: 2.5, targets })
     expect(loadSettings(store)).toEqual({
       name: 'Anna phone',
       sound: true,
       layout: 'numpad',
       pointerSpeed: 2.5,
+      targets,
     })
     store.setItem(
       SETTINGS_STORAGE_KEY,
@@ -20,5 +22,23 @@ describe('settings', () => {
     expect(loadSettings(store)).toEqual(DEFAULT_SETTINGS)
     store.setItem(SETTINGS_STORAGE_KEY, JSON.stringify({ pointerSpeed: '2' }))
     expect(loadSettings(store).pointerSpeed).toBe(DEFAULT_SETTINGS.pointerSpeed)
+  })
+
+  it("keeps each layout's target only when it is one, for a layout that exists", () => {
+    const store = memoryStore()
+    store.setItem(
+      SETTINGS_STORAGE_KEY,
+      JSON.stringify({
+        targets: {
+          qwerty: 'kind:computer',
+          media: 'kind:toaster',
+          dvorak: 'kind:pins',
+          numpad: { to: 'all' },
+        },
+      }),
+    )
+    expect(loadSettings(store).targets).toEqual({ qwerty: 'kind:computer' })
+    store.setItem(SETTINGS_STORAGE_KEY, JSON.stringify({ targets: 'kind:pins' }))
+    expect(loadSettings(store).targets).toEqual({})
   })
 })

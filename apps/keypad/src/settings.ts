@@ -1,4 +1,5 @@
-import { isLayoutId, type LayoutId } from './layouts.js'
+import { parseTarget, type Target } from '@keyroom/room-client'
+import { isLayoutId, LAYOUT_IDS, type LayoutId } from './layouts.js'
 import { type KeyValueStore, readJson, writeJson } from './storage.js'
 
 /** Preferences kept on the phone. */
@@ -9,6 +10,8 @@ export interface Settings {
   layout: LayoutId
   /** Trackpad pointer speed: screen points per pixel of slow finger travel (faster fingers accelerate). */
   pointerSpeed: number
+  /** Where each layout's keys go (absent: every receiver); a macro may choose its own. */
+  targets: Partial<Record<LayoutId, Target>>
 }
 
 export const SETTINGS_STORAGE_KEY = 'keyroom.settings.v1'
@@ -17,6 +20,7 @@ export const DEFAULT_SETTINGS: Settings = {
   sound: false,
   layout: 'qwerty',
   pointerSpeed: 1.5,
+  targets: {},
 }
 export const POINTER_SPEED_RANGE = { min: 0.5, max: 4, step: 0.25 } as const
 
@@ -36,8 +40,22 @@ export function loadSettings(store: KeyValueStore): Settings {
       s.pointerSpeed <= POINTER_SPEED_RANGE.max
         ? s.pointerSpeed
         : DEFAULT_SETTINGS.pointerSpeed,
+    targets: loadTargets(s.targets),
   }
 }
+
+/** Each layout's target checked on its own: one bad entry costs only itself. */
+function loadTargets(saved: unknown): Settings['targets'] {
+  if (typeof saved !== 'object' || saved === null) return {}
+  const entries = LAYOUT_IDS.flatMap((id) => {
+    const target = parseTarget((saved as Record<string, unknown>)[id])
+    return target && target !== 'all' ? [[id, target] as const] : []
+  })
+  return Object.fromEntries(entries)
+}
+
+/** Where a layout's keys go. */
+export const targetOf = (settings: Settings, layout: LayoutId): Target => settings.targets[layout] ?? 'all'
 
 export const saveSettings = (store: KeyValueStore, settings: Settings): boolean =>
   writeJson(store, SETTINGS_STORAGE_KEY, settings)

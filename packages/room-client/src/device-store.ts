@@ -11,7 +11,8 @@ import { join } from 'node:path'
 import { fail, fromBase64url, type Permissions, type Result, Role, toBase64url } from '@keyroom/key-events'
 import { createPairingSecret } from './device-link.js'
 import type { DeviceGate, DeviceInfo, DeviceState, GateDecision, TrustedPeer } from './device-types.js'
-import { createIdentity, type Identity, normalizeFingerprint } from './identity.js'
+import { normalizeFingerprint } from './fingerprint-text.js'
+import { createIdentity, type Identity } from './identity.js'
 
 /** A device this receiver knows, as kept in its store. */
 export interface StoredDevice {

@@ -1,7 +1,8 @@
 import { FRAME_VERSION, type Hs1Frame, toBase64url } from '@keyroom/key-events'
 import { describe, expect, it } from 'vitest'
+import { normalizeFingerprint } from './fingerprint-text.js'
 import { finishAsInitiator, finishAsResponder, newEphemeral, respond, type Self } from './handshake.js'
-import { createIdentity, fingerprint, normalizeFingerprint, verificationCode } from './identity.js'
+import { createIdentity, fingerprint, verificationCode } from './identity.js'
 
 const self = (name: string): Self => ({
   identity: createIdentity(),

@@ -40,13 +40,6 @@ export function fingerprint(publicKey: Uint8Array): string {
   return out.match(/.{4}/g)?.join('-') ?? out
 }
 
-/** A fingerprint as typed (any case, with or without dashes, O for 0, I or L for 1); undefined if it is not one. */
-export function normalizeFingerprint(text: string): string | undefined {
-  const plain = text.toUpperCase().replace(/[-\s]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1')
-  if (!/^[0-9A-HJKMNP-TV-Z]{16}$/.test(plain)) return undefined
-  return plain.match(/.{4}/g)?.join('-')
-}
-
 /**
  * The six digits both sides show for a pair (numeric comparison, as in Bluetooth Secure Simple Pairing and KDE
  * Connect): the same on the receiver and the device only when both see the same two identity keys.

@@ -9,11 +9,11 @@ export {
   trustedPeerOf,
 } from './device-link.js'
 export type * from './device-types.js'
+export { normalizeFingerprint } from './fingerprint-text.js'
 export {
   createIdentity,
   fingerprint,
   type Identity,
-  normalizeFingerprint,
   verificationCode,
 } from './identity.js'
 export * from './leases.js'

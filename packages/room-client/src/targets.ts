@@ -1,5 +1,5 @@
 import type { Capabilities, Role } from '@keyroom/key-events'
-import { normalizeFingerprint } from './identity.js'
+import { normalizeFingerprint } from './fingerprint-text.js'
 
 /**
  * What a receiver is, as a user picks "where keys go": a computer that types (the Mac receiver, or it on Linux),

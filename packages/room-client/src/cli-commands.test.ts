@@ -2,10 +2,11 @@ import { Readable } from 'node:stream'
 import { fail, OLDER_KEYROOM, ok } from '@keyroom/key-events'
 import { joinAsDevice, keyActions, pairDeviceDir, startTestRelay, tempDir } from '@keyroom/test-kit'
 import { describe, expect, it, vi } from 'vitest'
-import { actionFromFlags, listen, send } from './cli-commands.js'
+import { actionFromFlags, listen, send, targetOfFlag } from './cli-commands.js'
 import { NOT_PAIRED } from './cli-device.js'
 import { NO_LINK, pair } from './cli-pair.js'
 import { formatDeviceLink } from './device-link.js'
+import { createIdentity } from './identity.js'
 
 describe('send flags', () => {
   it('builds pointer actions from --move, --scroll, --click and --button', () => {
@@ -42,6 +43,30 @@ describe('send flags', () => {
       expect(result.ok, JSON.stringify(flags)).toBe(false)
       if (!result.ok) expect(result.error.message).toContain(reason)
     }
+  })
+})
+
+describe('send --to', () => {
+  it('reads all, a kind, a fingerprint or a receiver name (any case), and says what it takes otherwise', () => {
+    const mac = createIdentity()
+    const trusted = [
+      { key: mac.publicKey, name: 'Studio Mac' },
+      { key: createIdentity().publicKey, name: 'twin' },
+      { key: createIdentity().publicKey, name: 'Twin' },
+    ]
+    const to = (text: string) => {
+      const r = targetOfFlag(text, trusted)
+      return r.ok ? r.value : r.error.message
+    }
+    expect(to('all')).toBe('all')
+    expect(to('pins')).toBe('kind:pins')
+    expect(to('kind:usb-keyboard')).toBe('kind:usb-keyboard')
+    expect(to(mac.fingerprint.toLowerCase().replaceAll('-', ''))).toBe(`device:${mac.fingerprint}`)
+    expect(to('studio mac')).toBe(`device:${mac.fingerprint}`)
+    expect(to('twin')).toBe('2 of this device\'s receivers are named "twin": give --to its fingerprint')
+    expect(to('toaster')).toBe(
+      '--to takes all, computer, pins, usb-keyboard, a receiver\'s fingerprint or one of these names: Studio Mac, twin, Twin (got "toaster")',
+    )
   })
 })
 

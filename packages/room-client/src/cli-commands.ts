@@ -28,8 +28,11 @@ import {
   verdictError,
   verdictLine,
 } from './cli-device.js'
-import type { DevicePeer, DeviceRoomConnection } from './device-types.js'
+import type { DevicePeer, DeviceRoomConnection, TrustedPeer } from './device-types.js'
+import { normalizeFingerprint } from './fingerprint-text.js'
+import { fingerprint } from './identity.js'
 import { createLeaseRenewer } from './leases.js'
+import { nobodyThere, parseTarget, type Target, targetMatches } from './targets.js'
 
 export type { Output } from './cli-device.js'
 
@@ -45,6 +48,8 @@ export interface SendFlags {
   button?: string
   /** Hold the --key or --button down this many ms (leases renewed meanwhile), then release it. */
   hold?: string
+  /** Where it goes: all (default), computer, pins, usb-keyboard, a receiver's name or its fingerprint. */
+  to?: string
 }
 
 /** The longest `--hold`: ten minutes. */
@@ -120,19 +125,25 @@ export async function send(
   if (holdMs !== undefined && !hold) return fail('usage', `--hold cannot hold a ${action.value.type}`)
   const paired = pairedCli(options.dir)
   if (!paired.ok) return paired
+  const to = options.to === undefined ? ok<Target>('all') : targetOfFlag(options.to, paired.value.trusted)
+  if (!to.ok) return to
   const deadline = Date.now() + options.timeoutMs
   const opened = await openCliRoom(paired.value, options.timeoutMs)
   if (!opened.ok) return opened
   const room = opened.value
   try {
-    const receivers = await readyReceivers(room, paired.value, deadline, io)
-    if (!receivers.ok) return receivers
+    const ready = await readyReceivers(room, paired.value, deadline, io)
+    if (!ready.ok) return ready
+    // The held key's up and renewals go where its press went: every message of this send has one target.
+    const receivers = ready.value.filter((p) => targetMatches(to.value, p))
+    if (receivers.length === 0)
+      return fail('no-receiver', nobodyThere(to.value, isPointerAction(action.value)))
     const deliver = (sendable: KeyAction | PointerAction, by: number) =>
-      deliverEverywhere(room, receivers.value, sendable, by, io)
+      deliverEverywhere(room, receivers, sendable, by, io, to.value)
     const first = await deliver(action.value, deadline)
     if (!first.ok || holdMs === undefined || !hold) return first
     const [held, up, renew] = hold
-    const renewer = createLeaseRenewer<string>({ renew: () => void room.send(renew) })
+    const renewer = createLeaseRenewer<string>({ renew: () => void room.send(renew, to.value) })
     renewer.hold('cli', held)
     const started = Date.now()
     await new Promise<void>((resolve) => {
@@ -177,6 +188,30 @@ async function readyReceivers(
   return refused
     ? { ok: false, error: refused }
     : fail('no-receiver', `no receiver said whether it approves this device within the timeout`)
+}
+
+/**
+ * `--to`: all, a kind (computer, pins, usb-keyboard), a fingerprint, or the name of one of this device's receivers
+ * (names are the receivers' own and need not be unique: two with one name need the fingerprint).
+ */
+export function targetOfFlag(text: string, trusted: readonly TrustedPeer[]): CliResult<Target> {
+  const word = text.trim()
+  const given = parseTarget(word) ?? parseTarget(`kind:${word}`)
+  if (given) return ok(given)
+  const printed = normalizeFingerprint(word)
+  if (printed) return ok<Target>(`device:${printed}`)
+  const named = trusted.filter((t) => t.name?.toLowerCase() === word.toLowerCase())
+  const only = named[0]
+  if (named.length === 1 && only) return ok<Target>(`device:${fingerprint(only.key)}`)
+  if (named.length > 1)
+    return fail(
+      'usage',
+      `${named.length} of this device's receivers are named "${word}": give --to its fingerprint`,
+    )
+  return fail(
+    'usage',
+    `--to takes all, computer, pins, usb-keyboard, a receiver's fingerprint or one of these names: ${trusted.map((t) => t.name ?? '(unnamed)').join(', ')} (got "${word}")`,
+  )
 }
 
 /** `--hold <ms>`: with --key or --button and no --phase. */
@@ -226,13 +261,14 @@ async function deliverEverywhere(
   action: KeyAction | PointerAction,
   deadline: number,
   io: Output,
+  to: Target,
 ): Promise<CliResult> {
   const offNotices = room.on('message', ({ from, body }) => {
     if (body.type !== 'notice' || body.level !== 'error') return
     const peer = receivers.find((p) => p.id === from)
     if (peer) io.err(`refused by ${describePeer(peer)}: ${body.code}: ${body.message}`)
   })
-  const result = await room.deliver(action, Math.max(500, deadline - Date.now()))
+  const result = await room.deliver(action, Math.max(500, deadline - Date.now()), to)
   offNotices()
   if (!result.sent.ok) {
     return fail(

@@ -31,6 +31,8 @@ This computer's CLI is a keypad with its own identity (kept in $KEYROOM_CONFIG_D
                                                           after 1.5 s: nothing renews it)
   keyroom send --key KeyQ --hold <ms>                     hold a key (or a --button) that long, renewing its lease,
                                                           then release it (Ctrl+C releases early)
+  keyroom send ... --to <where>                           send only to: all (default), computer, pins, usb-keyboard,
+                                                          a receiver's name or its fingerprint
   keyroom listen [--verbose]                              print what the receivers tell this device (verdicts,
                                                           notices) as JSON lines, each verdict in words on stderr;
                                                           --verbose (or --all) also says who comes and goes
@@ -116,6 +118,7 @@ async function main(argv: string[]): Promise<CliResult> {
           timeoutMs,
           signal: stopSignal(),
           ...opt('hold', values.hold),
+          ...opt('to', values.to),
           ...opt('text', values.text),
           ...opt('key', values.key),
           ...opt('phase', values.phase),
@@ -160,6 +163,7 @@ function parseCli(argv: string[]) {
       all: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       hold: { type: 'string' },
+      to: { type: 'string' },
       dir: { type: 'string' },
       address: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },

@@ -136,7 +136,7 @@ describe('delivery you can count on (issue 18)', () => {
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('no receipt from silent mac (mac-receiver)')
     expect(result.stderr).toContain('silent mac (mac-receiver) did not acknowledge it')
-  })
+  }, 60_000)
 
   it('keyroom send with one of its receivers away delivers to the others and names the one away', async () => {
     const { url } = await startTestRelay()
@@ -196,4 +196,26 @@ describe('where keys go: all receivers, one kind, or one device (issue 15)', () 
     expect(keyActions(mac.received)).toHaveLength(2)
     expect(keyActions(pi.received)).toHaveLength(2)
   })
+
+  it('keyroom send --to pins holds a key on the Pi only, its renewals and release there too; --to a name the Mac only', async () => {
+    const { url } = await startTestRelay()
+    const { macDir, piDir, mac, pi } = await macAndPi(url)
+    const cli = cliComputer()
+    for (const link of [macDir.link, piDir.link]) expect((await cli.pair(link)).code).toBe(0)
+    const held = await cli.run('send', '--key', 'F13', '--hold', '1200', '--to', 'pins')
+    expect(held.code, held.stderr).toBe(0)
+    expect(held.stdout).toBe('delivered to pi (pi-agent)\ndelivered to pi (pi-agent)\n')
+    const toPi = keyActions(pi.received)
+    expect(toPi[0]).toEqual({ type: 'key', code: 'F13', phase: 'down' })
+    expect(toPi.filter((a) => a.type === 'renew').length).toBeGreaterThan(0)
+    expect(toPi.at(-1)).toEqual({ type: 'key', code: 'F13', phase: 'up' })
+
+    const named = await cli.run('send', '--text', 'hi', '--to', 'MAC')
+    expect(named.stdout).toBe('delivered to mac (mac-receiver)\n')
+    expect(keyActions(mac.received)).toEqual([{ type: 'text', text: 'hi' }])
+
+    const nobody = await cli.run('send', '--text', 'x', '--to', 'usb-keyboard')
+    expect(nobody.code).toBe(1)
+    expect(nobody.stderr).toContain('no USB keyboard (Pi) of this device is in the room (yet)')
+  }, 60_000)
 })

@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs'
 import type { Output } from './cli-commands.js'
-import { ensureLocalCertificate, type LocalCertificate, trustInstructions } from './local-ca.js'
+import {
+  certificateFingerprint,
+  ensureLocalCertificate,
+  type LocalCertificate,
+  trustInstructions,
+} from './local-ca.js'
 
 /**
  * `keyroom cert`: makes (once) a local certificate authority and a server certificate for this machine's LAN
@@ -23,5 +29,9 @@ export async function cert(
   io.out(`Serve with it: TLS_CERT=${made.certPath} TLS_KEY=${made.keyPath} HOST=0.0.0.0 pnpm relay`)
   io.out('(or `pnpm start -- --phone`, which does all of this).')
   io.out(trustInstructions(made.caPhonePath))
+  // What the phone shows once installed: the same value means the file was not swapped on its way there.
+  io.out(
+    `The authority's SHA-256 fingerprint, to compare on the phone: ${certificateFingerprint(readFileSync(made.caPhonePath))}`,
+  )
   return made
 }

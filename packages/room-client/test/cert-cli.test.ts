@@ -22,6 +22,9 @@ describe('keyroom cert', () => {
     expect(first.stdout).toContain('Certificate Trust Settings')
     expect(first.stdout).toContain('Install a certificate > CA certificate')
     expect(statSync(join(dir, 'ca-key.pem')).mode & 0o777).toBe(0o600)
+    // The value a phone shows for the installed authority (Node's own reading of the same file).
+    const authority = new X509Certificate(readFileSync(join(dir, 'ca.crt')))
+    expect(first.stdout).toContain(`to compare on the phone: ${authority.fingerprint256}\n`)
     const server = new X509Certificate(readFileSync(join(dir, 'cert.pem')))
     expect(server.checkIP('10.9.8.7')).toBe('10.9.8.7')
 

@@ -298,6 +298,10 @@ export const isRelease = (body: MessageBody): boolean =>
 export const isDroppable = (body: MessageBody): body is MoveAction | ScrollAction =>
   body.type === 'move' || body.type === 'scroll'
 
+/** What a receiver acknowledges with a `receipt` (delivered or lost, and why): key and pointer actions, not motion. */
+export const isAcknowledged = (body: MessageBody): boolean =>
+  (isKeyAction(body) || isPointerAction(body)) && !isDroppable(body)
+
 /** Parses a decrypted message; a wrong version gets its own error code. */
 export function parseEnvelope(input: unknown): Result<Envelope> {
   if (typeof input === 'object' && input !== null && 'v' in input && input.v !== PROTOCOL_VERSION) {

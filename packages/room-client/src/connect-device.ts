@@ -5,7 +5,7 @@ import {
   fromBase64url,
   HANDSHAKE_TIMEOUT_MS,
   type Hs1Frame,
-  isDroppable,
+  isAcknowledged,
   isKeyAction,
   isPointerAction,
   KEYROOM_EVENT,
@@ -57,7 +57,6 @@ import { nobodyThere, type Target, targetMatches } from './targets.js'
 import type { ConnectionState, Delivery, Sendable, SendResult } from './types.js'
 
 /** Key and pointer actions (not moves and scrolls, which are droppable) are acknowledged with receipts. */
-const isTracked = (body: MessageBody) => (isKeyAction(body) || isPointerAction(body)) && !isDroppable(body)
 /** Session seqs remembered per peer to match its receipts to our actions. */
 const MAX_TRACKED_SEQS = 512
 
@@ -191,7 +190,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
                 (!isPointerAction(body) || r.peer.caps.pointer === true),
           )
     let action: number | undefined
-    if (isTracked(body)) {
+    if (isAcknowledged(body)) {
       actionCount += 1
       action = actionCount
       const expected = targets.filter((r) => r.peer.caps.receipts === true).map((r) => r.peer.id)
@@ -410,7 +409,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
     message: string,
   ) => {
     reject({ reason, from: record.peer.id, message })
-    if (isTracked(envelope.body)) receipts.lost(record.peer.id, envelope.seq, reason)
+    if (isAcknowledged(envelope.body)) receipts.lost(record.peer.id, envelope.seq, reason)
     void sendTo(record, {
       type: 'notice',
       level: 'error',
@@ -459,7 +458,7 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
       }
       const refusal = record.permissionCheck(body, decision.permissions)
       if (refusal) return refuse(record, envelope, 'not-permitted', refusal)
-      if (isTracked(body)) receipts.arrived(from, envelope.seq)
+      if (isAcknowledged(body)) receipts.arrived(from, envelope.seq)
       return deliver()
     }
     switch (body.type) {
@@ -563,7 +562,12 @@ export function connectDevice(options: ConnectDeviceOptions): DeviceRoomConnecti
         message: 'a message from a device this one has no session with',
       })
     const opened = openMessage(record, frame, now())
-    if (!opened.ok) return reject(opened.error)
+    if (!opened.ok) {
+      // Authentic but too late to act on: its sender hears that it was dropped and why, not silence.
+      if (gate && opened.error.reason === 'stale' && opened.error.seq !== undefined)
+        receipts.lost(record.peer.id, opened.error.seq, 'stale')
+      return reject(opened.error)
+    }
     handle(record, opened.value)
   })
 

@@ -126,6 +126,8 @@ export interface DeviceRejection {
   reason: DeviceRejectReason
   message: string
   from?: string
+  /** A `stale` action's session seq (it opened, so it is authentic): what its sender's receipt names. */
+  seq?: number
 }
 
 export interface DeviceRoomEvents {

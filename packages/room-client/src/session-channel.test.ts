@@ -40,7 +40,11 @@ describe('pairwise session channel', () => {
     const { initiator, responder } = pair(10)
     const press = initiator.seal({ type: 'key', code: 'KeyQ', phase: 'tap' }, 6000).frame
     // Sent 990 ms after the initiator's clock zero; arriving 60 s later on the responder's clock.
-    expect(responder.open(press, 60_000)).toMatchObject({ ok: false, error: { reason: 'stale' } })
+    // Authentic, so its seq is named for the sender's receipt; late motion is dropped without one.
+    expect(responder.open(press, 60_000)).toMatchObject({ ok: false, error: { reason: 'stale', seq: 1 } })
+    const move = responder.open(initiator.seal({ type: 'move', dx: 1, dy: 1 }, 6000).frame, 60_000)
+    expect(move).toMatchObject({ ok: false, error: { reason: 'stale' } })
+    expect(!move.ok && 'seq' in move.error).toBe(false)
     const release = initiator.seal({ type: 'key', code: 'KeyQ', phase: 'up' }, 6001).frame
     expect(responder.open(release, 60_001).ok).toBe(true)
     // Held back by the relay at the handshake itself: the slow round trip counts against the press.

@@ -1,6 +1,7 @@
 import {
   FRAME_VERSION,
   fromBase64url,
+  isAcknowledged,
   isDroppable,
   isRelease,
   MAX_EVENT_AGE_MS,
@@ -103,10 +104,12 @@ export function createChannel(options: ChannelOptions): Channel {
       // A late move or scroll is dropped well before a late key: it would jump the pointer for nothing.
       const maxAge = isDroppable(envelope.body) ? MAX_MOTION_AGE_MS : MAX_EVENT_AGE_MS
       if (lateness > maxAge && !isRelease(envelope.body)) {
-        return reject(
+        const late = reject(
           'stale',
           `${envelope.body.type} arrived ${Math.round(lateness)} ms late by this device's clock`,
         )
+        // Only what receipts acknowledge: a late move is dropped without a word, as motion always is.
+        return isAcknowledged(envelope.body) ? { ...late, error: { ...late.error, seq: envelope.seq } } : late
       }
       return { ok: true, value: envelope }
     },

@@ -366,4 +366,31 @@ describe('switching rooms from a URL', () => {
     await page.reload()
     expect(await shown()).toBe(second)
   }, 60_000)
+
+  it('without storage (IndexedDB refused, as in some private modes) says so, is a new device each visit, and still pairs and types', async () => {
+    const { page } = await phonePage()
+    await page.context().addInitScript(() => {
+      IDBFactory.prototype.open = () => {
+        throw new DOMException('storage is disabled in this mode', 'InvalidStateError')
+      }
+    })
+    await page.goto(`${e2e.relay.url}/`)
+    const fingerprint = page.getByTestId('phone-fingerprint')
+    const shown = async () => {
+      await expect.poll(() => fingerprint.textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/)
+      return fingerprint.textContent()
+    }
+    const first = await shown()
+    await expect(page.getByTestId('phone-key-kept').textContent()).resolves.toContain(
+      'key kept in memory only',
+    )
+    await page.reload()
+    expect(await shown()).not.toBe(first)
+
+    const mac = await pairedReceiver('Studio Mac')
+    await openPairingLink(page, mac.url)
+    await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
+    await button(page, 'Q').tap()
+    await vi.waitFor(() => expect(mac.receiver.actions.map((a) => a.type)).toEqual(['key', 'key']))
+  }, 60_000)
 })

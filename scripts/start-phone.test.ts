@@ -88,6 +88,26 @@ afterAll(async () => {
 })
 
 /** A GET from the phone's namespace, by Node's fetch there: its status, content type and body. */
+/** `pnpm start -- --phone` in the laptop's namespace on `port`, its state, keypad and certificates under `work/<name>`. */
+function startOnLaptop(port: number, name: string, env: Record<string, string> = {}) {
+  return spawnProcess(
+    'ip',
+    ['netns', 'exec', laptop, process.execPath, ...NODE_FROM_SOURCE, 'scripts/start.ts', '--phone'],
+    {
+      cwd: root,
+      env: {
+        PORT: String(port),
+        KEYROOM_START_DIR: join(work, name, 'state'),
+        KEYROOM_KEYPAD_DIR: join(work, name, 'keypad'),
+        KEYROOM_CERT_DIR: join(work, name, 'tls'),
+        HOST: undefined,
+        KEYROOM_CA_PORT: undefined,
+        ...env,
+      },
+    },
+  )
+}
+
 async function fetchFromPhone(url: string) {
   const script = `const r = await fetch(process.argv[1])
 console.log(JSON.stringify({ status: r.status, type: r.headers.get('content-type'), body: Buffer.from(await r.arrayBuffer()).toString('base64') }))`
@@ -135,23 +155,8 @@ describe.skipIf(problem !== undefined)(
   `pnpm start -- --phone across two network namespaces${problem ? ` (skipped: ${problem})` : ''}`,
   () => {
     it('links to https on the LAN address, and a phone trusting the authority gets a secure, installable keypad', async () => {
-      const certDir = join(work, 'tls')
-      const start = spawnProcess(
-        'ip',
-        ['netns', 'exec', laptop, process.execPath, ...NODE_FROM_SOURCE, 'scripts/start.ts', '--phone'],
-        {
-          cwd: root,
-          env: {
-            PORT: String(PORT),
-            KEYROOM_START_DIR: join(work, 'state'),
-            KEYROOM_KEYPAD_DIR: join(work, 'keypad'),
-            KEYROOM_CERT_DIR: certDir,
-            KEYROOM_DRIVER: 'log',
-            HOST: undefined,
-            KEYROOM_CA_PORT: undefined,
-          },
-        },
-      )
+      const certDir = join(work, 'main', 'tls')
+      const start = startOnLaptop(PORT, 'main', { KEYROOM_DRIVER: 'log' })
       onTestFinished(async () => {
         if (start.child.exitCode === null) start.child.kill('SIGTERM')
         await start.exited
@@ -275,21 +280,7 @@ describe.skipIf(problem !== undefined)(
       ])
       onTestFinished(() => void holder.child.kill('SIGKILL'))
       await vi.waitFor(() => expect(holder.stdout()).toContain('listening'), { timeout: 10_000 })
-      const start = spawnProcess(
-        'ip',
-        ['netns', 'exec', laptop, process.execPath, ...NODE_FROM_SOURCE, 'scripts/start.ts', '--phone'],
-        {
-          cwd: root,
-          env: {
-            PORT: String(relayPort),
-            KEYROOM_START_DIR: join(work, 'busy-state'),
-            KEYROOM_KEYPAD_DIR: join(work, 'busy-keypad'),
-            KEYROOM_CERT_DIR: join(work, 'busy-tls'),
-            HOST: undefined,
-            KEYROOM_CA_PORT: undefined,
-          },
-        },
-      )
+      const start = startOnLaptop(relayPort, 'busy')
       expect(await start.exited).toBe(1)
       expect(start.stderr().trim()).toBe(
         `keyroom did not start: port ${caPort} on ${LAPTOP_IP} (the authority's download) is in use; pick another: KEYROOM_CA_PORT=${caPort + 1} pnpm start -- --phone`,

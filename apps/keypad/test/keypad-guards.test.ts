@@ -35,6 +35,13 @@ async function phonePage() {
   return { context, page, violations }
 }
 
+/** This phone's fingerprint as the pairing panel shows it, once its identity has loaded. */
+async function shownFingerprint(page: Page) {
+  const fingerprint = page.getByTestId('phone-fingerprint')
+  await expect.poll(() => fingerprint.textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/)
+  return fingerprint.textContent()
+}
+
 async function pairedReceiver(name: string, room?: string) {
   const receiver = await startReceiver(e2e.relay.url, name, room ? { room } : {})
   return { link: receiver.paired.link, receiver, url: receiver.url }
@@ -303,11 +310,7 @@ describe('switching rooms from a URL', () => {
   it('keeps its identity in IndexedDB encrypted under a non-extractable key; a record that does not open makes a new one', async () => {
     const { page } = await phonePage()
     await page.goto(`${e2e.relay.url}/`)
-    const fingerprint = page.getByTestId('phone-fingerprint')
-    const shown = async () => {
-      await expect.poll(() => fingerprint.textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/)
-      return fingerprint.textContent()
-    }
+    const shown = () => shownFingerprint(page)
     const first = await shown()
     const kept = await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -375,11 +378,7 @@ describe('switching rooms from a URL', () => {
       }
     })
     await page.goto(`${e2e.relay.url}/`)
-    const fingerprint = page.getByTestId('phone-fingerprint')
-    const shown = async () => {
-      await expect.poll(() => fingerprint.textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/)
-      return fingerprint.textContent()
-    }
+    const shown = () => shownFingerprint(page)
     const first = await shown()
     await expect(page.getByTestId('phone-key-kept').textContent()).resolves.toContain(
       'key kept in memory only',

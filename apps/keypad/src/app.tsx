@@ -217,11 +217,11 @@ export function App(props: AppProps) {
     return () => document.removeEventListener('visibilitychange', onVisibility)
   }, [controller, pointer])
 
-  const unavailable = useMemo(() => unavailableKeys(sessionState.peers), [sessionState.peers])
   const layout = getLayout(settings.layout)
   const setLayout = (id: LayoutId) => onSettings({ ...settings, layout: id })
   // Each layout sends where the user chose for it; switching layout or choice lets held keys go first.
   const target = targetOf(settings, layout.id)
+  const unavailable = useMemo(() => unavailableKeys(sessionState.peers, target), [sessionState.peers, target])
   useEffect(() => {
     controller.setTarget(target)
     pointer.setTarget(target)

@@ -41,4 +41,17 @@ describe('unavailable keys', () => {
     expect([...keys.keys()]).toEqual(['Pause'])
     expect(keys.get('Pause')).toEqual({ none: true, text: 'Pause: studio cannot press this key' })
   })
+
+  it('counts only the receivers the keys go to: a key the chosen one cannot press is greyed out', () => {
+    const peers = [
+      {
+        ...peer('studio', { inject: true, platform: 'linux', cannot: ['Pause'] }),
+        fingerprint: 'AAAA-BBBB-CCCC-DDDD',
+      },
+      { ...peer('door', { inject: true }, 'pi-agent'), fingerprint: 'EEEE-FFFF-GGGG-HHHH' },
+    ]
+    expect(unavailableKeys(peers).get('Pause')?.none).toBe(false)
+    expect(unavailableKeys(peers, 'kind:computer').get('Pause')?.none).toBe(true)
+    expect(unavailableKeys(peers, 'device:EEEE-FFFF-GGGG-HHHH').has('Pause')).toBe(false)
+  })
 })

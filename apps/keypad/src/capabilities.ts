@@ -1,5 +1,5 @@
 import type { KeyCode } from '@keyroom/key-events'
-import type { DevicePeer as Peer } from '@keyroom/room-client'
+import { type DevicePeer as Peer, type Target, targetMatches } from '@keyroom/room-client'
 
 /** Why a key may not work: which devices in the room cannot press it, and whether any device can. */
 export interface Unavailable {
@@ -10,11 +10,13 @@ export interface Unavailable {
 }
 
 /**
- * The keys some injecting device announced it cannot press (`caps.cannot`). A key is greyed out only when no
- * device can press it; it can still be pressed, and the receiver's refusal comes back as a notice.
+ * The keys some injecting device the keys go to (`to`) announced it cannot press (`caps.cannot`). A key is greyed
+ * out only when none of them can press it; it can still be pressed, and the receiver's refusal comes back as a notice.
  */
-export function unavailableKeys(peers: readonly Peer[]): Map<KeyCode, Unavailable> {
-  const targets = peers.filter((peer) => peer.caps.inject && peer.role !== 'keypad')
+export function unavailableKeys(peers: readonly Peer[], to: Target = 'all'): Map<KeyCode, Unavailable> {
+  const targets = peers.filter(
+    (peer) => peer.caps.inject && peer.role !== 'keypad' && targetMatches(to, peer),
+  )
   const refusedBy = new Map<KeyCode, string[]>()
   for (const peer of targets) {
     const label = peer.caps.platform ? `${peer.name} (${peer.caps.platform})` : peer.name

@@ -3,6 +3,7 @@ import type { DevicePeer, Target } from '@keyroom/room-client'
 import { lazy, Suspense, useState } from 'react'
 import { defaultMacros, loadMacros, type Macro, macroActions, macroPlatform, saveMacros } from './macros.js'
 import type { KeyValueStore } from './storage.js'
+import { targetChoices } from './target-choices.js'
 
 // The editor is rarely opened: it loads on demand, outside the first-load bundle.
 const MacroEditor = lazy(() => import('./macro-editor.js'))
@@ -62,6 +63,12 @@ export function MacroPad({ store, onRun, onProblem, peers }: MacroPadProps) {
             }}
           >
             {macro.label}
+            {macro.to ? (
+              // Seen, not read out twice: the button's name stays its label.
+              <span className="macro-to" aria-hidden="true">
+                → {targetChoices(peers, macro.to).find((c) => c.value === macro.to)?.label}
+              </span>
+            ) : null}
           </button>
         ))}
       </div>

@@ -65,6 +65,7 @@ describe('where keys go', () => {
     await page.getByRole('combobox', { name: 'Sends to' }).selectOption({ label: 'Door Pi' })
     await button(page, 'Save macro').tap()
     await button(page, 'Done').tap()
+    await expect(button(page, 'Door').textContent()).resolves.toBe('Door→ Door Pi')
     await button(page, 'Door').tap()
     await vi.waitFor(() => expect(piActions.at(-1)).toEqual({ type: 'key', code: 'KeyD', phase: 'tap' }))
 

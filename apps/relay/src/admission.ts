@@ -12,9 +12,11 @@ import { createOriginCheck, type OriginVerdict } from './origins.js'
 /** Sec-Fetch-Site values of a request a page made to itself, or a user typed: never a foreign page's. */
 const OWN_FETCH_SITES = new Set(['same-origin', 'none'])
 
-interface EngineSocket {
-  request: IncomingMessage
-  once(event: 'close', listener: () => void): void
+/** The parts of an engine.io connection (engine.io's `Socket`) admission uses. */
+export interface EngineSocket {
+  /** The handshake's request; null once {@link releaseRequest} has let it go. */
+  request: IncomingMessage | null
+  on(event: 'close', listener: (this: EngineSocket) => void): unknown
   close(): void
 }
 
@@ -23,6 +25,9 @@ interface EngineSocket {
  * `Sec-Fetch-Site` of every request (handshakes, polling requests of a session and upgrades alike), and per-IP
  * slots for handshakes and connections. A slot is held from the handshake until its connection closes, or given
  * back as soon as the handshake's TCP socket closes without becoming one.
+ *
+ * Per connection it keeps only the client's address (in a WeakMap): the close listeners are shared functions, and
+ * the handshake's request is let go once Socket.IO has read it ({@link releaseRequest}; about 2 KB a connection).
  */
 export function createAdmission(options: {
   config: RelayConfig
@@ -35,8 +40,24 @@ export function createAdmission(options: {
   const sockets = createConnectionCounter(config.maxSocketsPerIp)
   const pending = createConnectionCounter(config.maxPendingHandshakesPerIp)
   const connections = createConnectionCounter(config.maxConnectionsPerIp)
+  // One function each for every socket and connection (Node calls a listener with `this` set to its emitter).
+  // A closed TCP socket still answers `remoteAddress` from the peer name read when it opened.
+  function onTcpClose(this: TcpSocket) {
+    sockets.close(this.remoteAddress ?? 'unknown')
+  }
+  function onConnectionClose(this: EngineSocket) {
+    const ip = connectionIps.get(this)
+    if (ip !== undefined) connections.close(ip)
+  }
   /** Handshakes that passed and are not yet connections, with how to give their slots back. */
   const reservations = new WeakMap<IncomingMessage, { ip: string; release: () => void }>()
+  /** The client address of every open connection, as its handshake was counted. */
+  const connectionIps = new WeakMap<object, string>()
+  /**
+   * The stand-in response engine.io (6.6) makes for each upgrade: a `close` listener on the TCP socket keeps it,
+   * and with it the upgrade's request, for the connection's life, unless its link to the request is cut.
+   */
+  const upgradeResponses = new WeakMap<IncomingMessage, { req?: unknown }>()
 
   function refused(ip: string, reason: string, message: string) {
     metrics.refused(reason)
@@ -71,13 +92,14 @@ export function createAdmission(options: {
         tcp.destroy()
         return
       }
-      tcp.once('close', () => sockets.close(ip))
+      tcp.on('close', onTcpClose)
     },
 
     /** An engine.io middleware: runs for every request to /socket.io/, with or without a session. */
     checkRequest(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
       const result = verdict(req)
       if (result.ok) {
+        if (!(res instanceof ServerResponse)) upgradeResponses.set(req, res as { req?: unknown })
         next()
         return
       }
@@ -127,8 +149,8 @@ export function createAdmission(options: {
     /** The engine's `connection`: the handshake's slot now belongs to the connection until it closes. */
     onEngineConnection(engineSocket: EngineSocket): void {
       const { request } = engineSocket
-      const reservation = reservations.get(request)
-      if (!reservation) {
+      const reservation = request && reservations.get(request)
+      if (!request || !reservation) {
         // Its TCP socket closed first and gave the slot back: nothing holds this connection a place.
         engineSocket.close()
         return
@@ -136,8 +158,24 @@ export function createAdmission(options: {
       reservations.delete(request)
       closeOf(request).off('close', reservation.release)
       pending.close(reservation.ip)
-      const { ip } = reservation
-      engineSocket.once('close', () => connections.close(ip))
+      connectionIps.set(engineSocket, reservation.ip)
+      engineSocket.on('close', onConnectionClose)
+      // The upgrade is done: nothing reads its stand-in response's request any more. (A polling session that
+      // upgrades later keeps that link, as before; keyroom's clients open on WebSocket.)
+      const upgrade = upgradeResponses.get(request)
+      if (upgrade) upgrade.req = undefined
+      upgradeResponses.delete(request)
+    },
+
+    /** The client address an engine.io connection was admitted under: what its logs and per-IP budgets name. */
+    ipOf: (connection: object): string => connectionIps.get(connection) ?? 'unknown',
+
+    /**
+     * Lets a connection's handshake request go once Socket.IO has built the socket's `handshake` from it (as
+     * Socket.IO's memory guide suggests). The relay reads nothing from it later: the address is kept by {@link ipOf}.
+     */
+    releaseRequest(engineSocket: EngineSocket): void {
+      engineSocket.request = null
     },
 
     /** Open connections of an IP, for tests and status. */

@@ -92,7 +92,7 @@ export function createRelay(options: RelayOptions = {}) {
   io.engine.on('connection', admission.onEngineConnection)
   const backlog = createSendBacklog({
     maxBytes: config.maxSendBacklogBytes,
-    trustProxyHops: config.trustProxyHops,
+    ipOf: admission.ipOf,
     metrics,
     log,
     logBudget,
@@ -124,7 +124,9 @@ export function createRelay(options: RelayOptions = {}) {
   const roomCalls = createRoomCalls({ io, config, metrics, log, logBudget, countMembers, now })
   io.on('connection', (socket) => {
     metrics.counters.connectionsTotal++
-    roomCalls.attach(socket)
+    roomCalls.attach(socket, admission.ipOf(socket.conn))
+    // Socket.IO has built `socket.handshake` from the request by now; nothing of ours reads the request later.
+    admission.releaseRequest(socket.conn)
   })
 
   const status = (): Status => ({

@@ -12,7 +12,6 @@ import {
 } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
-import { clientIp } from './client-ip.js'
 import type { RelayConfig } from './config.js'
 import { createKeyedBuckets, payloadBytes, type TokenBucket, takeToken } from './limits.js'
 import { type LogBudget, quote } from './log-budget.js'
@@ -248,9 +247,10 @@ export function createRoomCalls(context: RoomContext) {
   }
 
   return {
-    attach(socket: Socket): void {
+    /** Serves `socket`, whose client address (for its logs and join-proof budget) is `ip`. */
+    attach(socket: Socket, ip: string): void {
       members.set(socket, {
-        ip: clientIp(socket.request, config.trustProxyHops),
+        ip,
         tokens: config.eventBurst,
         last: now(),
         floodSince: 0,

@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http'
 import type { Logger } from 'pino'
-import { clientIp } from './client-ip.js'
 import type { LogBudget } from './log-budget.js'
 import type { Metrics } from './metrics.js'
 
@@ -12,7 +10,6 @@ interface OutgoingPacket {
 /** The parts of an engine.io connection (engine.io's `Socket`) the bound reads. */
 export interface EngineConnection {
   id: string
-  request: IncomingMessage
   /** Packets waiting for the transport to take them: it takes none while the last batch is unwritten. */
   writeBuffer: OutgoingPacket[]
   transport: {
@@ -44,7 +41,8 @@ const packetBytes = (packet: OutgoingPacket): number => {
  */
 export function createSendBacklog(options: {
   maxBytes: number
-  trustProxyHops: number
+  /** The client address a connection's log line names. */
+  ipOf(connection: EngineConnection): string
   metrics: Metrics
   log: Logger
   logBudget: LogBudget
@@ -54,7 +52,7 @@ export function createSendBacklog(options: {
 
   function drop(connection: EngineConnection, backlog: number) {
     metrics.counters.backlogDisconnects++
-    const ip = clientIp(connection.request, options.trustProxyHops)
+    const ip = options.ipOf(connection)
     const suppressed = logBudget.take(ip)
     if (suppressed !== false) {
       log.warn(

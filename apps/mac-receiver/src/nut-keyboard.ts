@@ -10,6 +10,14 @@ export interface NativeKeyboard {
   pressKey(key: NutKeyName): Promise<unknown>
   releaseKey(key: NutKeyName): Promise<unknown>
   type(text: string): Promise<unknown>
+  /**
+   * X11: a round trip on libnut's own X connection, so that its Xlib reads the keymap changes (MappingNotify) sent
+   * since its last call. libnut finds a key's keycode in Xlib's cached keymap (XKeysymToKeycode), which reloads the
+   * changed keys only at a lookup after such an event was read: without this, a press right after the text typer put a
+   * spare keycode back can still go to that spare keycode (it typed `a` a moment ago), and the release, looked up
+   * afresh, goes to the real key, leaving the spare one down.
+   */
+  readKeymapChanges?(): Promise<unknown>
 }
 
 /** Types text on Linux (X11), where libnut only knows US ASCII: see `x11-text.ts`. */
@@ -38,12 +46,15 @@ export async function createNutKeyboard(options: NutKeyboardOptions = {}): Promi
   nut.keyboard.config.autoDelayMs = 0
   const provider = nut.providerRegistry.getKeyboard()
   provider.setKeyboardDelay(0)
+  const platform = options.platform ?? process.platform
+  // libnut's mouse and keyboard share one X connection: XQueryPointer is a round trip on it.
+  const mouse = nut.providerRegistry.getMouse()
   const native: NativeKeyboard = {
     pressKey: (key) => provider.pressKey(nut.Key[key]),
     releaseKey: (key) => provider.releaseKey(nut.Key[key]),
     type: (text) => provider.type(text),
+    ...(platform === 'linux' ? { readKeymapChanges: () => mouse.currentMousePosition() } : {}),
   }
-  const platform = options.platform ?? process.platform
   const repeatPoster = options.repeatPoster ?? (platform === 'darwin' ? startMacRepeatPoster() : undefined)
   repeatPoster?.ready().then(
     () => options.logger?.info('key repeats are marked as autorepeat (osascript poster)'),
@@ -79,13 +90,19 @@ export function keyboardOverNative(native: NativeKeyboard, options: NutKeyboardO
   const press = async (code: KeyCode) => {
     const key = requireNutKey(code, platform)
     await beforeKey(code, 'press')
-    await run(code, () => native.pressKey(key))
+    await run(code, async () => {
+      await native.readKeymapChanges?.()
+      return native.pressKey(key)
+    })
     flagBuffer |= macFlagOf(code)
   }
   const release = async (code: KeyCode) => {
     const key = requireNutKey(code, platform)
     await beforeKey(code, 'release')
-    await run(code, () => native.releaseKey(key))
+    await run(code, async () => {
+      await native.readKeymapChanges?.()
+      return native.releaseKey(key)
+    })
     flagBuffer ^= macFlagOf(code)
   }
   const { typeText } = options

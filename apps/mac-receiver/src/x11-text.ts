@@ -70,8 +70,8 @@ export interface X11Text {
    * finds a key by its keysym (XKeysymToKeycode), and a spare keycode mapped to `a` or Return would shadow the real
    * key: a press on one keycode and its release on another leaves a key down. The release of a key text never
    * shadows (modifiers, arrows, F-keys) does not wait: a held Shift goes up at once, even mid-text. Presses always
-   * restore: libnut's cached keymap catches up with a restore only after its next call, so the restore must come
-   * before the press of a key that could be shadowed, not at it.
+   * restore, so that the key stays the same one from its press to its release. libnut's cached keymap sees a restore
+   * only once libnut has read the change: the nut keyboard makes it read changes before every key (`readKeymapChanges`).
    */
   beforeKey(code?: KeyCode, phase?: 'press' | 'release'): Promise<void>
 }

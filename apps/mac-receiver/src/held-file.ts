@@ -3,6 +3,7 @@ import { isKeyCode, isModifier, type KeyCode, POINTER_BUTTONS, type PointerButto
 import type { Logger } from 'pino'
 import type { Keyboard } from './keyboard.js'
 import type { Pointer } from './pointer.js'
+import { releaseOrder } from './pressed-keys.js'
 
 /** The file, in the receiver's config dir, that lists the keys keyroom holds down right now. */
 export const HELD_FILE = 'held-keys.json'
@@ -57,7 +58,7 @@ export function openHeldFile(path: string, logger: Logger): HeldFile {
 }
 
 /**
- * Releases the keys a previous run left down, before the receiver joins its room. On macOS a modifier is pressed
+ * Releases the keys a previous run left down, before the receiver joins its room, in {@link releaseOrder}. On macOS a modifier is pressed
  * and then released: libnut's key-up toggles its flag (see pressed-keys.ts), and this process's flags start clear,
  * so a bare release would turn the modifier on for every later key. A letter is only released: pressing it again
  * would type it once more.
@@ -68,7 +69,7 @@ export async function releaseLeftovers(
   platform: string,
   logger: Logger,
 ): Promise<void> {
-  for (const code of codes) {
+  for (const code of releaseOrder(codes)) {
     try {
       if (platform === 'darwin' && isModifier(code)) await keyboard.pressKey(code)
       await keyboard.releaseKey(code)

@@ -84,13 +84,18 @@ describe('held keys', () => {
     ])
   })
 
-  it('releases one sender on peer-left and everyone on releaseAll', async () => {
+  it('releases one sender on peer-left (letters before modifiers) and everyone on releaseAll', async () => {
     const { keyboard, held } = setup()
     await held.down('phone-001', 'ShiftLeft')
     await held.down('phone-001', 'KeyQ')
     await held.down('tablet-01', 'ControlLeft')
     await held.releaseSender('phone-001', 'peer-left')
     expect([...keyboard.down]).toEqual(['ControlLeft'])
+    // Q repeats until it is up: with Shift up first, a repeat would type a lower-case q.
+    expect(keyboard.actions.slice(3)).toEqual([
+      { action: 'up', code: 'KeyQ' },
+      { action: 'up', code: 'ShiftLeft' },
+    ])
     await held.releaseAll('shutdown')
     expect(keyboard.down.size).toBe(0)
     expect(held.snapshot()).toEqual({})

@@ -1,6 +1,7 @@
 import type { KeyCode } from '@keyroom/key-events'
 import { createLeaseTable, type Release, type Timers } from '@keyroom/room-client'
 import type { Logger } from 'pino'
+import { releaseOrder } from './pressed-keys.js'
 import { createSerial, type Serial } from './serial.js'
 
 export type ReleaseReason =
@@ -45,7 +46,7 @@ export interface HeldKeys<K extends string = KeyCode> {
   renew(sender: string, codes: readonly K[]): void
   /** Whether any sender holds `code`. */
   isHeld(code: K): boolean
-  /** Releases everything `sender` holds. */
+  /** Releases everything `sender` holds, in {@link releaseOrder}. */
   releaseSender(sender: string, reason: ReleaseReason): Promise<void>
   /** Releases every held key of every sender. */
   releaseAll(reason: ReleaseReason): Promise<void>
@@ -85,7 +86,8 @@ export function createHeldKeys<K extends string = KeyCode>(options: HeldKeysOpti
   }
 
   const releaseSender = async (sender: string, reason: ReleaseReason) => {
-    for (const code of leases.heldBy(sender)) await settle(sender, code, leases.release(sender, code), reason)
+    for (const code of releaseOrder(leases.heldBy(sender)))
+      await settle(sender, code, leases.release(sender, code), reason)
   }
 
   return {

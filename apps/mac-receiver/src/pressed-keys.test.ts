@@ -4,7 +4,7 @@ import { createLibnutMac, MAC_FLAGS } from '../test/libnut-mac.js'
 import type { NutKeyName } from './key-map.js'
 import { REPEAT_STALL_MS } from './key-repeat.js'
 import { keyboardOverNative, type NativeKeyboard } from './nut-keyboard.js'
-import { createPressedKeys } from './pressed-keys.js'
+import { createPressedKeys, releaseOrder } from './pressed-keys.js'
 import { createSerial } from './serial.js'
 
 beforeEach(() => void vi.useFakeTimers())
@@ -209,6 +209,16 @@ describe('pressed keys', () => {
       ['C', true],
     ])
     expect(pressed.isDown('KeyC')).toBe(true)
+  })
+
+  it('lets go of other keys before modifiers, each last-pressed first', () => {
+    expect(releaseOrder(['ShiftLeft', 'KeyA', 'ControlLeft', 'ArrowLeft', 'AltLeft'])).toEqual([
+      'ArrowLeft',
+      'KeyA',
+      'AltLeft',
+      'ControlLeft',
+      'ShiftLeft',
+    ])
   })
 
   it('releaseAll lets go of everything keyroom pressed, each once', async () => {

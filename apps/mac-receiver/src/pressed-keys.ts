@@ -1,4 +1,4 @@
-import type { KeyCode } from '@keyroom/key-events'
+import { isModifier, type KeyCode } from '@keyroom/key-events'
 import type { Logger } from 'pino'
 import { createKeyRepeat, type RepeatClock, type RepeatSettings } from './key-repeat.js'
 import type { Keyboard } from './keyboard.js'
@@ -36,9 +36,19 @@ export interface PressedKeys extends Keyboard {
   isDown(code: KeyCode): boolean
   /** Codes keyroom holds down now, in the order they were pressed. */
   down(): KeyCode[]
-  /** Releases everything still down (each in its own try/catch). */
+  /** Releases everything still down (each in its own try/catch), in {@link releaseOrder}. */
   releaseAll(): Promise<void>
 }
+
+/**
+ * The order to let go of several keys at once (a sender leaving, the socket dropping, leftovers of a crash): other
+ * keys first, then modifiers, each last-pressed first. A held letter goes on repeating (the X server repeats it) until
+ * it is up: with Shift released first, a repeat in between would type a lower-case letter the sender never asked for.
+ */
+export const releaseOrder = <K extends string>(codes: readonly K[]): K[] => [
+  ...codes.filter((code) => !isModifier(code)).reverse(),
+  ...codes.filter((code) => isModifier(code)).reverse(),
+]
 
 const darwinFlagSlots: Partial<Record<KeyCode, string>> = {
   ShiftLeft: 'shift',
@@ -196,7 +206,7 @@ export function createPressedKeys(options: PressedKeysOptions): PressedKeys {
     isDown: (code) => slotOf(code)?.codes.has(code) ?? false,
     down: () => [...slots.values()].flatMap((slot) => [...slot.codes]),
     async releaseAll() {
-      for (const code of [...slots.values()].flatMap((slot) => [...slot.codes])) {
+      for (const code of releaseOrder([...slots.values()].flatMap((slot) => [...slot.codes]))) {
         try {
           await release(code)
         } catch (error) {

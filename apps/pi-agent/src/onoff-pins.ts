@@ -47,9 +47,7 @@ export function createOnoffPins(options: { chip: GpioChip; logger: Logger }): Pi
   return {
     output(pin, initial): OutputPin {
       // 'high'/'low' set the direction and the level in one write: no glitch through the other level.
-      const gpio = new Gpio(sysfsNumber(chip, pin), initial === 1 ? 'high' : 'low', 'none', {
-        activeLow: false,
-      })
+      const gpio = openGpio(Gpio, sysfsNumber(chip, pin), initial === 1 ? 'high' : 'low', 'none')
       // Again by value: a pin that was already exported keeps onoff from failing on a direction write it could
       // not make, and the level must be right whatever happened there.
       gpio.writeSync(initial)
@@ -61,7 +59,7 @@ export function createOnoffPins(options: { chip: GpioChip; logger: Logger }): Pi
       }
     },
     input(pin, onChange): InputPin {
-      const gpio = new Gpio(sysfsNumber(chip, pin), 'in', 'both', { activeLow: false })
+      const gpio = openGpio(Gpio, sysfsNumber(chip, pin), 'in', 'both')
       // Debounce is the agent's job: onoff's own would hide the release edge's timing from it.
       gpio.watch((error, value) => {
         if (error) logger.error({ pin, err: error }, 'GPIO watch failed')
@@ -77,7 +75,35 @@ export function createOnoffPins(options: { chip: GpioChip; logger: Logger }): Pi
 }
 
 const UNEXPORT_WAIT_MS = 200
+/** How long an exported pin's files may take to appear, and to get udev's permissions, before the pin is refused. */
+const EXPORT_WAIT_MS = 2_000
 const pause = new Int32Array(new SharedArrayBuffer(4))
+
+/**
+ * onoff's Gpio, waiting for the export to take effect. onoff looks for the exported pin's files a fixed 10,000 times
+ * (about 80 ms here), not for a time, and throws when they are not there yet: udev setting their permissions late
+ * (raspberrypi/linux#553, why onoff looks at all) or a busy machine takes longer. Then this waits for the folder (so
+ * as not to export twice) and asks onoff again, until EXPORT_WAIT_MS. 1 ms sleeps: pins open synchronously at start.
+ */
+function openGpio(
+  Gpio: GpioClass,
+  gpio: number,
+  direction: 'high' | 'low' | 'in',
+  edge: 'none' | 'both',
+): GpioType {
+  const folder = `/sys/class/gpio/gpio${gpio}`
+  const deadline = performance.now() + EXPORT_WAIT_MS
+  for (;;) {
+    try {
+      return new Gpio(gpio, direction, edge, { activeLow: false })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if ((code !== 'ENOENT' && code !== 'EACCES') || performance.now() > deadline) throw error
+      while (!existsSync(folder) && performance.now() <= deadline) Atomics.wait(pause, 0, 0, 1)
+      Atomics.wait(pause, 0, 0, 1)
+    }
+  }
+}
 
 /**
  * Unexports and checks that the pin's folder is gone (the kernel removes it before the write returns), so that a

@@ -59,6 +59,25 @@ describe('pairwise session channel', () => {
     })
   })
 
+  it('judges motion by its delay beyond the fastest message: a slow handshake does not drop every move', () => {
+    // The initiator handled the responder's ephemeral 400 ms after it was sent (a busy phone): every message of the
+    // session looks 400 ms late on the responder's clock, more than MAX_MOTION_AGE_MS.
+    const { initiator, responder } = pair(400)
+    const move = (at: number) => initiator.seal({ type: 'move', dx: 1, dy: 0 }, at).frame
+    expect(responder.open(move(5500), 505)).toMatchObject({ ok: true })
+    expect(responder.open(move(5600), 606)).toMatchObject({ ok: true })
+    expect(
+      responder.open(initiator.seal({ type: 'key', code: 'KeyA', phase: 'tap' }, 5650).frame, 655).ok,
+    ).toBe(true)
+    // Held back 300 ms more than the fastest: a backlog, dropped before it jumps the pointer.
+    expect(responder.open(move(5700), 1_005)).toMatchObject({
+      ok: false,
+      error: { reason: 'stale', message: "move arrived 300 ms later than this session's fastest message" },
+    })
+    // The backlog over: moves are on time again.
+    expect(responder.open(move(6200), 1_205)).toMatchObject({ ok: true })
+  })
+
   it('every message seals to the same size, and a frame for another session does not open', () => {
     const { initiator, responder } = pair(10)
     const tap = initiator.seal({ type: 'key', code: 'KeyQ', phase: 'tap' }, 5100).frame

@@ -45,12 +45,18 @@ const aad = (from: string, to: string) => utf8ToBytes(messageAssociatedData(from
 /**
  * Freshness is judged on the receiver's own clock: lateness = now − start − t. The sender's clock zero (when it got
  * our ephemeral) is after `start`, so this overestimates the real delay by at most one handshake trip, and a relay
- * that delays everything from the handshake on cannot make a press land late (README §6).
+ * that delays everything from the handshake on cannot make a press land late (README §6). That trip is as long as
+ * the peer took to handle our ephemeral: a busy phone can take 300 ms, for the whole session. A move or scroll is
+ * judged by that bound too, but with MAX_EVENT_AGE_MS, and by its delay beyond the fastest message of this session
+ * with MAX_MOTION_AGE_MS: a backlog still shows as late, a slow handshake does not make every move late. Motion
+ * is a matter of feel, not safety: buttons follow the key rules.
  */
 export function createChannel(options: ChannelOptions): Channel {
   const { mySid, peerSid, sendKey, receiveKey, start, peerZero } = options
   let sent = 0
   let lastSeq = 0
+  /** The smallest lateness of any message opened on this channel (it carries the handshake's overestimate). */
+  let fastest = Number.POSITIVE_INFINITY
   const reject = (reason: Rejection['reason'], message: string) => ({
     ok: false as const,
     error: { reason, message, from: peerSid },
@@ -101,12 +107,16 @@ export function createChannel(options: ChannelOptions): Channel {
       }
       lastSeq = envelope.seq
       const lateness = now - start - envelope.t
+      fastest = Math.min(fastest, lateness)
       // A late move or scroll is dropped well before a late key: it would jump the pointer for nothing.
-      const maxAge = isDroppable(envelope.body) ? MAX_MOTION_AGE_MS : MAX_EVENT_AGE_MS
-      if (lateness > maxAge && !isRelease(envelope.body)) {
+      const behind = lateness - fastest
+      const jumps = isDroppable(envelope.body) && behind > MAX_MOTION_AGE_MS
+      if ((lateness > MAX_EVENT_AGE_MS || jumps) && !isRelease(envelope.body)) {
         const late = reject(
           'stale',
-          `${envelope.body.type} arrived ${Math.round(lateness)} ms late by this device's clock`,
+          jumps && lateness <= MAX_EVENT_AGE_MS
+            ? `${envelope.body.type} arrived ${Math.round(behind)} ms later than this session's fastest message`
+            : `${envelope.body.type} arrived ${Math.round(lateness)} ms late by this device's clock`,
         )
         // Only what receipts acknowledge: a late move is dropped without a word, as motion always is.
         return isAcknowledged(envelope.body) ? { ...late, error: { ...late.error, seq: envelope.seq } } : late

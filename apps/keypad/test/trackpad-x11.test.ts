@@ -65,14 +65,17 @@ async function setup(): Promise<Setup> {
   return { x, page, cdp, surface: box, heard }
 }
 
+/** `at`: the event's own time (seconds since the epoch), which the page sees as `timeStamp`; default now. */
 const touch = (
   cdp: CDPSession,
   type: 'touchStart' | 'touchMove' | 'touchEnd',
   points: { x: number; y: number }[],
+  at?: number,
 ) =>
   cdp.send('Input.dispatchTouchEvent', {
     type,
     touchPoints: points.map((p, id) => ({ ...p, id })),
+    ...(at === undefined ? {} : { timestamp: at }),
   })
 
 const buttonEvents = (x: XPointerSession, type: 'ButtonPress' | 'ButtonRelease') =>
@@ -86,13 +89,14 @@ describe('the trackpad drives the X pointer through the real receiver', () => {
     const { x, cdp, surface } = await setup()
     const before = await x.pointer()
     const start = { x: surface.x + 40, y: surface.y + 40 }
-    await touch(cdp, 'touchStart', [start])
-    // 4 px every 40 ms: 100 px/s, below the acceleration threshold (300 px/s).
+    // 4 px every 40 ms by the events' own timestamps (the gestures measure speed by them): 100 px/s, below the
+    // acceleration threshold (300 px/s), however fast a loaded machine delivers them.
+    const t0 = Date.now() / 1000
+    await touch(cdp, 'touchStart', [start], t0)
     for (let i = 1; i <= 20; i++) {
-      await pace(40)
-      await touch(cdp, 'touchMove', [{ x: start.x + 4 * i, y: start.y + 2 * i }])
+      await touch(cdp, 'touchMove', [{ x: start.x + 4 * i, y: start.y + 2 * i }], t0 + 0.04 * i)
     }
-    await touch(cdp, 'touchEnd', [])
+    await touch(cdp, 'touchEnd', [], t0 + 0.04 * 21)
     const speed = DEFAULT_SETTINGS.pointerSpeed
     await vi.waitFor(
       async () => expect(await x.pointer()).toEqual({ x: before.x + 80 * speed, y: before.y + 40 * speed }),

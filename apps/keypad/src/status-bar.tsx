@@ -1,7 +1,9 @@
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import { describeConnection, describeRoom, describeVerdict, whyKeysIdle } from './connection-words.js'
 import { labelOf } from './layouts.js'
-import type { RelayDiagnosis } from './relay-diagnosis.js'
+// Not a lazy chunk: it is needed exactly when the relay, which usually serves this page, cannot be reached, and a
+// chunk the service worker has not cached yet would then fail to load.
+import { diagnoseRelay, type RelayDiagnosis } from './relay-diagnosis.js'
 import type { SessionSnapshot } from './session.js'
 
 /** Devices listed; more are counted, not drawn (room-client keeps at most MAX_PEERS). */
@@ -103,10 +105,7 @@ function useRelayDiagnosis(session: SessionSnapshot): RelayDiagnosis | undefined
     setDiagnosis(undefined)
     if (!failing || !relay) return
     let live = true
-    // Loaded only when something failed: it is not needed to type.
-    void import('./relay-diagnosis.js')
-      .then(({ diagnoseRelay }) => diagnoseRelay(relay))
-      .then((found) => live && setDiagnosis(found))
+    void diagnoseRelay(relay).then((found) => live && setDiagnosis(found))
     return () => {
       live = false
     }

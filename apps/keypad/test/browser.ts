@@ -23,7 +23,12 @@ export const launchChromium = (extraArgs: string[] = []): Promise<Browser> =>
 /** A phone: portrait 390x844, touch, mobile viewport. */
 export const newPhone = (
   browser: Browser,
-  options: { colorScheme?: 'light' | 'dark'; landscape?: boolean } = {},
+  options: {
+    colorScheme?: 'light' | 'dark'
+    landscape?: boolean
+    /** 'block': a phone whose service worker has not cached the app yet (its first visit). @default 'allow' */
+    serviceWorkers?: 'allow' | 'block'
+  } = {},
 ): Promise<BrowserContext> =>
   browser.newContext({
     viewport: options.landscape ? { width: 844, height: 390 } : { width: 390, height: 844 },
@@ -31,7 +36,7 @@ export const newPhone = (
     hasTouch: true,
     isMobile: true,
     colorScheme: options.colorScheme ?? 'dark',
-    serviceWorkers: 'allow',
+    serviceWorkers: options.serviceWorkers ?? 'allow',
   })
 
 export interface ServedKeypad {

@@ -15,8 +15,8 @@ const e2e = serveKeypadForSuite(['--host-resolver-rules=MAP keypad.test 127.0.0.
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
 const state = (page: Page) => page.getByTestId('connection-state')
 
-async function phone() {
-  const context = await newPhone(e2e.browser)
+async function phone(options: Parameters<typeof newPhone>[1] = {}) {
+  const context = await newPhone(e2e.browser, options)
   onTestFinished(() => context.close())
   return { context, page: await context.newPage() }
 }
@@ -28,7 +28,9 @@ describe('the keypad says what is wrong', () => {
   it('names a relay it cannot reach, and shows no stale latency', async () => {
     const own = await startTestRelay({ staticDir: e2e.dist })
     const mac = await receiver(own.url, 'Mac')
-    const { page } = await phone()
+    // The relay serves this page too: with nothing cached yet (a first visit, or a service worker still caching),
+    // whatever the page needs to say why must already be loaded when the relay goes.
+    const { page } = await phone({ serviceWorkers: 'block' })
     await openPairingLink(page, mac.url)
     await page.getByTestId('latency').waitFor({ timeout: 10_000 })
     await own.close()

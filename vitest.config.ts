@@ -1,4 +1,4 @@
-import { basename } from 'node:path'
+import { basename, join } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 const workspaces = [
@@ -19,6 +19,9 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // Event waits (vi.waitFor, expect.poll) end when their condition holds; their ceiling fits busy shared cores.
+    setupFiles: [join(import.meta.dirname, 'packages/test-kit/src/wait-ceiling.ts')],
+    expect: { poll: { timeout: 5_000 } },
     projects: [
       ...workspaces.map((root) => ({
         extends: true as const,

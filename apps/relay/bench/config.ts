@@ -26,7 +26,25 @@ export const RAISED_LIMITS = {
   maxPendingHandshakesPerIp: 1_000,
 } as const
 
+/** The parts of a runtime's run; `BENCH_PARTS=memory` measures a memory lever without the load rounds. */
+export const BENCH_PARTS = ['load', 'memory'] as const
+export type BenchPart = (typeof BENCH_PARTS)[number]
+
+function partsFromEnv(): BenchPart[] {
+  const raw = process.env.BENCH_PARTS
+  if (!raw) return [...BENCH_PARTS]
+  const parts = raw.split(',').map((part) => part.trim())
+  for (const part of parts) {
+    if (!(BENCH_PARTS as readonly string[]).includes(part)) {
+      throw new Error(`BENCH_PARTS: "${part}" is not one of ${BENCH_PARTS.join(', ')}`)
+    }
+  }
+  return parts as BenchPart[]
+}
+
 export const BENCH = {
+  /** What each runtime's run measures: the load rounds, the idle memory and CPU, or both (the default). */
+  parts: partsFromEnv(),
   /** Node versions the bench runs on, one after the other: majors installed from the registry, or `current`. */
   nodes: (process.env.BENCH_NODES || '24,26').split(',').map((name) => name.trim()),
   /** Interleaved rounds: every relay runs every phase once per round, in a rotated order. */

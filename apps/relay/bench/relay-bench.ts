@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { NODE_FROM_SOURCE } from '@keyroom/test-kit/from-source'
 import { removeTranspiledRelay, transpileRelay } from './build-relay.js'
-import { BENCH } from './config.js'
+import { BENCH, BENCH_PARTS } from './config.js'
 import { writeJson } from './report.js'
 import { type Runtime, resolveRuntime } from './runtimes.js'
 import { goalTable, type RuntimeResult } from './summary.js'
@@ -61,7 +61,9 @@ async function main() {
   log('\nGoals, ours / plain Socket.IO (medians of per-round ratios; see README.md):')
   log(goalTable(runs))
   const date = startedAt.toISOString().slice(0, 10)
-  const out = new URL(`results/${process.env.BENCH_OUT ?? `${date}.json`}`, import.meta.url)
+  // A run of some parts only is named so, and never takes the place of a whole run's file.
+  const partial = BENCH.parts.length < BENCH_PARTS.length ? `-${BENCH.parts.join('-')}` : ''
+  const out = new URL(`results/${process.env.BENCH_OUT ?? `${date}${partial}.json`}`, import.meta.url)
   writeJson(out, { date: startedAt.toISOString(), runs })
   log(`\nresults in ${fileURLToPath(out)}`)
 }

@@ -111,10 +111,12 @@ async function memoryRounds(count: number) {
 
 async function measure() {
   if (!process.env.BENCH_RELAY_ENTRY) throw new Error('run the bench with `pnpm bench` (relay-bench.ts)')
-  const load = await loadRounds()
+  const load = BENCH.parts.includes('load') ? await loadRounds() : []
   const memory: { connections: number; results: Record<RelayKind, MemoryResult[]> }[] = []
-  for (const connections of BENCH.idleConnections) {
-    memory.push({ connections, results: await memoryRounds(connections) })
+  if (BENCH.parts.includes('memory')) {
+    for (const connections of BENCH.idleConnections) {
+      memory.push({ connections, results: await memoryRounds(connections) })
+    }
   }
   return { load, memory }
 }
@@ -137,13 +139,17 @@ async function main() {
   )
   log(`ours runs with its limits raised so they do not refuse the load: ${raised.join(', ')}.`)
   log('ours runs from its src transpiled to plain JavaScript (as `tsc` builds dist), not under tsx.')
-  log(`Each relay in its own process; clients in this one. ${BENCH.rounds} interleaved rounds:`)
+  log(
+    BENCH.parts.includes('load')
+      ? `Each relay in its own process; clients in this one. ${BENCH.rounds} interleaved rounds:`
+      : `Each relay in its own process; clients in this one. Measuring only: ${BENCH.parts.join(', ')}.`,
+  )
   const { load, memory } = await measure()
 
-  const loadSummaries = BENCH.rates.map((rate, i) => ({
-    rate,
-    ...summarizeLoad(load[i] as Record<VariantId, LoadResult[]>),
-    rounds: load[i],
+  const loadSummaries = load.map((rounds, i) => ({
+    rate: BENCH.rates[i] as number,
+    ...summarizeLoad(rounds),
+    rounds,
   }))
   const memorySummaries = memory.map(({ connections, results }) => ({
     connections,

@@ -185,7 +185,7 @@ export function goalTable(runs: readonly RuntimeResult[]): string {
     'Node, relay',
     ...rates.map((rate) => `CPU/ev acks on @${rate}/s (<=0.80)`),
     ...counts.flatMap((count) => [`heap/conn @${count} (<=0.75)`, `RSS/conn @${count} (<=0.75)`]),
-    `idle CPU @${largest} (<=1.00)`,
+    `idle CPU @${counts.length ? largest : '-'} (<=1.00)`,
     ...rates.map((rate) => `p99 acks on @${rate}/s (<=1.00)`),
     'delivered',
   ]
@@ -195,7 +195,9 @@ export function goalTable(runs: readonly RuntimeResult[]): string {
       const memory = (count: number) => run.memory.find((m) => m.connections === count)
       const idle = memory(largest)
       const variant = subject.kind === 'ours' ? 'ours-ack' : 'lean-ack'
-      const delivered = Math.min(...run.load.map((l) => l.medians[variant].deliveredShare))
+      const delivered = run.load.length
+        ? Math.min(...run.load.map((l) => l.medians[variant].deliveredShare))
+        : Number.NaN
       return [
         `${run.machine.node}, ${subject.label}`,
         ...rates.map((rate) => times(load(rate)?.serverMicrosPerEvent ?? Number.NaN)),
@@ -205,7 +207,7 @@ export function goalTable(runs: readonly RuntimeResult[]): string {
         ]),
         `${times(idle?.ratios[subject.memory]?.idleCpuShare ?? Number.NaN)} (${percent(idle?.medians[subject.kind].idleCpuShare)} vs ${percent(idle?.medians.socketio.idleCpuShare)})`,
         ...rates.map((rate) => times(load(rate)?.p99Ms ?? Number.NaN)),
-        `${fixed(delivered * 100, 1)}%`,
+        Number.isFinite(delivered) ? `${fixed(delivered * 100, 1)}%` : '-',
       ]
     }),
   )

@@ -27,13 +27,22 @@ export type RelaySocket = Socket<ServerEvents & RelayedEvents<TestEvent>, Client
 /** A real socket.io-client, connected. */
 export async function client(
   url: string,
-  options: { origin?: string; transports?: ('polling' | 'websocket')[] } = {},
+  options: {
+    origin?: string
+    transports?: ('polling' | 'websocket')[]
+    /** As if from this address, told by a proxy the relay trusts (`X-Forwarded-For`). */
+    forwardedFor?: string
+  } = {},
 ): Promise<RelaySocket> {
+  const headers = {
+    ...(options.origin ? { origin: options.origin } : {}),
+    ...(options.forwardedFor ? { 'x-forwarded-for': options.forwardedFor } : {}),
+  }
   const socket: RelaySocket = io(url, {
     transports: options.transports ?? ['websocket'],
     reconnection: false,
     forceNew: true,
-    ...(options.origin ? { extraHeaders: { origin: options.origin } } : {}),
+    ...(Object.keys(headers).length > 0 ? { extraHeaders: headers } : {}),
   })
   onTestFinished(() => {
     socket.disconnect()

@@ -1,28 +1,9 @@
-import { io, type Socket } from 'socket.io-client'
-import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { callAnything, client, relay } from './helpers.js'
 
 /** A socket.io-client as if from `forwardedFor`, told by a proxy the relay trusts. */
-async function viaProxy(
-  url: string,
-  forwardedFor: string,
-  transports: ('polling' | 'websocket')[],
-): Promise<Socket> {
-  const socket = io(url, {
-    transports,
-    reconnection: false,
-    forceNew: true,
-    extraHeaders: { 'x-forwarded-for': forwardedFor },
-  })
-  onTestFinished(() => {
-    socket.disconnect()
-  })
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve)
-    socket.once('connect_error', reject)
-  })
-  return socket
-}
+const viaProxy = (url: string, forwardedFor: string, transports: ('polling' | 'websocket')[]) =>
+  client(url, { forwardedFor, transports })
 
 describe('per connection the relay keeps the client address, not the handshake request', () => {
   it.each([['websocket'], ['polling']] as const)(

@@ -1,8 +1,6 @@
 // Issue 15, where keys go: one keypad in a room with a Mac and a Pi chooses, per layout and per macro, which of them
 // a key reaches, so a Pi pin key does not also type a letter on the Mac.
-import { isKeyAction, type KeyAction } from '@keyroom/key-events'
-import { formatDeviceLink } from '@keyroom/room-client'
-import { joinAsReceiver, pairDeviceDir } from '@keyroom/test-kit'
+import type { KeyAction } from '@keyroom/key-events'
 import type { Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { newPhone, serveKeypadForSuite } from './browser.js'
@@ -19,14 +17,8 @@ const taps = (actions: readonly KeyAction[]) =>
 describe('where keys go', () => {
   it('a layout sends to the Pi pins or to one device, a macro to its own choice, and Release all to both', async () => {
     const mac = await startReceiver(e2e.relay.url, 'Studio Mac')
-    const piPaired = pairDeviceDir(e2e.relay.url, { name: 'Door Pi', room: mac.paired.link.room })
-    const pi = await joinAsReceiver(piPaired, 'pi-agent', 'Door Pi', {
-      caps: { inject: true, platform: 'linux' },
-    })
-    const piActions: KeyAction[] = []
-    pi.on('message', ({ body }) => {
-      if (isKeyAction(body)) piActions.push(body)
-    })
+    const pi = await startReceiver(e2e.relay.url, 'Door Pi', { room: mac.paired.link.room, role: 'pi-agent' })
+    const piActions = pi.actions
     const context = await newPhone(e2e.browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
@@ -34,7 +26,7 @@ describe('where keys go', () => {
     await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
     // With one receiver there is nothing to choose.
     expect(await keysGoTo(page).count()).toBe(0)
-    await openPairingLink(page, formatDeviceLink(piPaired.link, e2e.relay.url))
+    await openPairingLink(page, pi.url)
     await vi.waitFor(async () => expect(await page.getByTestId('verdict').allTextContents()).toHaveLength(2))
     await page.getByTestId('verdict').nth(1).getByText('approved').waitFor()
 

@@ -1,30 +1,20 @@
 // Issue 15, the macro pad: default shortcuts follow the receiver's platform, buttons show their pressed state, and
 // the editor asks before deleting.
-import { isKeyAction, type KeyAction } from '@keyroom/key-events'
-import { formatDeviceLink } from '@keyroom/room-client'
-import { joinAsReceiver, pairDeviceDir } from '@keyroom/test-kit'
 import type { Page } from 'playwright-core'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { newPhone, serveKeypadForSuite } from './browser.js'
-import { openPairingLink, touchHold } from './phone.js'
+import { openPairingLink, startReceiver, touchHold } from './phone.js'
 
 const e2e = serveKeypadForSuite()
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
 
 describe('macro pad', () => {
   it('uses Cmd for a Mac, shows a pressed macro, and asks before deleting one', async () => {
-    const paired = pairDeviceDir(e2e.relay.url, { name: 'Real Mac' })
-    const mac = await joinAsReceiver(paired, 'mac-receiver', 'Real Mac', {
-      caps: { inject: true, platform: 'darwin' },
-    })
-    const actions: KeyAction[] = []
-    mac.on('message', ({ body }) => {
-      if (isKeyAction(body)) actions.push(body)
-    })
+    const { actions, url } = await startReceiver(e2e.relay.url, 'Real Mac', { platform: 'darwin' })
     const context = await newPhone(e2e.browser)
     onTestFinished(() => context.close())
     const page = await context.newPage()
-    await openPairingLink(page, formatDeviceLink(paired.link, e2e.relay.url))
+    await openPairingLink(page, url)
     await page.getByTestId('verdict').getByText('approved (admin)').waitFor()
     await button(page, 'Macros').tap()
 

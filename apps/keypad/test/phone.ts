@@ -4,18 +4,22 @@ import { type DeviceMember, joinAsReceiver, type PairedDevice, pairDeviceDir } f
 import type { Locator, Page } from 'playwright-core'
 
 /**
- * A real room-client in Node playing the Mac, in a room paired as `pair` pairs it (an open pairing window, its store
+ * A real room-client in Node playing the Mac (or, with `role`, the Pi), in a room paired as `pair` pairs it (an open pairing window, its store
  * as gate): records every key action it accepts, in order. `url` is its link, opened on the relay's keypad.
  */
 export async function startReceiver(
   relay: string,
   name = 'Test Mac',
-  options: { room?: string; windowSeconds?: number } = {},
+  options: {
+    room?: string
+    windowSeconds?: number
+    role?: 'mac-receiver' | 'pi-agent'
+    platform?: string
+  } = {},
 ): Promise<{ room: DeviceMember; actions: KeyAction[]; paired: PairedDevice; url: string }> {
-  const paired = pairDeviceDir(relay, { name, ...options })
-  const room = await joinAsReceiver(paired, 'mac-receiver', name, {
-    caps: { inject: true, platform: 'linux' },
-  })
+  const { role = 'mac-receiver', platform = 'linux', ...pairing } = options
+  const paired = pairDeviceDir(relay, { name, ...pairing })
+  const room = await joinAsReceiver(paired, role, name, { caps: { inject: true, platform } })
   const actions: KeyAction[] = []
   room.on('message', (message) => {
     if (isKeyAction(message.body)) actions.push(message.body)

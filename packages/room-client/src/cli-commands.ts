@@ -32,7 +32,7 @@ import type { DevicePeer, DeviceRoomConnection, TrustedPeer } from './device-typ
 import { normalizeFingerprint } from './fingerprint-text.js'
 import { fingerprint } from './identity.js'
 import { createLeaseRenewer } from './leases.js'
-import { nobodyThere, parseTarget, type Target, targetMatches } from './targets.js'
+import { DEVICE_KINDS, nobodyThere, parseTarget, type Target, targetMatches } from './targets.js'
 
 export type { Output } from './cli-device.js'
 
@@ -210,7 +210,7 @@ export function targetOfFlag(text: string, trusted: readonly TrustedPeer[]): Cli
     )
   return fail(
     'usage',
-    `--to takes all, computer, pins, usb-keyboard, a receiver's fingerprint or one of these names: ${trusted.map((t) => t.name ?? '(unnamed)').join(', ')} (got "${word}")`,
+    `--to takes ${['all', ...DEVICE_KINDS].join(', ')}, a receiver's fingerprint or one of these names: ${trusted.map((t) => t.name ?? '(unnamed)').join(', ')} (got "${word}")`,
   )
 }
 

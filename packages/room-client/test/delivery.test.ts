@@ -24,16 +24,21 @@ async function macAndPi(url: string) {
   // A keypad that opened both links: it trusts both receivers.
   const keypadOf = (name: string) =>
     joinAsDevice(macDir.link, 'keypad', name, { trusted: [trustedPeerOf(piDir.link)].filter((t) => !!t) })
-  return { macDir, piDir, mac, pi, keypadOf }
+  /** The first keypad, inside both pairing windows: approved by both once it returns. */
+  const approvedKeypad = async () => {
+    const keypad = await keypadOf('phone')
+    await waitForDevice(keypad, 'mac', 'approved')
+    await waitForDevice(keypad, 'pi', 'approved')
+    return keypad
+  }
+  return { macDir, piDir, mac, pi, keypadOf, approvedKeypad }
 }
 
 describe('delivery you can count on (issue 18)', () => {
   it('a keypad hears a receipt from each of two receivers for every action; keypads acknowledge nothing', async () => {
     const { url } = await startTestRelay()
-    const { mac, pi, keypadOf } = await macAndPi(url)
-    const keypad = await keypadOf('phone')
-    await waitForDevice(keypad, 'mac', 'approved')
-    await waitForDevice(keypad, 'pi', 'approved')
+    const { mac, pi, approvedKeypad } = await macAndPi(url)
+    const keypad = await approvedKeypad()
     const settled: { seq: number; delivered: string[] }[] = []
     keypad.on('delivery', (d) => settled.push(d))
     for (let i = 0; i < 5; i++) {
@@ -52,10 +57,8 @@ describe('delivery you can count on (issue 18)', () => {
 
   it('a dozen keypads joining at once cost a bounded number of frames per pair of devices; the receivers still take keys', async () => {
     const { relay: server, url } = await startTestRelay()
-    const { mac, pi, keypadOf } = await macAndPi(url)
-    const phone = await keypadOf('phone')
-    await waitForDevice(phone, 'mac', 'approved')
-    await waitForDevice(phone, 'pi', 'approved')
+    const { mac, pi, keypadOf, approvedKeypad } = await macAndPi(url)
+    const phone = await approvedKeypad()
     const before = server.metrics.counters.eventsIn
     const started = Date.now()
     // The links' pairing secrets are spent: these keypads wait as pending, which costs the same handshakes.
@@ -156,10 +159,8 @@ describe('delivery you can count on (issue 18)', () => {
 describe('where keys go: all receivers, one kind, or one device (issue 15)', () => {
   it('a key sent to the Pi pins reaches only the Pi, counts only the Pi, and a missing target is refused in words', async () => {
     const { url } = await startTestRelay()
-    const { mac, pi, keypadOf } = await macAndPi(url)
-    const keypad = await keypadOf('phone')
-    await waitForDevice(keypad, 'mac', 'approved')
-    await waitForDevice(keypad, 'pi', 'approved')
+    const { mac, pi, approvedKeypad } = await macAndPi(url)
+    const keypad = await approvedKeypad()
 
     const toPins = await keypad.deliver({ type: 'key', code: 'F13', phase: 'tap' }, 3_000, 'kind:pins')
     expect(toPins.sent).toEqual({ ok: true })

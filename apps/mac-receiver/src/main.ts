@@ -46,17 +46,19 @@ if (!parsed.ok) {
       done(await status(ctx))
       break
     case 'run': {
-      const running = await startReceiver(command, ctx, logger)
-      if (!running.ok) {
-        failed(true)(running.error)
-        break
-      }
+      const starting = startReceiver(command, ctx, logger)
+      // Signals first: a stop that comes while the receiver starts waits for the start, then stops it safely.
       handleSignals({
         proc: process,
         logger,
-        stop: (crashed) => running.value.stop(crashed ? 'uncaught-error' : 'shutdown'),
+        stop: async (crashed) => {
+          const running = await starting
+          if (running.ok) await running.value.stop(crashed ? 'uncaught-error' : 'shutdown')
+        },
         exit: process.exit,
       })
+      const running = await starting
+      if (!running.ok) failed(true)(running.error)
       break
     }
   }

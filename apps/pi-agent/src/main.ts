@@ -11,7 +11,7 @@ import type { ProtocolError } from '@keyroom/key-events'
 import { HELP, parseCli } from './cli-args.js'
 import { hid, install, safeOutputs, status, TOOL, uninstall } from './commands.js'
 import { outputRecordPath } from './output-record.js'
-import { startService } from './service.js'
+import { type Service, startService } from './service.js'
 
 const parsed = parseCli(process.argv.slice(2), process.env)
 // On a terminal a person reads the log ("keypad joined"); piped, in the journal, or with run --json, JSON lines.
@@ -52,6 +52,16 @@ else {
       break
     }
     case 'run': {
+      // Signals first: a stop that comes while the service starts (it opens the pins) is a safe stop once it has
+      // started, never the default kill with outputs just opened.
+      let service: Service | undefined
+      handleSignals({
+        proc: process,
+        logger,
+        stop: async (crashed, cause) => service?.stop(crashed ? 'crash' : cause),
+        reload: () => service?.reload(),
+        exit: process.exit,
+      })
       const started = startService({
         configDir: ctx.configDir,
         ...(command.pins === undefined ? {} : { pinsPath: command.pins }),
@@ -67,14 +77,7 @@ else {
         report(started.error)
         break
       }
-      const service = started.value
-      handleSignals({
-        proc: process,
-        logger,
-        stop: (crashed, cause) => service.stop(crashed ? 'crash' : cause),
-        reload: () => service.reload(),
-        exit: process.exit,
-      })
+      service = started.value
       break
     }
   }

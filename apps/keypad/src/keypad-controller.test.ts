@@ -51,6 +51,17 @@ describe('keypad controller', () => {
     expect(controller.getSnapshot().held).toEqual([])
   })
 
+  it('sends the key-down inside pointerDown, before subscribers (React) hear of the press', () => {
+    // The keystroke bench's latency depends on it: nothing may wait for a render, an effect or a frame to send.
+    const { sent, controller } = setup()
+    const seenBySubscriber: KeyAction[][] = []
+    controller.subscribe(() => seenBySubscriber.push([...sent]))
+    controller.pointerDown(1, key('KeyQ'))
+    expect(sent).toEqual([{ type: 'key', code: 'KeyQ', phase: 'down' }])
+    expect(seenBySubscriber).toEqual([[{ type: 'key', code: 'KeyQ', phase: 'down' }]])
+    controller.pointerUp(1)
+  })
+
   it('sends the next key after a latched modifier as one chord, then types plainly again', () => {
     const { sent, controller } = setup()
     expect(controller.pointerDown(1, SHIFT)).toBe('modifier')
